@@ -1,0 +1,694 @@
+import { DatabaseError, SqlState, toDatabaseError } from '../errors.js';
+import { CompiledExpr } from '../exec/compile.js';
+import { ExecContext, type ExecLimits } from '../exec/context.js';
+import { runPlan } from '../exec/build.js';
+import type { Expr } from '../plan/expr.js';
+import type { LogicalPlan } from '../plan/logical.js';
+import { explainPlan } from '../plan/explain.js';
+import { Scope } from '../sql/binder/scope.js';
+import { bindTypeName, str } from '../sql/binder/expr-binder.js';
+import { SelectBinder } from '../sql/binder/select-binder.js';
+import type { FunctionContext } from '../sql/functions/registry.js';
+import { parseSql } from '../sql/parser.js';
+import { isTable } from '../storage/catalog.js';
+import type { ColumnDef, Table, TableSnapshot } from '../storage/table.js';
+import type { Chunk } from '../storage/chunk.js';
+import { T, typeName, type SqlType } from '../types/types.js';
+import type { Value } from '../types/values.js';
+import type { Engine } from './database.js';
+import { Transaction } from './transaction.js';
+
+ 
+type Node = any;
+
+export interface ResultColumn {
+  readonly name: string;
+  readonly type: SqlType;
+}
+
+/** The outcome of one statement. */
+export interface StatementResult {
+  /** Command tag, e.g. 'SELECT', 'INSERT', 'CREATE TABLE'. */
+  readonly command: string;
+  readonly columns: ResultColumn[];
+  readonly rows: Value[][];
+  /** Rows affected (INSERT/UPDATE/DELETE) or returned (SELECT). */
+  readonly rowCount: number;
+}
+
+const DEFAULT_LIMITS: ExecLimits = { sliceMs: 10, memoryLimit: 2 * 1024 * 1024 * 1024 };
+
+/**
+ * A connection's state: settings, the open transaction, and statement execution. Statements of one
+ * session run one at a time; sessions interleave between slices.
+ */
+export class Session {
+  readonly settings = new Map<string, string>([
+    ['timezone', 'UTC'],
+    ['datestyle', 'ISO, MDY'],
+    ['search_path', '"$user", public'],
+    ['application_name', ''],
+    ['client_encoding', 'UTF8'],
+    ['server_encoding', 'UTF8'],
+    ['standard_conforming_strings', 'on'],
+    ['extra_float_digits', '1'],
+    ['statement_timeout', '0'],
+    ['intervalstyle', 'postgres'],
+    ['integer_datetimes', 'on'],
+    ['server_version', '15.0 (LiveViewDB 0.1.0)'],
+    ['server_version_num', '150000'],
+    ['transaction_isolation', 'read committed'],
+    ['work_mem', '2GB'],
+  ]);
+  private txn: Transaction | null = null;
+  private running: ExecContext | null = null;
+  private limits: ExecLimits = DEFAULT_LIMITS;
+
+  constructor(readonly engine: Engine) {}
+
+  /** 'I' idle, 'T' in a transaction block, 'E' in a failed transaction block (ReadyForQuery). */
+  get transactionStatus(): 'I' | 'T' | 'E' {
+    if (!this.txn) return 'I';
+    return this.txn.failed ? 'E' : 'T';
+  }
+
+  get searchPath(): string[] {
+    return (this.settings.get('search_path') ?? 'public')
+      .split(',')
+      .map((s) => s.trim().replace(/^"|"$/g, ''))
+      .filter((s) => s !== '$user' && s !== '')
+      .concat('pg_catalog');
+  }
+
+  /** Cancels the statement running now (57014). */
+  cancel(reason = 'canceling statement due to user request'): void {
+    if (this.running) this.running.cancelled = reason;
+  }
+
+  setLimits(limits: Partial<ExecLimits>): void {
+    this.limits = { ...this.limits, ...limits };
+  }
+
+  functionContext(txnStart: number): FunctionContext {
+    return {
+      timezone: this.settings.get('timezone') ?? 'UTC',
+      transactionStart: txnStart,
+      clock: () => Date.now() * 1000,
+      setting: (n) => this.settings.get(n.toLowerCase()),
+    };
+  }
+
+  /** Runs every statement of `sql`; returns one result per statement. */
+  async execute(sql: string, params: readonly Value[] = []): Promise<StatementResult[]> {
+    const stmts = parseSql(sql);
+    const out: StatementResult[] = [];
+    for (const s of stmts) out.push(await this.executeStatement(s.stmt as Node, params));
+    return out;
+  }
+
+  private async executeStatement(stmt: Node, params: readonly Value[]): Promise<StatementResult> {
+    const kind = Object.keys(stmt)[0]!;
+    const body = stmt[kind];
+    if (kind === 'TransactionStmt') return this.transactionStatement(body);
+    if (this.txn?.failed) {
+      throw new DatabaseError(SqlState.inFailedSqlTransaction, 'current transaction is aborted, commands ignored until end of transaction block');
+    }
+    const autocommit = this.txn === null;
+    const txn = this.txn ?? new Transaction(false, Date.now() * 1000);
+    const mark = txn.mark();
+    try {
+      const r = await this.dispatch(kind, body, txn, params);
+      if (autocommit) this.commit(txn);
+      return r;
+    } catch (e) {
+      txn.rollbackTo(mark);
+      if (!autocommit) txn.failed = true;
+      throw toDatabaseError(e);
+    }
+  }
+
+  private commit(txn: Transaction): void {
+    if (!txn.hasWrites) return;
+    if (txn.conflicts()) {
+      throw new DatabaseError(SqlState.serializationFailure, 'could not serialize access due to concurrent update');
+    }
+    const seq = ++this.engine.seq;
+    txn.apply(seq);
+  }
+
+  private transactionStatement(body: Node): StatementResult {
+    const tag = (command: string): StatementResult => ({ command, columns: [], rows: [], rowCount: 0 });
+    switch (body.kind) {
+      case 'TRANS_STMT_BEGIN':
+      case 'TRANS_STMT_START':
+        if (!this.txn) this.txn = new Transaction(true, Date.now() * 1000);
+        return tag('BEGIN');
+      case 'TRANS_STMT_COMMIT': {
+        const t = this.txn;
+        this.txn = null;
+        if (t && !t.failed) this.commit(t);
+        if (t?.failed) {
+          t.rollbackTo(0);
+          return tag('ROLLBACK');
+        }
+        return tag('COMMIT');
+      }
+      case 'TRANS_STMT_ROLLBACK':
+        this.txn?.rollbackTo(0);
+        this.txn = null;
+        return tag('ROLLBACK');
+      case 'TRANS_STMT_SAVEPOINT':
+        if (!this.txn) throw new DatabaseError(SqlState.noActiveSqlTransaction, 'SAVEPOINT can only be used in transaction blocks');
+        if (this.txn.failed) throw new DatabaseError(SqlState.inFailedSqlTransaction, 'current transaction is aborted, commands ignored until end of transaction block');
+        this.txn.savepoints.push({ name: body.savepoint_name, mark: this.txn.mark() });
+        return tag('SAVEPOINT');
+      case 'TRANS_STMT_RELEASE':
+      case 'TRANS_STMT_ROLLBACK_TO': {
+        const t = this.txn;
+        if (!t) throw new DatabaseError(SqlState.noActiveSqlTransaction, `${body.kind === 'TRANS_STMT_RELEASE' ? 'RELEASE' : 'ROLLBACK TO'} SAVEPOINT can only be used in transaction blocks`);
+        const idx = t.savepoints.map((s) => s.name).lastIndexOf(body.savepoint_name);
+        if (idx < 0) throw new DatabaseError(SqlState.invalidSavepointSpecification, `savepoint "${body.savepoint_name}" does not exist`);
+        if (body.kind === 'TRANS_STMT_ROLLBACK_TO') {
+          t.rollbackTo(t.savepoints[idx]!.mark);
+          t.savepoints.length = idx + 1;
+          t.failed = false;
+          return tag('ROLLBACK');
+        }
+        t.savepoints.length = idx;
+        return tag('RELEASE');
+      }
+      default:
+        throw new DatabaseError(SqlState.featureNotSupported, `unsupported transaction statement ${body.kind}`);
+    }
+  }
+
+  private binder(txn: Transaction, paramTypes: (SqlType | undefined)[]): SelectBinder {
+    return new SelectBinder(this.engine.catalog, this.engine.functions, this.functionContext(txn.startedAt), this.searchPath, paramTypes);
+  }
+
+  private context(txn: Transaction, params: readonly Value[]): ExecContext {
+    const snap = (t: Table): TableSnapshot => this.engine.snapshot(t);
+    return new ExecContext(params, this.functionContext(txn.startedAt), txn.dataSource(snap), this.limits);
+  }
+
+  private async run(plan: LogicalPlan, txn: Transaction, params: readonly Value[]): Promise<Value[][]> {
+    const ctx = this.context(txn, params);
+    this.running = ctx;
+    try {
+      return await runPlan(plan, ctx);
+    } finally {
+      this.running = null;
+    }
+  }
+
+  private paramTypesFor(params: readonly Value[]): (SqlType | undefined)[] {
+    return params.map((p) => (typeof p === 'bigint' ? T.int8 : undefined));
+  }
+
+  private async dispatch(kind: string, s: Node, txn: Transaction, params: readonly Value[]): Promise<StatementResult> {
+    switch (kind) {
+      case 'SelectStmt': {
+        const b = this.binder(txn, this.paramTypesFor(params));
+        const q = b.bindSelect(s, new Scope(null));
+        const rows = await this.run(q.plan, txn, this.convertParams(params, b.exprs.paramTypes));
+        return { command: 'SELECT', columns: q.names.map((n, i) => ({ name: n, type: q.types[i]! })), rows, rowCount: rows.length };
+      }
+      case 'InsertStmt':
+        return this.insert(s, txn, params);
+      case 'UpdateStmt':
+        return this.update(s, txn, params);
+      case 'DeleteStmt':
+        return this.delete(s, txn, params);
+      case 'CreateStmt':
+        return this.createTable(s, txn);
+      case 'ViewStmt':
+        return this.createView(s, txn);
+      case 'DropStmt':
+        return this.drop(s, txn);
+      case 'CreateSchemaStmt':
+        this.engine.catalog.createSchema(s.schemaname, s.if_not_exists === true);
+        txn.onRollback(() => this.engine.catalog.schemas.delete(s.schemaname));
+        return { command: 'CREATE SCHEMA', columns: [], rows: [], rowCount: 0 };
+      case 'TruncateStmt':
+        return this.truncate(s, txn);
+      case 'AlterTableStmt':
+        return this.alterTable(s, txn);
+      case 'RenameStmt':
+        return this.rename(s, txn);
+      case 'IndexStmt':
+        // Indexes are accepted for compatibility; scans use zone maps instead.
+        this.resolveTable(s.relation);
+        return { command: 'CREATE INDEX', columns: [], rows: [], rowCount: 0 };
+      case 'VariableSetStmt':
+        return this.setVariable(s);
+      case 'VariableShowStmt': {
+        const name = String(s.name).toLowerCase();
+        const v = name === 'all' ? undefined : this.settings.get(name);
+        if (v === undefined) throw new DatabaseError(SqlState.undefinedObject, `unrecognized configuration parameter "${s.name}"`);
+        return { command: 'SHOW', columns: [{ name, type: T.text }], rows: [[v]], rowCount: 1 };
+      }
+      case 'ExplainStmt': {
+        const b = this.binder(txn, this.paramTypesFor(params));
+        const inner = s.query.SelectStmt;
+        if (!inner) throw new DatabaseError(SqlState.featureNotSupported, 'EXPLAIN supports SELECT statements');
+        const q = b.bindSelect(inner, new Scope(null));
+        const json = ((s.options ?? []) as Node[]).some((o) => o.DefElem?.defname === 'format' && str(o.DefElem.arg).toLowerCase() === 'json');
+        const text = explainPlan(q.plan, json ? 'json' : 'text');
+        const rows = json ? [[text]] : text.split('\n').map((l) => [l]);
+        return { command: 'EXPLAIN', columns: [{ name: 'QUERY PLAN', type: json ? T.json : T.text }], rows, rowCount: rows.length };
+      }
+      default:
+        throw new DatabaseError(SqlState.featureNotSupported, `statement not supported: ${kind.replace(/Stmt$/, '')}`);
+    }
+  }
+
+  /** Converts JS parameter values to the types the binder inferred for $1..$n. */
+  private convertParams(params: readonly Value[], types: readonly (SqlType | undefined)[]): Value[] {
+    const fc = this.functionContext(Date.now() * 1000);
+    return params.map((p, i) => {
+      const t = types[i];
+      if (p === null || p === undefined || !t) return p ?? null;
+      if (t.id === 'int8' && typeof p === 'number') return BigInt(p);
+      if ((t.id === 'int4' || t.id === 'int2' || t.id === 'float8' || t.id === 'float4') && typeof p === 'number') return p;
+      if (typeof p === 'string' && t.id !== 'text' && t.id !== 'varchar') {
+        return new CompiledExpr({ kind: 'cast', type: t, arg: { kind: 'const', type: T.text, value: p }, explicit: false }).evalRow([], { fn: fc } as never);
+      }
+      return p;
+    });
+  }
+
+  private resolveTable(rv: Node): Table {
+    const rel = this.engine.catalog.findRelation(rv.relname, rv.schemaname, this.searchPath);
+    if (!rel) throw new DatabaseError(SqlState.undefinedTable, `relation "${rv.relname}" does not exist`, { position: rv.location >= 0 ? rv.location + 1 : undefined });
+    if (!isTable(rel)) throw new DatabaseError(SqlState.wrongObjectType, `"${rv.relname}" is not a table`);
+    return rel;
+  }
+
+  private createTable(s: Node, txn: Transaction): StatementResult {
+    const rv = s.relation;
+    const cols: ColumnDef[] = [];
+    const pk = new Set<string>();
+    for (const c of (s.tableElts ?? []) as Node[]) {
+      if (c.Constraint && (c.Constraint.contype === 'CONSTR_PRIMARY' || c.Constraint.contype === 'CONSTR_UNIQUE')) {
+        if (c.Constraint.contype === 'CONSTR_PRIMARY') for (const k of c.Constraint.keys ?? []) pk.add(str(k));
+      }
+    }
+    for (const c of (s.tableElts ?? []) as Node[]) {
+      const cd = c.ColumnDef;
+      if (!cd) continue;
+      if (cols.some((x) => x.name === cd.colname)) throw new DatabaseError(SqlState.duplicateColumn, `column "${cd.colname}" specified more than once`);
+      const type = bindTypeName(cd.typeName);
+      let notNull = pk.has(cd.colname);
+      let defaultSql: string | undefined;
+      for (const k of (cd.constraints ?? []) as Node[]) {
+        const con = k.Constraint;
+        if (con.contype === 'CONSTR_NOTNULL' || con.contype === 'CONSTR_PRIMARY') notNull = true;
+        if (con.contype === 'CONSTR_DEFAULT') defaultSql = deparseExpr(con.raw_expr);
+      }
+      cols.push({ name: cd.colname, type, notNull, ...(defaultSql !== undefined ? { defaultSql } : {}) });
+    }
+    const schema = rv.schemaname ?? this.searchPath[0] ?? 'public';
+    const t = this.engine.catalog.createTable(schema, rv.relname, cols, s.if_not_exists === true);
+    if (t) txn.onRollback(() => this.engine.catalog.schema(schema).tables.delete(rv.relname));
+    return { command: 'CREATE TABLE', columns: [], rows: [], rowCount: 0 };
+  }
+
+  private createView(s: Node, txn: Transaction): StatementResult {
+    const rv = s.view;
+    const schema = rv.schemaname ?? this.searchPath[0] ?? 'public';
+    const b = this.binder(txn, []);
+    const q = b.bindSelect(s.query.SelectStmt, new Scope(null));
+    const aliases: string[] = ((s.aliases ?? []) as Node[]).map(str);
+    const names = q.names.map((n, i) => aliases[i] ?? n);
+    const prev = this.engine.catalog.schema(schema).views.get(rv.relname);
+    this.engine.catalog.createView({ schema, name: rv.relname, sql: '', columnNames: names, query: s.query.SelectStmt }, s.replace === true);
+    txn.onRollback(() => {
+      const v = this.engine.catalog.schema(schema).views;
+      if (prev) v.set(rv.relname, prev);
+      else v.delete(rv.relname);
+    });
+    return { command: 'CREATE VIEW', columns: [], rows: [], rowCount: 0 };
+  }
+
+  private drop(s: Node, txn: Transaction): StatementResult {
+    const objType: string = s.removeType;
+    const cat = this.engine.catalog;
+    for (const obj of (s.objects ?? []) as Node[]) {
+      const parts: string[] = obj.List ? (obj.List.items as Node[]).map(str) : [str(obj)];
+      const name = parts[parts.length - 1]!;
+      if (objType === 'OBJECT_SCHEMA') {
+        if (!cat.schemas.has(name)) {
+          if (s.missing_ok) continue;
+          throw new DatabaseError(SqlState.undefinedSchema, `schema "${name}" does not exist`);
+        }
+        const sch = cat.schemas.get(name)!;
+        if ((sch.tables.size > 0 || sch.views.size > 0) && s.behavior !== 'DROP_CASCADE') {
+          throw new DatabaseError(SqlState.dependentObjectsStillExist, `cannot drop schema ${name} because other objects depend on it`, { hint: 'Use DROP ... CASCADE to drop the dependent objects too.' });
+        }
+        cat.schemas.delete(name);
+        txn.onRollback(() => cat.schemas.set(name, sch));
+        continue;
+      }
+      if (objType === 'OBJECT_INDEX') continue;
+      const schemaName = parts.length > 1 ? parts[parts.length - 2] : undefined;
+      const rel = cat.findRelation(name, schemaName, this.searchPath);
+      const isView = objType === 'OBJECT_VIEW';
+      if (!rel || isTable(rel) === isView) {
+        if (s.missing_ok) continue;
+        if (rel) throw new DatabaseError(SqlState.wrongObjectType, `"${name}" is not a ${isView ? 'view' : 'table'}`, { hint: `Use DROP ${isView ? 'TABLE' : 'VIEW'} to remove a ${isView ? 'table' : 'view'}.` });
+        throw new DatabaseError(SqlState.undefinedTable, `${isView ? 'view' : 'table'} "${name}" does not exist`);
+      }
+      const sch = cat.schema(rel.schema);
+      if (isTable(rel)) {
+        sch.tables.delete(name);
+        txn.onRollback(() => sch.tables.set(name, rel));
+      } else {
+        sch.views.delete(name);
+        txn.onRollback(() => sch.views.set(name, rel));
+      }
+    }
+    return { command: isTag(objType), columns: [], rows: [], rowCount: 0 };
+  }
+
+  private truncate(s: Node, txn: Transaction): StatementResult {
+    for (const rv of s.relations as Node[]) {
+      const t = this.resolveTable(rv.RangeVar);
+      const snap = this.engine.snapshot(t);
+      snap.chunks.forEach((c, ci) => {
+        for (let r = 0; r < snap.rowCounts[ci]!; r++) if (!c.deletedAt || c.deletedAt[r] === 0) txn.deleteCommitted(t, c, r);
+      });
+      const local = txn.local.get(t);
+      if (local) for (let r = 0; r < local.rowCount; r++) txn.deleteLocal(local, r);
+    }
+    return { command: 'TRUNCATE TABLE', columns: [], rows: [], rowCount: 0 };
+  }
+
+  private alterTable(s: Node, txn: Transaction): StatementResult {
+    const t = this.resolveTable(s.relation);
+    for (const c of (s.cmds ?? []) as Node[]) {
+      const cmd = c.AlterTableCmd;
+      const oldCols = t.columns;
+      if (cmd.subtype === 'AT_AddColumn') {
+        const cd = cmd.def.ColumnDef;
+        if (t.columnIndex(cd.colname) >= 0) {
+          if (cmd.missing_ok) continue;
+          throw new DatabaseError(SqlState.duplicateColumn, `column "${cd.colname}" of relation "${t.name}" already exists`);
+        }
+        const type = bindTypeName(cd.typeName);
+        let notNull = false;
+        let defaultSql: string | undefined;
+        for (const k of (cd.constraints ?? []) as Node[]) {
+          if (k.Constraint.contype === 'CONSTR_NOTNULL') notNull = true;
+          if (k.Constraint.contype === 'CONSTR_DEFAULT') defaultSql = deparseExpr(k.Constraint.raw_expr);
+        }
+        let fill: Value = null;
+        if (defaultSql !== undefined) fill = this.evalDefault(defaultSql, type, txn);
+        if (notNull && fill === null && t.liveRowCount() > 0) {
+          throw new DatabaseError(SqlState.notNullViolation, `column "${cd.colname}" of relation "${t.name}" contains null values`);
+        }
+        t.rebuildColumns([...oldCols, { name: cd.colname, type, notNull, ...(defaultSql !== undefined ? { defaultSql } : {}) }], (row) => [...row, fill]);
+        txn.onRollback(() => t.rebuildColumns(oldCols, (row) => row.slice(0, -1)));
+      } else if (cmd.subtype === 'AT_DropColumn') {
+        const idx = t.columnIndex(cmd.name);
+        if (idx < 0) {
+          if (cmd.missing_ok) continue;
+          throw new DatabaseError(SqlState.undefinedColumn, `column "${cmd.name}" of relation "${t.name}" does not exist`);
+        }
+        const removed: Value[][] = [];
+        t.rebuildColumns(
+          oldCols.filter((_x, i) => i !== idx),
+          (row) => {
+            removed.push(row);
+            return row.filter((_x, i) => i !== idx);
+          },
+        );
+        let k = 0;
+        txn.onRollback(() => t.rebuildColumns(oldCols, () => removed[k++]!));
+      } else if (cmd.subtype === 'AT_SetNotNull' || cmd.subtype === 'AT_DropNotNull') {
+        const idx = t.columnIndex(cmd.name);
+        if (idx < 0) throw new DatabaseError(SqlState.undefinedColumn, `column "${cmd.name}" of relation "${t.name}" does not exist`);
+        const cols = oldCols.slice();
+        cols[idx] = { ...cols[idx]!, notNull: cmd.subtype === 'AT_SetNotNull' };
+        t.columns = cols;
+        txn.onRollback(() => (t.columns = oldCols));
+      } else {
+        throw new DatabaseError(SqlState.featureNotSupported, `ALTER TABLE ${String(cmd.subtype).replace('AT_', '')} is not supported yet`);
+      }
+    }
+    return { command: 'ALTER TABLE', columns: [], rows: [], rowCount: 0 };
+  }
+
+  private rename(s: Node, txn: Transaction): StatementResult {
+    if (s.renameType === 'OBJECT_COLUMN') {
+      const t = this.resolveTable(s.relation);
+      const idx = t.columnIndex(s.subname);
+      if (idx < 0) throw new DatabaseError(SqlState.undefinedColumn, `column "${s.subname}" does not exist`);
+      if (t.columnIndex(s.newname) >= 0) throw new DatabaseError(SqlState.duplicateColumn, `column "${s.newname}" of relation "${t.name}" already exists`);
+      const old = t.columns;
+      const cols = old.slice();
+      cols[idx] = { ...cols[idx]!, name: s.newname };
+      t.columns = cols;
+      txn.onRollback(() => (t.columns = old));
+      return { command: 'ALTER TABLE', columns: [], rows: [], rowCount: 0 };
+    }
+    if (s.renameType === 'OBJECT_TABLE') {
+      const t = this.resolveTable(s.relation);
+      const sch = this.engine.catalog.schema(t.schema);
+      if (sch.tables.has(s.newname) || sch.views.has(s.newname)) throw new DatabaseError(SqlState.duplicateTable, `relation "${s.newname}" already exists`);
+      const oldName = t.name;
+      sch.tables.delete(oldName);
+      t.name = s.newname;
+      sch.tables.set(s.newname, t);
+      txn.onRollback(() => {
+        sch.tables.delete(s.newname);
+        t.name = oldName;
+        sch.tables.set(oldName, t);
+      });
+      return { command: 'ALTER TABLE', columns: [], rows: [], rowCount: 0 };
+    }
+    throw new DatabaseError(SqlState.featureNotSupported, `RENAME of ${s.renameType} is not supported yet`);
+  }
+
+  private setVariable(s: Node): StatementResult {
+    const name = String(s.name ?? '').toLowerCase();
+    if (s.kind === 'VAR_RESET' || s.kind === 'VAR_SET_DEFAULT') {
+      if (name === 'timezone') this.settings.set('timezone', 'UTC');
+      return { command: s.kind === 'VAR_RESET' ? 'RESET' : 'SET', columns: [], rows: [], rowCount: 0 };
+    }
+    if (s.kind === 'VAR_RESET_ALL') return { command: 'RESET', columns: [], rows: [], rowCount: 0 };
+    const vals = ((s.args ?? []) as Node[]).map((a) => {
+      const c = a.A_Const;
+      if (c?.sval) return c.sval.sval as string;
+      if (c?.ival) return String(c.ival.ival ?? 0);
+      if (c?.fval) return c.fval.fval as string;
+      if (a.TypeCast) return String(a.TypeCast.arg.A_Const?.sval?.sval ?? '');
+      return str(a);
+    });
+    if (s.kind === 'VAR_SET_MULTI') return { command: 'SET', columns: [], rows: [], rowCount: 0 };
+    this.settings.set(name, vals.join(', '));
+    return { command: 'SET', columns: [], rows: [], rowCount: 0 };
+  }
+
+  private evalDefault(sql: string, type: SqlType, txn: Transaction): Value {
+    const b = this.binder(txn, []);
+    const e = b.exprs.coerce(b.bindExpressionSql(sql, new Scope(null)), type, 'assignment');
+    return new CompiledExpr(e).evalRow([], this.context(txn, []));
+  }
+
+  // ---------------------------------------------------------------- DML
+
+  private targetColumns(t: Table, cols: Node[] | undefined): number[] {
+    if (!cols || cols.length === 0) return t.columns.map((_c, i) => i);
+    return cols.map((c) => {
+      const name = c.ResTarget.name;
+      const i = t.columnIndex(name);
+      if (i < 0) throw new DatabaseError(SqlState.undefinedColumn, `column "${name}" of relation "${t.name}" does not exist`);
+      return i;
+    });
+  }
+
+  private checkRow(t: Table, row: Value[]): void {
+    t.columns.forEach((c, i) => {
+      if (c.notNull && row[i] === null) {
+        throw new DatabaseError(SqlState.notNullViolation, `null value in column "${c.name}" of relation "${t.name}" violates not-null constraint`, {
+          detail: `Failing row contains (${row.map((v) => (v === null ? 'null' : String(v))).join(', ')}).`,
+        });
+      }
+    });
+  }
+
+  private async insert(s: Node, txn: Transaction, params: readonly Value[]): Promise<StatementResult> {
+    const t = this.resolveTable(s.relation);
+    const targets = this.targetColumns(t, s.cols);
+    const b = this.binder(txn, this.paramTypesFor(params));
+    const ctx = this.context(txn, params);
+    const sel = s.selectStmt?.SelectStmt;
+    let sourceRows: Value[][];
+    let sourceTypes: SqlType[];
+    // VALUES rows bind each value directly against its target column type.
+    if (sel?.valuesLists && !sel.sortClause && !sel.limitCount) {
+      const scope = new Scope(null);
+      const exprs: Expr[][] = (sel.valuesLists as Node[]).map((l) => {
+        const items = l.List.items as Node[];
+        if (items.length > targets.length) throw new DatabaseError(SqlState.syntaxError, 'INSERT has more expressions than target columns');
+        if (items.length < targets.length) throw new DatabaseError(SqlState.syntaxError, 'INSERT has more target columns than expressions');
+        return items.map((x, i) => {
+          const col = t.columns[targets[i]!]!;
+          if (x.SetToDefault) return col.defaultSql !== undefined ? b.exprs.coerce(b.bindExpressionSql(col.defaultSql, scope), col.type, 'assignment') : { kind: 'const', type: col.type, value: null };
+          return b.exprs.coerce(b.exprs.bind(x, scope, b.noAggs('VALUES')), col.type, 'assignment', `column "${col.name}" is of type ${typeName(col.type)} but expression is of type %`);
+        });
+      });
+      const cp = this.convertParams(params, b.exprs.paramTypes);
+      const c2 = this.context(txn, cp);
+      c2.runner = ctx.runner;
+      const { installSubqueryRunner } = await import('../exec/build.js');
+      installSubqueryRunner(c2);
+      sourceRows = exprs.map((r) => r.map((e) => new CompiledExpr(e).evalRow([], c2)));
+      sourceTypes = targets.map((i) => t.columns[i]!.type);
+    } else if (sel) {
+      const q = b.bindSelect(sel, new Scope(null));
+      if (q.types.length > targets.length) throw new DatabaseError(SqlState.syntaxError, 'INSERT has more expressions than target columns');
+      const casts = q.types.map((ty, i) => b.exprs.coerce({ kind: 'col', type: ty, index: i }, t.columns[targets[i]!]!.type, 'assignment'));
+      const plan: LogicalPlan = { kind: 'project', fields: casts.map((e, i) => ({ name: String(i), type: e.type })), input: q.plan, exprs: casts };
+      sourceRows = await this.run(plan, txn, this.convertParams(params, b.exprs.paramTypes));
+      sourceTypes = casts.map((e) => e.type);
+    } else {
+      sourceRows = [[]];
+      sourceTypes = [];
+    }
+    void sourceTypes;
+    // Defaults for the columns not targeted.
+    const defaults: (Value | undefined)[] = t.columns.map((c, i) => (targets.includes(i) ? undefined : c.defaultSql !== undefined ? this.evalDefault(c.defaultSql, c.type, txn) : null));
+    const volatileDefaults = t.columns.map((c, i) => !targets.includes(i) && c.defaultSql !== undefined && /\b(random|nextval|now|clock_timestamp|gen_random_uuid)\b/i.test(c.defaultSql));
+    const inserted: Value[][] = [];
+    for (const src of sourceRows) {
+      const row: Value[] = defaults.map((d, i) => (volatileDefaults[i] ? this.evalDefault(t.columns[i]!.defaultSql!, t.columns[i]!.type, txn) : (d ?? null)));
+      targets.forEach((ci, k) => (row[ci] = src[k] ?? null));
+      this.checkRow(t, row);
+      txn.insert(t, row);
+      inserted.push(row);
+    }
+    return this.returning(s, t, inserted, txn, params, 'INSERT', inserted.length);
+  }
+
+  private async returning(s: Node, t: Table, rows: Value[][], txn: Transaction, params: readonly Value[], command: string, count: number): Promise<StatementResult> {
+    const returningList: Node[] | undefined = s.returningList ?? s.returningClause?.exprs;
+    if (!returningList || returningList.length === 0) return { command, columns: [], rows: [], rowCount: count };
+    const b = this.binder(txn, this.paramTypesFor(params));
+    const scope = new Scope(null);
+    scope.fields = t.columns.map((c) => ({ name: c.name, type: c.type, qualifier: t.name }));
+    const aggs = b.noAggs('RETURNING');
+    const cols: ResultColumn[] = [];
+    const exprs: Expr[] = [];
+    for (const r of returningList) {
+      const rt = r.ResTarget;
+      if (rt.val.ColumnRef?.fields.some((f: Node) => f.A_Star)) {
+        t.columns.forEach((c, i) => {
+          exprs.push({ kind: 'col', type: c.type, index: i });
+          cols.push({ name: c.name, type: c.type });
+        });
+        continue;
+      }
+      const e = b.exprs.bind(rt.val, scope, aggs);
+      exprs.push(e);
+      cols.push({ name: rt.name ?? (rt.val.ColumnRef ? str(rt.val.ColumnRef.fields.slice(-1)[0]) : '?column?'), type: e.type });
+    }
+    const ctx = this.context(txn, this.convertParams(params, b.exprs.paramTypes));
+    const compiled = exprs.map((e) => new CompiledExpr(e));
+    return { command, columns: cols, rows: rows.map((r) => compiled.map((c) => c.evalRow(r, ctx))), rowCount: count };
+  }
+
+  /** Visits every row of the table visible to this transaction, with its location. */
+  private forEachRow(t: Table, txn: Transaction, fn: (row: Value[], loc: { chunk: Chunk; row: number; local: boolean }) => void): void {
+    const snap = this.engine.snapshot(t);
+    snap.chunks.forEach((c, ci) => {
+      const mine = txn.deletes.get(c);
+      for (let r = 0; r < snap.rowCounts[ci]!; r++) {
+        if (c.deletedAt && c.deletedAt[r] !== 0 && c.deletedAt[r]! <= snap.seq) continue;
+        if (mine?.has(r)) continue;
+        fn(c.getRow(r), { chunk: c, row: r, local: false });
+      }
+    });
+    const local = txn.local.get(t);
+    if (local) {
+      const n = local.rowCount;
+      for (let r = 0; r < n; r++) {
+        if (local.deletedAt && local.deletedAt[r] !== 0) continue;
+        fn(local.getRow(r), { chunk: local, row: r, local: true });
+      }
+    }
+  }
+
+  private tableScope(t: Table, alias: string | undefined): Scope {
+    const scope = new Scope(null);
+    scope.fields = t.columns.map((c) => ({ name: c.name, type: c.type, qualifier: alias ?? t.name }));
+    return scope;
+  }
+
+  private async update(s: Node, txn: Transaction, params: readonly Value[]): Promise<StatementResult> {
+    if (s.fromClause && s.fromClause.length > 0) throw new DatabaseError(SqlState.featureNotSupported, 'UPDATE ... FROM is not supported yet');
+    const t = this.resolveTable(s.relation);
+    const b = this.binder(txn, this.paramTypesFor(params));
+    const scope = this.tableScope(t, s.relation.alias?.aliasname);
+    const where = s.whereClause ? new CompiledExpr(b.exprs.coerce(b.exprs.bind(s.whereClause, scope, b.noAggs('WHERE')), T.bool)) : null;
+    const sets = (s.targetList as Node[]).map((n) => {
+      const rt = n.ResTarget;
+      const idx = t.columnIndex(rt.name);
+      if (idx < 0) throw new DatabaseError(SqlState.undefinedColumn, `column "${rt.name}" of relation "${t.name}" does not exist`);
+      const col = t.columns[idx]!;
+      const e = rt.val.SetToDefault
+        ? col.defaultSql !== undefined
+          ? b.bindExpressionSql(col.defaultSql, new Scope(null))
+          : ({ kind: 'const', type: col.type, value: null } as Expr)
+        : b.exprs.bind(rt.val, scope, b.noAggs('UPDATE'));
+      return { idx, expr: new CompiledExpr(b.exprs.coerce(e, col.type, 'assignment')) };
+    });
+    const ctx = this.context(txn, this.convertParams(params, b.exprs.paramTypes));
+    const { installSubqueryRunner } = await import('../exec/build.js');
+    installSubqueryRunner(ctx);
+    const changes: { loc: { chunk: Chunk; row: number; local: boolean }; row: Value[] }[] = [];
+    this.forEachRow(t, txn, (row, loc) => {
+      if (where && where.evalRow(row, ctx) !== true) return;
+      const next = row.slice();
+      for (const st of sets) next[st.idx] = st.expr.evalRow(row, ctx);
+      this.checkRow(t, next);
+      changes.push({ loc, row: next });
+    });
+    for (const c of changes) {
+      if (c.loc.local) txn.deleteLocal(c.loc.chunk, c.loc.row);
+      else txn.deleteCommitted(t, c.loc.chunk, c.loc.row);
+    }
+    for (const c of changes) txn.insert(t, c.row);
+    return this.returning(s, t, changes.map((c) => c.row), txn, params, 'UPDATE', changes.length);
+  }
+
+  private async delete(s: Node, txn: Transaction, params: readonly Value[]): Promise<StatementResult> {
+    if (s.usingClause && s.usingClause.length > 0) throw new DatabaseError(SqlState.featureNotSupported, 'DELETE ... USING is not supported yet');
+    const t = this.resolveTable(s.relation);
+    const b = this.binder(txn, this.paramTypesFor(params));
+    const scope = this.tableScope(t, s.relation.alias?.aliasname);
+    const where = s.whereClause ? new CompiledExpr(b.exprs.coerce(b.exprs.bind(s.whereClause, scope, b.noAggs('WHERE')), T.bool)) : null;
+    const ctx = this.context(txn, this.convertParams(params, b.exprs.paramTypes));
+    const { installSubqueryRunner } = await import('../exec/build.js');
+    installSubqueryRunner(ctx);
+    const victims: { loc: { chunk: Chunk; row: number; local: boolean }; row: Value[] }[] = [];
+    this.forEachRow(t, txn, (row, loc) => {
+      if (!where || where.evalRow(row, ctx) === true) victims.push({ loc, row });
+    });
+    for (const v of victims) {
+      if (v.loc.local) txn.deleteLocal(v.loc.chunk, v.loc.row);
+      else txn.deleteCommitted(t, v.loc.chunk, v.loc.row);
+    }
+    return this.returning(s, t, victims.map((v) => v.row), txn, params, 'DELETE', victims.length);
+  }
+}
+
+function isTag(objType: string): string {
+  const m: Record<string, string> = { OBJECT_TABLE: 'DROP TABLE', OBJECT_VIEW: 'DROP VIEW', OBJECT_SCHEMA: 'DROP SCHEMA', OBJECT_INDEX: 'DROP INDEX' };
+  return m[objType] ?? 'DROP';
+}
+
+/** SQL text of a DEFAULT expression, re-parsed when the default is needed. */
+function deparseExpr(n: Node): string {
+  return `__ast__${JSON.stringify(n)}`;
+}

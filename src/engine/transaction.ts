@@ -1,0 +1,127 @@
+import type { Chunk } from '../storage/chunk.js';
+import { Chunk as ChunkClass } from '../storage/chunk.js';
+import type { Table, TableSnapshot } from '../storage/table.js';
+import type { DataSource } from '../exec/context.js';
+import type { Value } from '../types/values.js';
+
+/** One undoable step of a transaction, so a failed statement or ROLLBACK TO leaves no trace. */
+type UndoEntry =
+  | { readonly kind: 'insert'; readonly chunk: Chunk; readonly rowsBefore: number }
+  | { readonly kind: 'delete'; readonly chunk: Chunk; readonly row: number; readonly local: boolean }
+  | { readonly kind: 'ddl'; readonly undo: () => void };
+
+/**
+ * A transaction's uncommitted changes: appended rows live in one private chunk per table, deletes of
+ * committed rows in per-chunk sets. Nothing is visible to other sessions until commit() applies it
+ * in one synchronous step (so it is atomic: the event loop cannot interleave another reader).
+ */
+export class Transaction {
+  readonly local = new Map<Table, Chunk>();
+  readonly deletes = new Map<Chunk, Set<number>>();
+  private readonly deleteTables = new Map<Chunk, Table>();
+  private readonly undo: UndoEntry[] = [];
+  readonly startedAt: number;
+  /** In an explicit BEGIN block (vs. a single autocommit statement). */
+  readonly explicit: boolean;
+  failed = false;
+  readonly savepoints: { name: string; mark: number }[] = [];
+
+  constructor(explicit: boolean, startedAt: number) {
+    this.explicit = explicit;
+    this.startedAt = startedAt;
+  }
+
+  localChunk(table: Table): Chunk {
+    let c = this.local.get(table);
+    if (!c) {
+      c = new ChunkClass(table.types);
+      this.local.set(table, c);
+    }
+    return c;
+  }
+
+  insert(table: Table, row: readonly Value[]): void {
+    const c = this.localChunk(table);
+    this.undo.push({ kind: 'insert', chunk: c, rowsBefore: c.rowCount });
+    c.appendRow(row);
+  }
+
+  deleteCommitted(table: Table, chunk: Chunk, row: number): void {
+    let s = this.deletes.get(chunk);
+    if (!s) {
+      s = new Set();
+      this.deletes.set(chunk, s);
+      this.deleteTables.set(chunk, table);
+    }
+    if (s.has(row)) return;
+    s.add(row);
+    this.undo.push({ kind: 'delete', chunk, row, local: false });
+  }
+
+  deleteLocal(chunk: Chunk, row: number): void {
+    chunk.markDeleted(row, -1);
+    this.undo.push({ kind: 'delete', chunk, row, local: true });
+  }
+
+  onRollback(undo: () => void): void {
+    this.undo.push({ kind: 'ddl', undo });
+  }
+
+  mark(): number {
+    return this.undo.length;
+  }
+
+  /** Undoes everything after `mark` (a failed statement, ROLLBACK TO SAVEPOINT, ROLLBACK). */
+  rollbackTo(mark: number): void {
+    while (this.undo.length > mark) {
+      const u = this.undo.pop()!;
+      if (u.kind === 'insert') u.chunk.truncate(u.rowsBefore);
+      else if (u.kind === 'delete') {
+        if (u.local) u.chunk.unmarkDeleted(u.row);
+        else this.deletes.get(u.chunk)?.delete(u.row);
+      } else u.undo();
+    }
+  }
+
+  get hasWrites(): boolean {
+    return this.undo.some((u) => u.kind !== 'ddl');
+  }
+
+  /** Tables this transaction changed rows of. */
+  touchedTables(): Set<Table> {
+    const s = new Set<Table>();
+    for (const [t, c] of this.local) if (c.rowCount > 0) s.add(t);
+    for (const [c, rows] of this.deletes) if (rows.size > 0) s.add(this.deleteTables.get(c)!);
+    return s;
+  }
+
+  /** Conflicting deletes: rows this transaction deleted that a commit after `since` already deleted. */
+  conflicts(): boolean {
+    for (const [chunk, rows] of this.deletes) {
+      if (!chunk.deletedAt) continue;
+      for (const r of rows) if (chunk.deletedAt[r] !== 0) return true;
+    }
+    return false;
+  }
+
+  /** Applies the changes as commit `seq`. */
+  apply(seq: number): void {
+    for (const [chunk, rows] of this.deletes) {
+      for (const r of rows) chunk.markDeleted(r, seq);
+      if (rows.size > 0) this.deleteTables.get(chunk)!.version++;
+    }
+    for (const [table, chunk] of this.local) table.appendChunk(chunk);
+  }
+
+  /** The view of data this transaction's statements read. */
+  dataSource(snapshot: (t: Table) => TableSnapshot): DataSource {
+    return {
+      snapshot,
+      localChunk: (t) => this.local.get(t),
+      locallyDeletedRows: (c) => {
+        const s = this.deletes.get(c);
+        return s && s.size > 0 ? s : undefined;
+      },
+    };
+  }
+}

@@ -1,0 +1,162 @@
+import type { Chunk } from '../../storage/chunk.js';
+import type { TableSnapshot } from '../../storage/table.js';
+import type { Value } from '../../types/values.js';
+import { compareValues } from '../../types/values.js';
+import type { Expr } from '../../plan/expr.js';
+import { BATCH_ROWS, type Batch, type Vector } from '../batch.js';
+import { CompiledExpr } from '../compile.js';
+import { YIELD, type ExecContext } from '../context.js';
+import type { NextResult, Operator } from './operator.js';
+
+/** A column-vs-constant range test a zone map can decide for a whole chunk. */
+interface ZoneTest {
+  readonly col: number;
+  readonly op: '=' | '<' | '<=' | '>' | '>=';
+  readonly value: Value;
+}
+
+function flip(op: ZoneTest['op']): ZoneTest['op'] {
+  return op === '<' ? '>' : op === '<=' ? '>=' : op === '>' ? '<' : op === '>=' ? '<=' : op;
+}
+
+/** Extracts `col op const` tests from scan filters (both operand orders, and BETWEEN's halves). */
+export function zoneTests(filters: readonly Expr[]): ZoneTest[] {
+  const out: ZoneTest[] = [];
+  for (const f of filters) {
+    if (f.kind !== 'op' || !['=', '<', '<=', '>', '>='].includes(f.op)) continue;
+    const [a, b] = f.args;
+    const op = f.op as ZoneTest['op'];
+    if (a?.kind === 'col' && b?.kind === 'const' && b.value !== null) out.push({ col: a.index, op, value: b.value });
+    else if (b?.kind === 'col' && a?.kind === 'const' && a.value !== null) out.push({ col: b.index, op: flip(op), value: a.value });
+  }
+  return out;
+}
+
+/** Could a chunk whose column lies in [min, max] hold a row passing the test? */
+function mayMatch(t: ZoneTest, min: Value, max: Value): boolean {
+  if (min === null || max === null) return false; // all NULL: no comparison is true
+  if (typeof min !== typeof t.value) return true; // different representation: don't guess
+  switch (t.op) {
+    case '=':
+      return compareValues(min, t.value) <= 0 && compareValues(max, t.value) >= 0;
+    case '<':
+      return compareValues(min, t.value) < 0;
+    case '<=':
+      return compareValues(min, t.value) <= 0;
+    case '>':
+      return compareValues(max, t.value) > 0;
+    case '>=':
+      return compareValues(max, t.value) >= 0;
+  }
+}
+
+/**
+ * Reads a table snapshot (plus the transaction's own appended rows) in batches that are views over
+ * the chunk arrays: no copying. Chunks whose zone maps exclude the filters are skipped; deleted rows
+ * are left out of the selection vector.
+ */
+export class ScanOperator implements Operator {
+  private chunkIdx = 0;
+  private rowPos = 0;
+  private readonly chunks: Chunk[];
+  private readonly rowCounts: number[];
+  private readonly filters: CompiledExpr[];
+  private readonly tests: ZoneTest[];
+  /** Number of committed chunks; the local chunk (if any) comes after. */
+  private readonly committed: number;
+
+  constructor(
+    private readonly snap: TableSnapshot,
+    local: Chunk | undefined,
+    private readonly columns: readonly number[],
+    filters: readonly Expr[],
+  ) {
+    this.chunks = snap.chunks.slice();
+    this.rowCounts = snap.rowCounts.slice();
+    this.committed = this.chunks.length;
+    if (local && local.rowCount > 0) {
+      this.chunks.push(local);
+      this.rowCounts.push(local.rowCount);
+    }
+    this.filters = filters.map((f) => new CompiledExpr(f));
+    this.tests = zoneTests(filters);
+  }
+
+  private chunkMayMatch(chunk: Chunk): boolean {
+    for (const t of this.tests) {
+      const colIdx = this.columns[t.col];
+      if (colIdx === undefined) continue;
+      const z = chunk.columns[colIdx]!.zone;
+      if (!mayMatch(t, z.min, z.max)) return false;
+    }
+    return true;
+  }
+
+  next(ctx: ExecContext): NextResult {
+    for (;;) {
+      if (this.chunkIdx >= this.chunks.length) return null;
+      if (ctx.shouldYield()) return YIELD;
+      const chunk = this.chunks[this.chunkIdx]!;
+      const rows = this.rowCounts[this.chunkIdx]!;
+      if (this.rowPos === 0 && !this.chunkMayMatch(chunk)) {
+        this.chunkIdx++;
+        continue;
+      }
+      if (this.rowPos >= rows) {
+        this.chunkIdx++;
+        this.rowPos = 0;
+        continue;
+      }
+      const start = this.rowPos;
+      const end = Math.min(rows, start + BATCH_ROWS);
+      this.rowPos = end;
+      const batch = this.makeBatch(chunk, start, end, this.chunkIdx >= this.committed, ctx);
+      if (batch.count === 0) continue;
+      let out = batch;
+      for (const f of this.filters) {
+        const sel = f.filterBatch(out, ctx);
+        out = { size: out.size, count: sel.length, sel, cols: out.cols };
+        if (out.count === 0) break;
+      }
+      if (out.count > 0) return out;
+    }
+  }
+
+  private makeBatch(chunk: Chunk, start: number, end: number, local: boolean, ctx: ExecContext): Batch {
+    const size = end - start;
+    const cols: Vector[] = this.columns.map((ci) => {
+      const c = chunk.columns[ci]!;
+      if (c.kind === 'obj') return { kind: 'obj', data: (c.data as Value[]).slice(start, end), validity: null, dict: null };
+      return {
+        kind: c.kind,
+        // start is a multiple of BATCH_ROWS (so of 8): the validity bitmap slices on a byte boundary.
+        data: (c.data as Float64Array).subarray(start, end),
+        validity: c.validity ? c.validity.subarray(start >> 3, (end + 7) >> 3) : null,
+        dict: c.dict,
+      };
+    });
+    const deleted = chunk.deletedAt;
+    const seq = this.snap.seq;
+    const mine = local ? undefined : ctx.data.locallyDeletedRows(chunk);
+    let sel: Int32Array | null = null;
+    let count = size;
+    if (deleted !== null || mine !== undefined) {
+      let m = 0;
+      const s = new Int32Array(size);
+      for (let r = start; r < end; r++) {
+        if (deleted !== null) {
+          const d = deleted[r]!;
+          // Rows deleted by a commit at or before the snapshot are gone; local-chunk deletes are immediate.
+          if (d !== 0 && (local || d <= seq)) continue;
+        }
+        if (mine !== undefined && mine.has(r)) continue;
+        s[m++] = r - start;
+      }
+      if (m < size) {
+        sel = s.subarray(0, m);
+        count = m;
+      }
+    }
+    return { size, count, sel, cols };
+  }
+}

@@ -1,0 +1,509 @@
+import { DatabaseError, SqlState } from '../../errors.js';
+import { Interval } from '../../types/interval.js';
+import { arrayOf, T } from '../../types/types.js';
+import type { SqlType } from '../../types/types.js';
+import { compareValues } from '../../types/values.js';
+import type { Value } from '../../types/values.js';
+import type { Accumulator, AggregateFunction } from './aggregate.js';
+
+// ---------------------------------------------------------------------------------------------
+// OrderedMultiset: a counted B+-tree. Leaves hold distinct keys with their multiplicities; every
+// node knows its total weight (for k-th element lookups) and its largest multiplicity (for mode).
+// min/max, percentiles and mode all need order plus retraction, so they share this structure.
+// ---------------------------------------------------------------------------------------------
+
+/** Node fan-out. 64 keeps a leaf's binary search and splice within a few cache lines. */
+const MAX_ENTRIES = 64;
+/** Below this a non-root node is merged with (or refilled from) a neighbour. */
+const MIN_ENTRIES = 16;
+
+class Leaf {
+  readonly leaf = true as const;
+  keys: Value[] = [];
+  counts: number[] = [];
+  total = 0;
+  maxCount = 0;
+  size(): number {
+    return this.keys.length;
+  }
+  first(): Value {
+    return this.keys[0]!;
+  }
+  recompute(): void {
+    let t = 0;
+    let m = 0;
+    for (const c of this.counts) {
+      t += c;
+      if (c > m) m = c;
+    }
+    this.total = t;
+    this.maxCount = m;
+  }
+}
+
+class Inner {
+  readonly leaf = false as const;
+  children: Node[] = [];
+  /** lows[i] ≤ every key of children[i] and > every key of children[i-1] (may be stale-low). */
+  lows: Value[] = [];
+  total = 0;
+  maxCount = 0;
+  size(): number {
+    return this.children.length;
+  }
+  first(): Value {
+    return this.lows[0]!;
+  }
+  recompute(): void {
+    let t = 0;
+    let m = 0;
+    for (const c of this.children) {
+      t += c.total;
+      if (c.maxCount > m) m = c.maxCount;
+    }
+    this.total = t;
+    this.maxCount = m;
+  }
+}
+
+type Node = Leaf | Inner;
+
+/** Moves the upper half of `node` into a new right sibling and returns it. */
+function splitNode(node: Node): Node {
+  const half = node.size() >> 1;
+  if (node.leaf) {
+    const right = new Leaf();
+    right.keys = node.keys.splice(half);
+    right.counts = node.counts.splice(half);
+    node.recompute();
+    right.recompute();
+    return right;
+  }
+  const right = new Inner();
+  right.children = node.children.splice(half);
+  right.lows = node.lows.splice(half);
+  node.recompute();
+  right.recompute();
+  return right;
+}
+
+/**
+ * A multiset of values in `compareValues` order with O(log n) add, remove, min, max, k-th and mode.
+ * Values that compare equal share one entry (the first one added is the representative).
+ *
+ * @example
+ * const s = new OrderedMultiset(); s.add(3); s.add(1); s.add(3); s.remove(1); s.min(); // 3
+ */
+export class OrderedMultiset {
+  private root: Node = new Leaf();
+  private readonly cmp: (a: Value, b: Value) => number;
+  /** Multiplicity of the key before the last remove (lets ancestors skip recomputing maxCount). */
+  private removedCount = 0;
+
+  constructor(cmp: (a: Value, b: Value) => number = compareValues) {
+    this.cmp = cmp;
+  }
+
+  /** Number of values, counting duplicates. */
+  get size(): number {
+    return this.root.total;
+  }
+
+  /** Adds `n` copies of `key`. */
+  add(key: Value, n = 1): void {
+    const right = this.insert(this.root, key, n);
+    if (right !== null) {
+      const root = new Inner();
+      root.children = [this.root, right];
+      root.lows = [this.root.first(), right.first()];
+      root.recompute();
+      this.root = root;
+    }
+  }
+
+  /** Removes one copy of `key`; returns false when it is not present. */
+  remove(key: Value): boolean {
+    if (!this.delete(this.root, key)) return false;
+    while (!this.root.leaf && this.root.children.length === 1) this.root = this.root.children[0]!;
+    return true;
+  }
+
+  /** Smallest value, or undefined when empty. */
+  min(): Value | undefined {
+    if (this.root.total === 0) return undefined;
+    let n: Node = this.root;
+    while (!n.leaf) n = n.children[0]!;
+    return n.keys[0];
+  }
+
+  /** Largest value, or undefined when empty. */
+  max(): Value | undefined {
+    if (this.root.total === 0) return undefined;
+    let n: Node = this.root;
+    while (!n.leaf) n = n.children[n.children.length - 1]!;
+    return n.keys[n.keys.length - 1];
+  }
+
+  /** The value at 0-based position `k` of the sorted multiset (duplicates counted). */
+  at(k: number): Value | undefined {
+    if (k < 0 || k >= this.root.total) return undefined;
+    let n: Node = this.root;
+    while (!n.leaf) {
+      let i = 0;
+      for (; i < n.children.length - 1; i++) {
+        const t = n.children[i]!.total;
+        if (k < t) break;
+        k -= t;
+      }
+      n = n.children[i]!;
+    }
+    for (let i = 0; i < n.counts.length; i++) {
+      const c = n.counts[i]!;
+      if (k < c) return n.keys[i];
+      k -= c;
+    }
+    return undefined;
+  }
+
+  /** The most frequent value; ties go to the smallest, as PostgreSQL's mode() does. */
+  mode(): Value | undefined {
+    const target = this.root.maxCount;
+    if (target === 0) return undefined;
+    let n: Node = this.root;
+    while (!n.leaf) n = n.children.find((c) => c.maxCount === target)!;
+    return n.keys[n.counts.indexOf(target)];
+  }
+
+  /** Calls `fn` for each distinct value in order with its multiplicity. */
+  forEach(fn: (key: Value, count: number) => void): void {
+    const walk = (n: Node): void => {
+      if (n.leaf) for (let i = 0; i < n.keys.length; i++) fn(n.keys[i]!, n.counts[i]!);
+      else for (const c of n.children) walk(c);
+    };
+    walk(this.root);
+  }
+
+  /** Adds every value of `other` (with multiplicity) to this multiset. */
+  addAll(other: OrderedMultiset): void {
+    other.forEach((k, c) => this.add(k, c));
+  }
+
+  /** Index of the first key ≥ `key` in a sorted array. */
+  private lowerBound(keys: Value[], key: Value): number {
+    let lo = 0;
+    let hi = keys.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.cmp(keys[mid]!, key) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Index of the child whose range holds `key` (the last low ≤ key, else 0). */
+  private route(node: Inner, key: Value): number {
+    let lo = 1;
+    let hi = node.lows.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.cmp(node.lows[mid]!, key) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo - 1;
+  }
+
+  private insert(node: Node, key: Value, n: number): Node | null {
+    if (node.leaf) {
+      const i = this.lowerBound(node.keys, key);
+      let c: number;
+      if (i < node.keys.length && this.cmp(node.keys[i]!, key) === 0) {
+        c = node.counts[i]! + n;
+        node.counts[i] = c;
+      } else {
+        node.keys.splice(i, 0, key);
+        node.counts.splice(i, 0, n);
+        c = n;
+      }
+      node.total += n;
+      if (c > node.maxCount) node.maxCount = c;
+      return node.keys.length > MAX_ENTRIES ? splitNode(node) : null;
+    }
+    const i = this.route(node, key);
+    if (i === 0 && this.cmp(key, node.lows[0]!) < 0) node.lows[0] = key;
+    const child = node.children[i]!;
+    const right = this.insert(child, key, n);
+    node.total += n;
+    if (child.maxCount > node.maxCount) node.maxCount = child.maxCount;
+    if (right === null) return null;
+    // The split may have moved the key's (now largest) multiplicity into the new sibling.
+    if (right.maxCount > node.maxCount) node.maxCount = right.maxCount;
+    node.children.splice(i + 1, 0, right);
+    node.lows.splice(i + 1, 0, right.first());
+    return node.children.length > MAX_ENTRIES ? splitNode(node) : null;
+  }
+
+  private delete(node: Node, key: Value): boolean {
+    if (node.leaf) {
+      const i = this.lowerBound(node.keys, key);
+      if (i >= node.keys.length || this.cmp(node.keys[i]!, key) !== 0) return false;
+      const c = node.counts[i]!;
+      this.removedCount = c;
+      if (c === 1) {
+        node.keys.splice(i, 1);
+        node.counts.splice(i, 1);
+      } else {
+        node.counts[i] = c - 1;
+      }
+      if (c === node.maxCount) node.recompute();
+      else node.total--;
+      return true;
+    }
+    const i = this.route(node, key);
+    const child = node.children[i]!;
+    if (!this.delete(child, key)) return false;
+    if (child.size() < MIN_ENTRIES && node.children.length > 1) this.rebalance(node, i);
+    if (this.removedCount === node.maxCount) node.recompute();
+    else node.total--;
+    return true;
+  }
+
+  /** Merges an underfull child with a neighbour, splitting again when the union is too big. */
+  private rebalance(parent: Inner, i: number): void {
+    const li = i > 0 ? i - 1 : i;
+    const left = parent.children[li]!;
+    const right = parent.children[li + 1]!;
+    if (left.leaf && right.leaf) {
+      left.keys.push(...right.keys);
+      left.counts.push(...right.counts);
+    } else if (!left.leaf && !right.leaf) {
+      left.children.push(...right.children);
+      left.lows.push(...right.lows);
+    }
+    left.recompute();
+    parent.children.splice(li + 1, 1);
+    parent.lows.splice(li + 1, 1);
+    if (left.size() > MAX_ENTRIES) {
+      const r = splitNode(left);
+      parent.children.splice(li + 1, 0, r);
+      parent.lows.splice(li + 1, 0, r.first());
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Interval scaling with PostgreSQL's cascade of fractional months and days (interval_mul/div).
+// ---------------------------------------------------------------------------------------------
+
+/** C's rint(): round half to even. */
+export function rint(x: number): number {
+  const r = Math.round(x);
+  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/** PostgreSQL's TSROUND: round to microsecond precision to absorb float noise. */
+function tsRound(x: number): number {
+  return rint(x * 1e6) / 1e6;
+}
+
+function intervalOutOfRange(): DatabaseError {
+  return new DatabaseError(SqlState.datetimeFieldOverflow, 'interval out of range');
+}
+
+const INT32_MAX = 2147483647;
+const INT32_MIN = -2147483648;
+
+/** interval * factor (divide = false) or interval / factor (divide = true), as PostgreSQL computes it. */
+export function scaleInterval(iv: Interval, factor: number, divide: boolean): Interval {
+  if (divide && factor === 0) throw new DatabaseError(SqlState.divisionByZero, 'division by zero');
+  const monthD = divide ? iv.months / factor : iv.months * factor;
+  const dayD = divide ? iv.days / factor : iv.days * factor;
+  if (Number.isNaN(monthD) || monthD > INT32_MAX || monthD < INT32_MIN) throw intervalOutOfRange();
+  if (Number.isNaN(dayD) || dayD > INT32_MAX || dayD < INT32_MIN) throw intervalOutOfRange();
+  const months = Math.trunc(monthD);
+  let days = Math.trunc(dayD);
+  // Fractional months cascade into days and fractional days into seconds, never upwards.
+  const monthRemDays = tsRound((monthD - months) * 30);
+  let secRem = tsRound((dayD - days + monthRemDays - Math.trunc(monthRemDays)) * 86400);
+  if (Math.abs(secRem) >= 86400) {
+    const d = Math.trunc(secRem / 86400);
+    days += d;
+    secRem -= d * 86400;
+  }
+  days += Math.trunc(monthRemDays);
+  const micros = rint((divide ? iv.micros / factor : iv.micros * factor) + secRem * 1e6);
+  if (!Number.isFinite(micros)) throw intervalOutOfRange();
+  return new Interval(months, days, micros);
+}
+
+// ---------------------------------------------------------------------------------------------
+// percentile_cont, percentile_disc, mode
+// ---------------------------------------------------------------------------------------------
+
+/** C printf's %g (6 significant digits), as PostgreSQL's own snprintf prints a float8. */
+export function formatG(x: number): string {
+  if (Number.isNaN(x)) return 'NaN';
+  if (!Number.isFinite(x)) return x > 0 ? 'Infinity' : '-Infinity';
+  if (x === 0) return Object.is(x, -0) ? '-0' : '0';
+  const exp = Number(x.toExponential(5).split('e')[1]);
+  const strip = (s: string): string => (s.includes('.') ? s.replace(/\.?0+$/, '') : s);
+  if (exp < -4 || exp >= 6) {
+    const [mant, e] = x.toExponential(5).split('e') as [string, string];
+    const n = Math.abs(Number(e));
+    return `${strip(mant)}e${e.startsWith('-') ? '-' : '+'}${n < 10 ? '0' : ''}${n}`;
+  }
+  return strip(x.toFixed(5 - exp));
+}
+
+/** Raises PostgreSQL's error for a fraction outside [0, 1] (NaN included). */
+export function checkFraction(p: number): void {
+  if (!(p >= 0 && p <= 1)) {
+    throw new DatabaseError(SqlState.numericValueOutOfRange, `percentile value ${formatG(p)} is not between 0 and 1`);
+  }
+}
+
+function toFraction(v: Value): number {
+  return typeof v === 'number' ? v : Number(v);
+}
+
+type Lerp = (lo: Value, hi: Value, t: number) => Value;
+
+const lerpFloat: Lerp = (lo, hi, t) => (lo as number) + ((hi as number) - (lo as number)) * t;
+const lerpInterval: Lerp = (lo, hi, t) =>
+  (lo as Interval).add(scaleInterval((hi as Interval).sub(lo as Interval), t, false));
+
+function percentileCont(s: OrderedMultiset, p: number, lerp: Lerp): Value {
+  const pos = p * (s.size - 1);
+  const first = Math.floor(pos);
+  const second = Math.ceil(pos);
+  const lo = s.at(first)!;
+  if (first === second) return lo;
+  return lerp(lo, s.at(second)!, pos - first);
+}
+
+function percentileDisc(s: OrderedMultiset, p: number): Value {
+  const row = Math.max(Math.ceil(p * s.size), 1);
+  return s.at(row - 1)!;
+}
+
+/** Applies `pick` to every fraction of a (possibly nested) array, keeping NULLs as NULL. */
+function mapFractions(fractions: Value, pick: (p: number) => Value): Value {
+  if (fractions === null) return null;
+  if (Array.isArray(fractions)) return fractions.map((f) => mapFractions(f, pick));
+  const p = toFraction(fractions);
+  checkFraction(p);
+  return pick(p);
+}
+
+/** The shared accumulator over an OrderedMultiset; `final` turns the sorted values into the result. */
+export function multisetAccumulator(final: (s: OrderedMultiset) => Value): Accumulator<OrderedMultiset> {
+  return {
+    init: () => new OrderedMultiset(),
+    add(s, args) {
+      s.add(args[0]!);
+      return s;
+    },
+    remove(s, args) {
+      s.remove(args[0]!);
+      return s;
+    },
+    merge(a, b) {
+      if (a.size < b.size) {
+        b.addAll(a);
+        return b;
+      }
+      a.addAll(b);
+      return a;
+    },
+    result: final,
+  };
+}
+
+function contSingle(lerp: Lerp) {
+  return (_argTypes: readonly SqlType[], direct: readonly Value[]): Accumulator =>
+    multisetAccumulator((s) => {
+      const f = direct[0] ?? null;
+      if (f === null) return null;
+      const p = toFraction(f);
+      checkFraction(p);
+      return s.size === 0 ? null : percentileCont(s, p, lerp);
+    });
+}
+
+function contMulti(lerp: Lerp) {
+  return (_argTypes: readonly SqlType[], direct: readonly Value[]): Accumulator =>
+    multisetAccumulator((s) =>
+      s.size === 0 ? null : mapFractions(direct[0] ?? null, (p) => percentileCont(s, p, lerp)),
+    );
+}
+
+const lastType = (argTypes: readonly SqlType[]): SqlType => argTypes[argTypes.length - 1] ?? T.unknown;
+
+/** percentile_cont, percentile_disc and mode (WITHIN GROUP); direct args are the fractions. */
+export const orderedSetAggregates: AggregateFunction[] = [
+  {
+    name: 'percentile_cont',
+    orderedSet: true,
+    directArgs: [T.float8],
+    args: [T.float8],
+    ret: T.float8,
+    make: contSingle(lerpFloat),
+  },
+  {
+    name: 'percentile_cont',
+    orderedSet: true,
+    directArgs: [T.float8],
+    args: [T.interval],
+    ret: T.interval,
+    make: contSingle(lerpInterval),
+  },
+  {
+    name: 'percentile_cont',
+    orderedSet: true,
+    directArgs: [arrayOf(T.float8)],
+    args: [T.float8],
+    ret: arrayOf(T.float8),
+    make: contMulti(lerpFloat),
+  },
+  {
+    name: 'percentile_cont',
+    orderedSet: true,
+    directArgs: [arrayOf(T.float8)],
+    args: [T.interval],
+    ret: arrayOf(T.interval),
+    make: contMulti(lerpInterval),
+  },
+  {
+    name: 'percentile_disc',
+    orderedSet: true,
+    directArgs: [T.float8],
+    args: [T.anyelement],
+    ret: lastType,
+    make: (_argTypes, direct) =>
+      multisetAccumulator((s) => {
+        const f = direct[0] ?? null;
+        if (f === null) return null;
+        const p = toFraction(f);
+        checkFraction(p);
+        return s.size === 0 ? null : percentileDisc(s, p);
+      }),
+  },
+  {
+    name: 'percentile_disc',
+    orderedSet: true,
+    directArgs: [arrayOf(T.float8)],
+    args: [T.anyelement],
+    ret: (argTypes) => arrayOf(lastType(argTypes)),
+    make: (_argTypes, direct) =>
+      multisetAccumulator((s) =>
+        s.size === 0 ? null : mapFractions(direct[0] ?? null, (p) => percentileDisc(s, p)),
+      ),
+  },
+  {
+    name: 'mode',
+    orderedSet: true,
+    directArgs: [],
+    args: [T.anyelement],
+    ret: lastType,
+    make: () => multisetAccumulator((s) => s.mode() ?? null),
+  },
+];

@@ -1,0 +1,43 @@
+import type { SqlType } from '../../types/types.js';
+import type { Value } from '../../types/values.js';
+
+/** What a function sees of the session it runs in. */
+export interface FunctionContext {
+  /** IANA zone name or a fixed offset like '+05:30', from the session's TimeZone setting. */
+  readonly timezone: string;
+  /** Start of the current transaction, microseconds since 1970-01-01 UTC (now(), current_timestamp). */
+  readonly transactionStart: number;
+  /** Current wall clock in microseconds (clock_timestamp()). */
+  clock(): number;
+  /** Session setting lookup for current_setting(); undefined when unknown. */
+  setting(name: string): string | undefined;
+}
+
+/**
+ * One overload of a scalar SQL function. Argument types may use the pseudo-types `any`,
+ * `anyelement` (all such arguments share one type) and `anyarray`.
+ */
+export interface ScalarFunction {
+  readonly name: string;
+  readonly args: readonly SqlType[];
+  /** Type of further arguments for variadic functions (concat, format, json_build_object). */
+  readonly variadic?: SqlType;
+  /** Result type, or a function of the resolved argument types. */
+  readonly ret: SqlType | ((argTypes: readonly SqlType[]) => SqlType);
+  /** Strict (the default): NULL in any argument gives NULL without calling impl. */
+  readonly strict?: boolean;
+  /** Volatile functions (random, clock_timestamp) are never constant-folded. */
+  readonly volatile?: boolean;
+  /** `argTypes` are the resolved argument types (after implicit casts). */
+  readonly impl: (args: Value[], ctx: FunctionContext, argTypes: readonly SqlType[]) => Value;
+}
+
+/** A set-returning function in FROM or the select list, e.g. generate_series. */
+export interface TableFunction {
+  readonly name: string;
+  readonly args: readonly SqlType[];
+  readonly variadic?: SqlType;
+  /** Output column types; a single column is named after the function unless aliased. */
+  readonly columns: (argTypes: readonly SqlType[]) => { name: string; type: SqlType }[];
+  readonly impl: (args: Value[], ctx: FunctionContext, argTypes: readonly SqlType[]) => Iterable<Value[]>;
+}

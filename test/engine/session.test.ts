@@ -1,0 +1,117 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DatabaseError, open, type Database } from '../../src/index.js';
+
+let db: Database;
+beforeEach(async () => {
+  db = await open();
+  await db.exec(`CREATE TABLE t (id int NOT NULL, k text, v double precision DEFAULT 1.5)`);
+  await db.exec(`INSERT INTO t VALUES (1, 'a', 10), (2, 'b', 20), (3, 'a', NULL), (4, NULL, 40)`);
+});
+afterEach(async () => db.close());
+
+async function rows(sql: string, params: unknown[] = []): Promise<unknown[][]> {
+  return (await db.query(sql, params as never, { rowMode: 'array' })).rows;
+}
+
+async function code(sql: string): Promise<string> {
+  try {
+    await db.exec(sql);
+  } catch (e) {
+    if (e instanceof DatabaseError) return e.code;
+    throw e;
+  }
+  return 'ok';
+}
+
+describe('SELECT', () => {
+  it('filters, groups and orders', async () => {
+    expect(await rows('SELECT k, count(*), sum(v) FROM t GROUP BY k ORDER BY k NULLS FIRST')).toEqual([
+      [null, 1n, 40],
+      ['a', 2n, 10],
+      ['b', 1n, 20],
+    ]);
+  });
+
+  it('joins with USING and keeps left rows without a match', async () => {
+    await db.exec(`CREATE TABLE d (k text, name text); INSERT INTO d VALUES ('a', 'Alpha')`);
+    expect(await rows('SELECT id, name FROM t LEFT JOIN d USING (k) ORDER BY id')).toEqual([
+      [1, 'Alpha'],
+      [2, null],
+      [3, 'Alpha'],
+      [4, null],
+    ]);
+  });
+
+  it('evaluates correlated subqueries per row', async () => {
+    expect(await rows('SELECT id FROM t AS x WHERE v > (SELECT avg(v) FROM t WHERE k = x.k OR x.k IS NULL) ORDER BY id')).toEqual([[4]]);
+  });
+
+  it('binds $n parameters', async () => {
+    expect(await rows('SELECT id FROM t WHERE id > $1 AND k = $2', [1, 'a'])).toEqual([[3]]);
+  });
+
+  it('uses integer division and reports division by zero as 22012', async () => {
+    expect(await rows('SELECT 7 / 2, -7 / 2, 7 % 3')).toEqual([[3, -3, 1]]);
+    expect(await code('SELECT 1 / 0')).toBe('22012');
+  });
+
+  it('runs recursive CTEs and set operations', async () => {
+    expect(await rows('WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 4) SELECT sum(n) FROM r')).toEqual([[10n]]);
+    expect(await rows('SELECT 1 UNION SELECT 1 UNION ALL SELECT 2 ORDER BY 1')).toEqual([[1], [2]]);
+  });
+});
+
+describe('writes and transactions', () => {
+  it('makes a failing multi-row INSERT insert nothing', async () => {
+    expect(await code(`INSERT INTO t VALUES (5, 'c', 1), (NULL, 'd', 2)`)).toBe('23502');
+    expect(await rows('SELECT count(*) FROM t')).toEqual([[4n]]);
+  });
+
+  it('fills DEFAULT values and returns rows with RETURNING', async () => {
+    expect(await rows(`INSERT INTO t (id, k) VALUES (9, 'z') RETURNING id, v`)).toEqual([[9, 1.5]]);
+  });
+
+  it('updates and deletes with WHERE', async () => {
+    await db.exec(`UPDATE t SET v = v * 2 WHERE k = 'a'`);
+    await db.exec(`DELETE FROM t WHERE id = 2`);
+    expect(await rows('SELECT id, v FROM t ORDER BY id')).toEqual([
+      [1, 20],
+      [3, null],
+      [4, 40],
+    ]);
+  });
+
+  it('leaves no trace after ROLLBACK and hides uncommitted rows from other sessions', async () => {
+    const other = db.session();
+    const s = db.session();
+    await s.execute('BEGIN');
+    await s.execute(`INSERT INTO t VALUES (10, 'x', 1)`);
+    expect((await s.execute('SELECT count(*) FROM t'))[0]!.rows).toEqual([[5n]]);
+    expect((await other.execute('SELECT count(*) FROM t'))[0]!.rows).toEqual([[4n]]);
+    await s.execute('ROLLBACK');
+    expect(await rows('SELECT count(*) FROM t')).toEqual([[4n]]);
+  });
+
+  it('marks a transaction failed after an error until ROLLBACK', async () => {
+    const s = db.session();
+    await s.execute('BEGIN');
+    await expect(s.execute('SELECT * FROM nope')).rejects.toMatchObject({ code: '42P01' });
+    await expect(s.execute('SELECT 1')).rejects.toMatchObject({ code: '25P02' });
+    await s.execute('ROLLBACK');
+    expect((await s.execute('SELECT 1'))[0]!.rows).toEqual([[1]]);
+  });
+});
+
+describe('errors', () => {
+  it('carries PostgreSQL SQLSTATEs and syntax error positions', async () => {
+    expect(await code('SELEC 1')).toBe('42601');
+    expect(await code('SELECT * FROM missing')).toBe('42P01');
+    expect(await code('SELECT nope FROM t')).toBe('42703');
+    expect(await code('SELECT nofn(1)')).toBe('42883');
+    try {
+      await db.exec('SELECT 1 FROM t WHERE');
+    } catch (e) {
+      expect((e as DatabaseError).position).toBe(22);
+    }
+  });
+});
