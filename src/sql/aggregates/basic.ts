@@ -6,7 +6,7 @@ import type { SqlType } from '../../types/types.js';
 import type { Value } from '../../types/values.js';
 import type { Accumulator, AggregateFunction } from './aggregate.js';
 import { tupleKey, valueKey } from './distinct.js';
-import { multisetAccumulator, scaleInterval } from './ordered-set.js';
+import { comparatorFor, multisetAccumulator, scaleInterval } from './ordered-set.js';
 
 // ---------------------------------------------------------------------------------------------
 // Exact accumulators shared with statistics.ts
@@ -200,7 +200,8 @@ function intSum(result: (s: IntSumState) => Value): Accumulator<IntSumState> {
 }
 
 function checkedInt8(v: bigint): bigint {
-  if (v < INT8_MIN || v > INT8_MAX) throw new DatabaseError(SqlState.numericValueOutOfRange, 'bigint out of range');
+  if (v < INT8_MIN || v > INT8_MAX)
+    throw new DatabaseError(SqlState.numericValueOutOfRange, 'bigint out of range');
   return v;
 }
 
@@ -355,8 +356,8 @@ function boolAgg(result: (s: BoolCounts) => boolean): Accumulator<BoolCounts> {
 const HOLE: unique symbol = Symbol('removed');
 
 /**
- * Values in insertion order with removal of the oldest equal entry (a sliding window removes its
- * oldest rows). The key → slots index is built only on the first remove, so add-only use pays a push.
+ * Values in insertion order with removal of the oldest identical entry (a sliding window removes its
+ * oldest rows; identical, not just equal, so 1.0 and 1.00 stay apart). The key → slots index is built only on the first remove, so add-only use pays a push.
  */
 class InsertionLog {
   items: (Value | typeof HOLE)[] = [];
@@ -459,7 +460,7 @@ const textKey = (v: Value, d: Value): unknown =>
 function stringAgg(bytes: boolean): Accumulator<InsertionLog> {
   // PostgreSQL skips NULL values; a NULL delimiter counts as empty. The first value's delimiter is dropped.
   return logAccumulator(
-    bytes ? (v, d) => tupleKey([v, d]) : textKey,
+    bytes ? (v, d) => tupleKey([v, d], true) : textKey,
     (s, args) => {
       if (args[0] !== null) s.push(args[0]!, args[1] ?? null);
     },
@@ -499,17 +500,22 @@ function dimsOf(a: Value[]): string {
 
 function arrayAgg(ofArrays: boolean): Accumulator<InsertionLog> {
   return logAccumulator(
-    (v) => valueKey(v),
+    (v) => valueKey(v, true),
     (s, args) => {
       const v = args[0] ?? null;
       if (ofArrays) {
-        if (v === null) throw new DatabaseError(SqlState.nullValueNotAllowed, 'cannot accumulate null arrays');
+        if (v === null)
+          throw new DatabaseError(SqlState.nullValueNotAllowed, 'cannot accumulate null arrays');
         const a = v as Value[];
-        if (a.length === 0) throw new DatabaseError(SqlState.arraySubscriptError, 'cannot accumulate empty arrays');
+        if (a.length === 0)
+          throw new DatabaseError(SqlState.arraySubscriptError, 'cannot accumulate empty arrays');
         const dims = dimsOf(a);
         if (s.live === 0) s.dims = dims;
         else if (s.dims !== dims) {
-          throw new DatabaseError(SqlState.arraySubscriptError, 'cannot accumulate arrays of different dimensionality');
+          throw new DatabaseError(
+            SqlState.arraySubscriptError,
+            'cannot accumulate arrays of different dimensionality',
+          );
         }
       }
       s.push(v, null);
@@ -561,37 +567,41 @@ export const basicAggregates: AggregateFunction[] = [
   { name: 'count', args: [], ret: T.int8, strict: false, make: () => countAccumulator },
   { name: 'count', args: [T.any], ret: T.int8, make: () => countAccumulator },
 
-  ...INT_TYPES.map(
-    (t): AggregateFunction => ({
-      name: 'sum',
-      args: [t],
-      ret: T.int8,
-      make: () => intSum((s) => checkedInt8(s.sum.value())),
-    }),
-  ),
-  { name: 'sum', args: [T.int8], ret: T.numeric, make: () => intSum((s) => Decimal.fromBigInt(s.sum.value())) },
+  ...INT_TYPES.map((t): AggregateFunction => ({
+    name: 'sum',
+    args: [t],
+    ret: T.int8,
+    make: () => intSum((s) => checkedInt8(s.sum.value())),
+  })),
+  {
+    name: 'sum',
+    args: [T.int8],
+    ret: T.numeric,
+    make: () => intSum((s) => Decimal.fromBigInt(s.sum.value())),
+  },
   { name: 'sum', args: [T.numeric], ret: T.numeric, make: () => numericSum((s) => s.sum.value()) },
   { name: 'sum', args: [T.float4], ret: T.float4, make: () => floatSum(true, floatSumValue) },
   { name: 'sum', args: [T.float8], ret: T.float8, make: () => floatSum(false, floatSumValue) },
   { name: 'sum', args: [T.interval], ret: T.interval, make: () => intervalSum(intervalSumValue) },
 
-  ...[T.int2, T.int4, T.int8].map(
-    (t): AggregateFunction => ({ name: 'avg', args: [t], ret: T.numeric, make: () => intSum(intAvg) }),
-  ),
+  ...[T.int2, T.int4, T.int8].map((t): AggregateFunction => ({
+    name: 'avg',
+    args: [t],
+    ret: T.numeric,
+    make: () => intSum(intAvg),
+  })),
   {
     name: 'avg',
     args: [T.numeric],
     ret: T.numeric,
     make: () => numericSum((s) => s.sum.value().div(Decimal.fromInt(s.n))),
   },
-  ...FLOAT_TYPES.map(
-    (t): AggregateFunction => ({
-      name: 'avg',
-      args: [t],
-      ret: T.float8,
-      make: () => floatSum(false, (s) => floatSumValue(s) / s.n),
-    }),
-  ),
+  ...FLOAT_TYPES.map((t): AggregateFunction => ({
+    name: 'avg',
+    args: [t],
+    ret: T.float8,
+    make: () => floatSum(false, (s) => floatSumValue(s) / s.n),
+  })),
   {
     name: 'avg',
     args: [T.interval],
@@ -603,13 +613,13 @@ export const basicAggregates: AggregateFunction[] = [
     name: 'min',
     args: [T.anyelement],
     ret: (a) => minMaxType(first(a)),
-    make: () => multisetAccumulator((s) => s.min() ?? null),
+    make: (a) => multisetAccumulator((s) => s.min() ?? null, comparatorFor(a[0])),
   },
   {
     name: 'max',
     args: [T.anyelement],
     ret: (a) => minMaxType(first(a)),
-    make: () => multisetAccumulator((s) => s.max() ?? null),
+    make: (a) => multisetAccumulator((s) => s.max() ?? null, comparatorFor(a[0])),
   },
 
   { name: 'bool_and', args: [T.bool], ret: T.bool, make: () => boolAgg((s) => s.f === 0) },

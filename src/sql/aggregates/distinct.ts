@@ -1,4 +1,4 @@
-import { hashKey } from '../../types/values.js';
+import { Decimal, hashKey, Interval } from '../../types/values.js';
 import type { Value } from '../../types/values.js';
 import type { Accumulator } from './aggregate.js';
 
@@ -11,19 +11,29 @@ export interface DistinctState<S> {
 
 const KEY_TAG: Record<string, string> = { number: 'n', string: 's', bigint: 'b', boolean: 'o', object: 'z' };
 
+function scalarKey(v: Value, exact: boolean): unknown {
+  if (exact) {
+    if (v instanceof Decimal) return 'D' + v.toString();
+    if (v instanceof Interval) return `I${v.months},${v.days},${v.micros}`;
+    if (Object.is(v, -0)) return '-0';
+  }
+  return hashKey(v);
+}
+
 /**
- * A string key for a tuple of values, equal exactly when the values are equal (NaN = NaN, 0 = -0).
+ * A string key for a tuple of values, equal exactly when the values are equal (NaN = NaN, 0 = -0,
+ * 1.0 = 1.00). With `exact`, equal means the same representation (1.0 ≠ 1.00, '1 mon' ≠ '30 days').
  * Unlike hashKey on an array it keeps NaN, ±Infinity and NULL elements apart.
  *
  * @example
  * tupleKey([1, 'a']) === tupleKey([1, 'a']); // true
  */
-export function tupleKey(values: readonly Value[]): string {
+export function tupleKey(values: readonly Value[], exact = false): string {
   let out = '(';
   for (const v of values) {
-    if (Array.isArray(v)) out += tupleKey(v);
+    if (Array.isArray(v)) out += tupleKey(v, exact);
     else {
-      const k = hashKey(v);
+      const k = scalarKey(v, exact);
       const s = String(k);
       out += `${KEY_TAG[typeof k] ?? '?'}${s.length}:${s}`;
     }
@@ -31,9 +41,9 @@ export function tupleKey(values: readonly Value[]): string {
   return out + ')';
 }
 
-/** Map key of one value: scalars are their own hashKey (fast path), arrays go through tupleKey. */
-export function valueKey(v: Value): unknown {
-  return Array.isArray(v) ? tupleKey(v) : hashKey(v);
+/** Map key of one value (see tupleKey): scalars are their own hashKey on the fast path. */
+export function valueKey(v: Value, exact = false): unknown {
+  return Array.isArray(v) ? tupleKey(v, exact) : scalarKey(v, exact);
 }
 
 const keyOf = (args: readonly Value[]): unknown => (args.length === 1 ? valueKey(args[0]!) : tupleKey(args));

@@ -2,7 +2,7 @@ import { DatabaseError, SqlState } from '../../errors.js';
 import { Interval } from '../../types/interval.js';
 import { arrayOf, T } from '../../types/types.js';
 import type { SqlType } from '../../types/types.js';
-import { compareValues } from '../../types/values.js';
+import { compareValues, isNumberRepr } from '../../types/values.js';
 import type { Value } from '../../types/values.js';
 import type { Accumulator, AggregateFunction } from './aggregate.js';
 
@@ -12,7 +12,7 @@ import type { Accumulator, AggregateFunction } from './aggregate.js';
 // min/max, percentiles and mode all need order plus retraction, so they share this structure.
 // ---------------------------------------------------------------------------------------------
 
-/** Node fan-out. 64 keeps a leaf's binary search and splice within a few cache lines. */
+/** Node fan-out. 64 keeps a leaf's binary search and shifts within a few cache lines. */
 const MAX_ENTRIES = 64;
 /** Below this a non-root node is merged with (or refilled from) a neighbour. */
 const MIN_ENTRIES = 16;
@@ -68,6 +68,34 @@ class Inner {
 
 type Node = Leaf | Inner;
 
+// Leaf updates shift in place rather than splice (which allocates its result array). Keys and
+// counts get separate functions so each loop sees one array shape and stays monomorphic.
+function insertKey(a: Value[], i: number, v: Value): void {
+  let j = a.length;
+  a.push(v);
+  for (; j > i; j--) a[j] = a[j - 1]!;
+  a[i] = v;
+}
+
+function insertCount(a: number[], i: number, v: number): void {
+  let j = a.length;
+  a.push(v);
+  for (; j > i; j--) a[j] = a[j - 1]!;
+  a[i] = v;
+}
+
+function removeKey(a: Value[], i: number): void {
+  const last = a.length - 1;
+  for (let j = i; j < last; j++) a[j] = a[j + 1]!;
+  a.pop();
+}
+
+function removeCount(a: number[], i: number): void {
+  const last = a.length - 1;
+  for (let j = i; j < last; j++) a[j] = a[j + 1]!;
+  a.pop();
+}
+
 /** Moves the upper half of `node` into a new right sibling and returns it. */
 function splitNode(node: Node): Node {
   const half = node.size() >> 1;
@@ -97,11 +125,14 @@ function splitNode(node: Node): Node {
 export class OrderedMultiset {
   private root: Node = new Leaf();
   private readonly cmp: (a: Value, b: Value) => number;
+  /** Keep maxCount exact on removes (only mode() needs it; it costs a node scan per level). */
+  private readonly trackMode: boolean;
   /** Multiplicity of the key before the last remove (lets ancestors skip recomputing maxCount). */
   private removedCount = 0;
 
-  constructor(cmp: (a: Value, b: Value) => number = compareValues) {
+  constructor(cmp: (a: Value, b: Value) => number = compareValues, trackMode = false) {
     this.cmp = cmp;
+    this.trackMode = trackMode;
   }
 
   /** Number of values, counting duplicates. */
@@ -165,8 +196,9 @@ export class OrderedMultiset {
     return undefined;
   }
 
-  /** The most frequent value; ties go to the smallest, as PostgreSQL's mode() does. */
+  /** The most frequent value; ties go to the smallest, as PostgreSQL's mode() does. Needs `trackMode`. */
   mode(): Value | undefined {
+    if (!this.trackMode) throw new Error('OrderedMultiset.mode() needs trackMode');
     const target = this.root.maxCount;
     if (target === 0) return undefined;
     let n: Node = this.root;
@@ -220,8 +252,8 @@ export class OrderedMultiset {
         c = node.counts[i]! + n;
         node.counts[i] = c;
       } else {
-        node.keys.splice(i, 0, key);
-        node.counts.splice(i, 0, n);
+        insertKey(node.keys, i, key);
+        insertCount(node.counts, i, n);
         c = n;
       }
       node.total += n;
@@ -249,12 +281,12 @@ export class OrderedMultiset {
       const c = node.counts[i]!;
       this.removedCount = c;
       if (c === 1) {
-        node.keys.splice(i, 1);
-        node.counts.splice(i, 1);
+        removeKey(node.keys, i);
+        removeCount(node.counts, i);
       } else {
         node.counts[i] = c - 1;
       }
-      if (c === node.maxCount) node.recompute();
+      if (this.trackMode && c === node.maxCount) node.recompute();
       else node.total--;
       return true;
     }
@@ -262,7 +294,7 @@ export class OrderedMultiset {
     const child = node.children[i]!;
     if (!this.delete(child, key)) return false;
     if (child.size() < MIN_ENTRIES && node.children.length > 1) this.rebalance(node, i);
-    if (this.removedCount === node.maxCount) node.recompute();
+    if (this.trackMode && this.removedCount === node.maxCount) node.recompute();
     else node.total--;
     return true;
   }
@@ -357,7 +389,10 @@ export function formatG(x: number): string {
 /** Raises PostgreSQL's error for a fraction outside [0, 1] (NaN included). */
 export function checkFraction(p: number): void {
   if (!(p >= 0 && p <= 1)) {
-    throw new DatabaseError(SqlState.numericValueOutOfRange, `percentile value ${formatG(p)} is not between 0 and 1`);
+    throw new DatabaseError(
+      SqlState.numericValueOutOfRange,
+      `percentile value ${formatG(p)} is not between 0 and 1`,
+    );
   }
 }
 
@@ -394,10 +429,30 @@ function mapFractions(fractions: Value, pick: (p: number) => Value): Value {
   return pick(p);
 }
 
+/** compareValues for two numbers, small enough to inline in the tree's binary searches. */
+export function compareNumbers(a: Value, b: Value): number {
+  const x = a as number;
+  const y = b as number;
+  if (x < y) return -1;
+  if (x > y) return 1;
+  if (x === y) return 0;
+  // NaN sorts above everything and equals itself, as in PostgreSQL.
+  return x !== x ? (y !== y ? 0 : 1) : -1;
+}
+
+/** The fastest correct comparator for values of type `t`. */
+export function comparatorFor(t: SqlType | undefined): (a: Value, b: Value) => number {
+  return t !== undefined && isNumberRepr(t) ? compareNumbers : compareValues;
+}
+
 /** The shared accumulator over an OrderedMultiset; `final` turns the sorted values into the result. */
-export function multisetAccumulator(final: (s: OrderedMultiset) => Value): Accumulator<OrderedMultiset> {
+export function multisetAccumulator(
+  final: (s: OrderedMultiset) => Value,
+  cmp: (a: Value, b: Value) => number = compareValues,
+  trackMode = false,
+): Accumulator<OrderedMultiset> {
   return {
-    init: () => new OrderedMultiset(),
+    init: () => new OrderedMultiset(cmp, trackMode),
     add(s, args) {
       s.add(args[0]!);
       return s;
@@ -418,25 +473,29 @@ export function multisetAccumulator(final: (s: OrderedMultiset) => Value): Accum
   };
 }
 
-function contSingle(lerp: Lerp) {
-  return (_argTypes: readonly SqlType[], direct: readonly Value[]): Accumulator =>
-    multisetAccumulator((s) => {
-      const f = direct[0] ?? null;
-      if (f === null) return null;
-      const p = toFraction(f);
-      checkFraction(p);
-      return s.size === 0 ? null : percentileCont(s, p, lerp);
-    });
-}
+const lastType = (argTypes: readonly SqlType[]): SqlType => argTypes[argTypes.length - 1] ?? T.unknown;
 
-function contMulti(lerp: Lerp) {
-  return (_argTypes: readonly SqlType[], direct: readonly Value[]): Accumulator =>
-    multisetAccumulator((s) =>
-      s.size === 0 ? null : mapFractions(direct[0] ?? null, (p) => percentileCont(s, p, lerp)),
+function contSingle(lerp: Lerp) {
+  return (argTypes: readonly SqlType[], direct: readonly Value[]): Accumulator =>
+    multisetAccumulator(
+      (s) => {
+        const f = direct[0] ?? null;
+        if (f === null) return null;
+        const p = toFraction(f);
+        checkFraction(p);
+        return s.size === 0 ? null : percentileCont(s, p, lerp);
+      },
+      comparatorFor(lastType(argTypes)),
     );
 }
 
-const lastType = (argTypes: readonly SqlType[]): SqlType => argTypes[argTypes.length - 1] ?? T.unknown;
+function contMulti(lerp: Lerp) {
+  return (argTypes: readonly SqlType[], direct: readonly Value[]): Accumulator =>
+    multisetAccumulator(
+      (s) => (s.size === 0 ? null : mapFractions(direct[0] ?? null, (p) => percentileCont(s, p, lerp))),
+      comparatorFor(lastType(argTypes)),
+    );
+}
 
 /** percentile_cont, percentile_disc and mode (WITHIN GROUP); direct args are the fractions. */
 export const orderedSetAggregates: AggregateFunction[] = [
@@ -478,14 +537,17 @@ export const orderedSetAggregates: AggregateFunction[] = [
     directArgs: [T.float8],
     args: [T.anyelement],
     ret: lastType,
-    make: (_argTypes, direct) =>
-      multisetAccumulator((s) => {
-        const f = direct[0] ?? null;
-        if (f === null) return null;
-        const p = toFraction(f);
-        checkFraction(p);
-        return s.size === 0 ? null : percentileDisc(s, p);
-      }),
+    make: (argTypes, direct) =>
+      multisetAccumulator(
+        (s) => {
+          const f = direct[0] ?? null;
+          if (f === null) return null;
+          const p = toFraction(f);
+          checkFraction(p);
+          return s.size === 0 ? null : percentileDisc(s, p);
+        },
+        comparatorFor(lastType(argTypes)),
+      ),
   },
   {
     name: 'percentile_disc',
@@ -493,9 +555,10 @@ export const orderedSetAggregates: AggregateFunction[] = [
     directArgs: [arrayOf(T.float8)],
     args: [T.anyelement],
     ret: (argTypes) => arrayOf(lastType(argTypes)),
-    make: (_argTypes, direct) =>
-      multisetAccumulator((s) =>
-        s.size === 0 ? null : mapFractions(direct[0] ?? null, (p) => percentileDisc(s, p)),
+    make: (argTypes, direct) =>
+      multisetAccumulator(
+        (s) => (s.size === 0 ? null : mapFractions(direct[0] ?? null, (p) => percentileDisc(s, p))),
+        comparatorFor(lastType(argTypes)),
       ),
   },
   {
@@ -504,6 +567,6 @@ export const orderedSetAggregates: AggregateFunction[] = [
     directArgs: [],
     args: [T.anyelement],
     ret: lastType,
-    make: () => multisetAccumulator((s) => s.mode() ?? null),
+    make: (argTypes) => multisetAccumulator((s) => s.mode() ?? null, comparatorFor(lastType(argTypes)), true),
   },
 ];

@@ -181,7 +181,7 @@ export class HyperLogLog {
     let z = M * tau(1 - c[Q + 1]! / M);
     for (let k = Q; k >= 1; k--) z = 0.5 * (z + c[k]!);
     z += M * sigma(c[0]! / M);
-    return z === Infinity ? 0 : M * M / (2 * Math.LN2 * z);
+    return z === Infinity ? 0 : (M * M) / (2 * Math.LN2 * z);
   }
 }
 
@@ -285,12 +285,10 @@ const NUMERIC_INPUTS: readonly SqlType[] = [T.int2, T.int4, T.int8, T.float4, T.
 /** approx_count_distinct (HyperLogLog) and approx_percentile (DDSketch); mergeable, no remove. */
 export const sketchAggregates: AggregateFunction[] = [
   { name: 'approx_count_distinct', args: [T.any], ret: T.int8, make: () => approxCountDistinct },
-  ...NUMERIC_INPUTS.map(
-    (t): AggregateFunction => ({
-      name: 'approx_percentile',
-      args: [t, T.float8],
-      ret: T.float8,
-      make: () => approxPercentile,
-    }),
-  ),
+  ...NUMERIC_INPUTS.map((t): AggregateFunction => ({
+    name: 'approx_percentile',
+    args: [t, T.float8],
+    ret: T.float8,
+    make: () => approxPercentile,
+  })),
 ];

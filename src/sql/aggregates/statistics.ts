@@ -407,8 +407,18 @@ const VARIANCE_KINDS: Record<string, VarKind> = {
 };
 
 function varianceOverloads(name: string, kind: VarKind): AggregateFunction[] {
-  const exact = (t: SqlType): AggregateFunction => ({ name, args: [t], ret: T.numeric, make: () => intVariance(kind) });
-  const float = (t: SqlType): AggregateFunction => ({ name, args: [t], ret: T.float8, make: () => floatVariance(kind) });
+  const exact = (t: SqlType): AggregateFunction => ({
+    name,
+    args: [t],
+    ret: T.numeric,
+    make: () => intVariance(kind),
+  });
+  const float = (t: SqlType): AggregateFunction => ({
+    name,
+    args: [t],
+    ret: T.float8,
+    make: () => floatVariance(kind),
+  });
   return [
     exact(T.int2),
     exact(T.int4),
@@ -422,14 +432,12 @@ function varianceOverloads(name: string, kind: VarKind): AggregateFunction[] {
 /** stddev/variance families, covariance, correlation and the regr_* linear-regression aggregates. */
 export const statisticsAggregates: AggregateFunction[] = [
   ...Object.entries(VARIANCE_KINDS).flatMap(([name, kind]) => varianceOverloads(name, kind)),
-  ...Object.entries(regrFinals).map(
-    ([name, final]): AggregateFunction => ({
-      name,
-      args: [T.float8, T.float8],
-      ret: T.float8,
-      make: () => regr(final),
-    }),
-  ),
+  ...Object.entries(regrFinals).map(([name, final]): AggregateFunction => ({
+    name,
+    args: [T.float8, T.float8],
+    ret: T.float8,
+    make: () => regr(final),
+  })),
   {
     name: 'regr_count',
     args: [T.float8, T.float8],
