@@ -1,7 +1,9 @@
 import type { AggregateFunction } from '../aggregates/aggregate.js';
 import { aggregateFunctions } from '../aggregates/index.js';
 import { mathFunctions } from './math-functions.js';
+import { jsonFunctions } from './json-functions.js';
 import { regexFunctions } from './regex-functions.js';
+import { stringFunctions } from './string-functions.js';
 import type { ScalarFunction, TableFunction } from './registry.js';
 
 /** All built-in functions by lower-case name (operators by their symbol). */
@@ -11,7 +13,7 @@ export class FunctionRegistry {
   readonly aggregates = new Map<string, AggregateFunction[]>();
 
   constructor() {
-    for (const list of [mathFunctions, regexFunctions]) {
+    for (const list of [mathFunctions, stringFunctions, regexFunctions, jsonFunctions]) {
       for (const f of list) this.addScalar(f);
     }
     for (const a of aggregateFunctions) {

@@ -16,8 +16,7 @@ const MIN_SIG_DIGITS = 16;
 const MAX_DISPLAY_SCALE = 1000;
 const MAX_RESULT_SCALE = 2000;
 const RADIANS_PER_DEGREE = 0.017453292519943295;
-/** 2201G has no SqlState entry yet. */
-const INVALID_ARGUMENT_FOR_WIDTH_BUCKET = '2201G';
+const INVALID_ARGUMENT_FOR_WIDTH_BUCKET = SqlState.invalidArgumentForWidthBucket;
 
 function outOfRange(what: 'smallint' | 'integer' | 'bigint'): never {
   throw new DatabaseError(SqlState.numericValueOutOfRange, `${what} out of range`);
@@ -623,9 +622,7 @@ function setseed(seed: number): string {
 }
 
 /**
- * Mathematical functions and operators (`^`, `|/`, `||/`, `@`) with PostgreSQL's overloads, result
- * types, rounding rules and error codes; numeric results carry PostgreSQL's result scales.
- *
+ * Math functions and the `^`, `|/`, `||/`, `@` operators, with PostgreSQL's overloads, scales and errors.
  * @example
  * mathFunctions.find((f) => f.name === 'round' && f.args[0]!.id === 'float8')!.impl([2.5], ctx, []); // 2
  */
