@@ -60,7 +60,9 @@ export function civilFromDays(days: number): CivilDate {
   const z = days + 719_468;
   const era = Math.floor(z / 146_097);
   const doe = z - era * 146_097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
+  );
   const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
   const mp = Math.floor((5 * doy + 2) / 153);
   const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
@@ -353,7 +355,8 @@ const ianaCache = new Map<string, TimeZone | null>();
 
 const NUMERIC_HOURS_RE = /^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)\s*$/;
 const OFFSET_RE = /^\s*([+-])(\d{1,2})(?::?(\d{2})(?::?(\d{2}))?)?\s*$/;
-const POSIX_RE = /^\s*(?:<([^>]*)>|([A-Za-z]{3,}))([+-]?)(\d{1,2})(?::(\d{2})(?::(\d{2}))?)?(?:<[^>]*>|[A-Za-z]{3,})?\s*$/;
+const POSIX_RE =
+  /^\s*(?:<([^>]*)>|([A-Za-z]{3,}))([+-]?)(\d{1,2})(?::(\d{2})(?::(\d{2}))?)?(?:<[^>]*>|[A-Za-z]{3,})?\s*$/;
 
 function zoneNotRecognized(name: string): DatabaseError {
   return new DatabaseError(SqlState.invalidParameterValue, `time zone "${name}" not recognized`);
@@ -517,13 +520,16 @@ export function zoneAbbreviation(zone: TimeZone, utc: number): string {
   }
   let fmts = abbrevFormatters.get(zone.name);
   if (!fmts) {
-    fmts = ABBREV_LOCALES.map((l) => new Intl.DateTimeFormat(l, { timeZone: zone.name, timeZoneName: 'short' }));
+    fmts = ABBREV_LOCALES.map(
+      (l) => new Intl.DateTimeFormat(l, { timeZone: zone.name, timeZoneName: 'short' }),
+    );
     abbrevFormatters.set(zone.name, fmts);
   }
   const ms = Number.isFinite(utc) ? Math.max(-8.64e15, Math.min(8.64e15, utc / 1000)) : 0;
   for (const f of fmts) {
     const name = f.formatToParts(ms).find((p) => p.type === 'timeZoneName')?.value;
-    if (name && ALPHA_ABBREV_RE.test(name) && ((name !== 'GMT' && name !== 'UTC') || offset === 0)) return name;
+    if (name && ALPHA_ABBREV_RE.test(name) && ((name !== 'GMT' && name !== 'UTC') || offset === 0))
+      return name;
   }
   return numericAbbreviation(offset);
 }

@@ -66,7 +66,10 @@ function trimSpace(s: string): string {
 }
 
 function invalidSyntax(type: string, text: string): DatabaseError {
-  return new DatabaseError(SqlState.invalidTextRepresentation, `invalid input syntax for type ${type}: "${text}"`);
+  return new DatabaseError(
+    SqlState.invalidTextRepresentation,
+    `invalid input syntax for type ${type}: "${text}"`,
+  );
 }
 
 const PAD2: string[] = Array.from({ length: 100 }, (_, i) => (i < 10 ? '0' : '') + i);
@@ -169,7 +172,10 @@ export function parseInt32(text: string, id: 'int2' | 'int4'): number {
   if (digits === 0 || i < n) throw invalidSyntax(lim.name, text);
   if (neg) v = -v;
   if (v < lim.min || v > lim.max) {
-    throw new DatabaseError(SqlState.numericValueOutOfRange, `value "${text}" is out of range for type ${lim.name}`);
+    throw new DatabaseError(
+      SqlState.numericValueOutOfRange,
+      `value "${text}" is out of range for type ${lim.name}`,
+    );
   }
   return v + 0;
 }
@@ -187,7 +193,10 @@ export function parseInt64(text: string): bigint {
   for (let k = i; k < s.length; k++) if (!isDigit(s.charCodeAt(k))) throw invalidSyntax('bigint', text);
   const v = BigInt(c0 === 43 ? s.slice(1) : s);
   if (v < INT8_MIN || v > INT8_MAX) {
-    throw new DatabaseError(SqlState.numericValueOutOfRange, `value "${text}" is out of range for type bigint`);
+    throw new DatabaseError(
+      SqlState.numericValueOutOfRange,
+      `value "${text}" is out of range for type bigint`,
+    );
   }
   return v;
 }
@@ -207,7 +216,7 @@ const FLOAT_SPECIAL: Record<string, number> = {
 };
 
 /** float8in / float4in: strtod syntax plus NaN and [+-]Infinity; 22003 on overflow or underflow to zero. */
-export function parseFloat(text: string, id: 'float4' | 'float8'): number {
+export function parseFloatInput(text: string, id: 'float4' | 'float8'): number {
   const s = trimSpace(text);
   const tname = id === 'float4' ? 'real' : 'double precision';
   let v: number;
@@ -260,7 +269,10 @@ export function applyCharLength(s: string, type: SqlType, truncate: boolean): st
       if (!truncate) {
         for (let i = cut; i < s.length; i++) {
           if (s.charCodeAt(i) !== 32) {
-            throw new DatabaseError(SqlState.stringDataRightTruncation, `value too long for type ${typeName(type)}`);
+            throw new DatabaseError(
+              SqlState.stringDataRightTruncation,
+              `value too long for type ${typeName(type)}`,
+            );
           }
         }
       }
@@ -303,6 +315,17 @@ const HEX_BYTE: string[] = Array.from({ length: 256 }, (_, i) => (i < 16 ? '0' :
 
 /** uuid_in: 32 hex digits, optional braces, a hyphen allowed after any group of four digits. */
 export function parseUuid(text: string): string {
+  if (text.length === 36) {
+    let ok = true;
+    for (let k = 0; k < 36; k++) {
+      const c = text.charCodeAt(k);
+      if (k === 8 || k === 13 || k === 18 || k === 23 ? c !== 45 : hexValue(c) < 0) {
+        ok = false;
+        break;
+      }
+    }
+    if (ok) return text.toLowerCase();
+  }
   let i = 0;
   const n = text.length;
   const braces = text.charCodeAt(0) === 123;
@@ -339,12 +362,18 @@ export function parseBytea(text: string): Uint8Array {
       const hi = hexValue(c);
       if (hi < 0) throw badHexDigit(text, i);
       if (i + 1 >= text.length) {
-        throw new DatabaseError(SqlState.invalidParameterValue, 'invalid hexadecimal data: odd number of digits');
+        throw new DatabaseError(
+          SqlState.invalidParameterValue,
+          'invalid hexadecimal data: odd number of digits',
+        );
       }
       const lo = hexValue(text.charCodeAt(i + 1));
       if (lo < 0) {
         if (isSpace(text.charCodeAt(i + 1))) {
-          throw new DatabaseError(SqlState.invalidParameterValue, 'invalid hexadecimal data: odd number of digits');
+          throw new DatabaseError(
+            SqlState.invalidParameterValue,
+            'invalid hexadecimal data: odd number of digits',
+          );
         }
         throw badHexDigit(text, i + 1);
       }
@@ -442,7 +471,9 @@ class JsonParser {
   }
 
   private fail(detail: string): DatabaseError {
-    return new DatabaseError(SqlState.invalidTextRepresentation, 'invalid input syntax for type json', { detail });
+    return new DatabaseError(SqlState.invalidTextRepresentation, 'invalid input syntax for type json', {
+      detail,
+    });
   }
 
   private tokenText(): string {
@@ -466,7 +497,7 @@ class JsonParser {
         return s;
       }
       case Tok.Number: {
-        const s = this.normalize ? Decimal.parse(this.tokenText()).toString() : '';
+        const s = this.normalize ? normalizeJsonNumber(this.tokenText()) : '';
         this.next();
         return s;
       }
@@ -485,7 +516,8 @@ class JsonParser {
   }
 
   private object(): string {
-    if (++this.depth > 6400) throw new DatabaseError(SqlState.programLimitExceeded, 'stack depth limit exceeded');
+    if (++this.depth > 6400)
+      throw new DatabaseError(SqlState.programLimitExceeded, 'stack depth limit exceeded');
     this.next();
     const keys: string[] = [];
     const vals: string[] = [];
@@ -518,7 +550,8 @@ class JsonParser {
   }
 
   private array(): string {
-    if (++this.depth > 6400) throw new DatabaseError(SqlState.programLimitExceeded, 'stack depth limit exceeded');
+    if (++this.depth > 6400)
+      throw new DatabaseError(SqlState.programLimitExceeded, 'stack depth limit exceeded');
     this.next();
     if (this.is(Tok.ArrayEnd)) {
       this.next();
@@ -652,7 +685,8 @@ class JsonParser {
         throw this.fail(`Character with value 0x${hex} must be escaped.`);
       }
       if (c !== 92) {
-        if (highSurrogate >= 0 && norm) throw this.fail('Unicode low surrogate must follow a high surrogate.');
+        if (highSurrogate >= 0 && norm)
+          throw this.fail('Unicode low surrogate must follow a high surrogate.');
         i++;
         continue;
       }
@@ -671,7 +705,8 @@ class JsonParser {
         i += 6;
         if (norm) {
           if (cp >= 0xd800 && cp <= 0xdbff) {
-            if (highSurrogate >= 0) throw this.fail('Unicode high surrogate must not follow a high surrogate.');
+            if (highSurrogate >= 0)
+              throw this.fail('Unicode high surrogate must not follow a high surrogate.');
             highSurrogate = cp;
           } else if (cp >= 0xdc00 && cp <= 0xdfff) {
             if (highSurrogate < 0) throw this.fail('Unicode low surrogate must follow a high surrogate.');
@@ -680,9 +715,13 @@ class JsonParser {
           } else {
             if (highSurrogate >= 0) throw this.fail('Unicode low surrogate must follow a high surrogate.');
             if (cp === 0) {
-              throw new DatabaseError(SqlState.invalidTextRepresentation, 'unsupported Unicode escape sequence', {
-                detail: '\\u0000 cannot be converted to text.',
-              });
+              throw new DatabaseError(
+                SqlState.untranslatableCharacter,
+                'unsupported Unicode escape sequence',
+                {
+                  detail: '\\u0000 cannot be converted to text.',
+                },
+              );
             }
             out += String.fromCharCode(cp);
           }
@@ -720,7 +759,8 @@ class JsonParser {
             throw this.fail(`Escape sequence "\\${bad}" is invalid.`);
           }
         }
-        if (highSurrogate >= 0 && norm) throw this.fail('Unicode low surrogate must follow a high surrogate.');
+        if (highSurrogate >= 0 && norm)
+          throw this.fail('Unicode low surrogate must follow a high surrogate.');
         if (norm) out += ch;
         i += 2;
       }
@@ -732,6 +772,17 @@ class JsonParser {
     this.pos = i + 1;
     this.tok = Tok.String;
   }
+}
+
+/** A JSON number as jsonb prints it (numeric_out): exponents expanded, '-0' → '0'. */
+function normalizeJsonNumber(t: string): string {
+  let plain = t.charCodeAt(0) !== 45;
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c === 101 || c === 69) return Decimal.parse(t).toString();
+    if (c >= 49 && c <= 57) plain = true;
+  }
+  return plain ? t : Decimal.parse(t).toString();
 }
 
 function isJsonWordChar(c: number): boolean {
@@ -887,22 +938,64 @@ const enum Kw {
 const DATE_KEYWORDS = new Map<string, [Kw, number]>();
 {
   const months = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
-  const full = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+  const full = [
+    'january',
+    'february',
+    'march',
+    'april',
+    'may',
+    'june',
+    'july',
+    'august',
+    'september',
+    'october',
+    'november',
+    'december',
+  ];
   months.forEach((m, i) => DATE_KEYWORDS.set(m, [Kw.Month, i + 1]));
   full.forEach((m, i) => DATE_KEYWORDS.set(m.slice(0, 10), [Kw.Month, i + 1]));
   DATE_KEYWORDS.set('sept', [Kw.Month, 9]);
   const dows: [string, number][] = [
-    ['sun', 0], ['sunday', 0], ['mon', 1], ['monday', 1], ['tue', 2], ['tues', 2], ['tuesday', 2],
-    ['wed', 3], ['wednesday', 3], ['thu', 4], ['thur', 4], ['thurs', 4], ['thursday', 4],
-    ['fri', 5], ['friday', 5], ['sat', 6], ['saturday', 6],
+    ['sun', 0],
+    ['sunday', 0],
+    ['mon', 1],
+    ['monday', 1],
+    ['tue', 2],
+    ['tues', 2],
+    ['tuesday', 2],
+    ['wed', 3],
+    ['wednesday', 3],
+    ['thu', 4],
+    ['thur', 4],
+    ['thurs', 4],
+    ['thursday', 4],
+    ['fri', 5],
+    ['friday', 5],
+    ['sat', 6],
+    ['saturday', 6],
   ];
   for (const [k, v] of dows) DATE_KEYWORDS.set(k, [Kw.Dow, v]);
   const rest: [string, Kw, number][] = [
-    ['am', Kw.AmPm, 0], ['pm', Kw.AmPm, 1], ['ad', Kw.AdBc, 0], ['bc', Kw.AdBc, 1],
-    ['epoch', Kw.Epoch, 0], ['infinity', Kw.Late, 0], ['-infinity', Kw.Early, 0], ['now', Kw.Now, 0],
-    ['today', Kw.Today, 0], ['tomorrow', Kw.Tomorrow, 0], ['yesterday', Kw.Yesterday, 0],
-    ['allballs', Kw.Allballs, 0], ['on', Kw.Ignore, 0], ['at', Kw.Ignore, 0], ['t', Kw.IsoTime, 0],
-    ['j', Kw.Julian, 0], ['jd', Kw.Julian, 0], ['julian', Kw.Julian, 0], ['z', Kw.Zulu, 0], ['zulu', Kw.Zulu, 0],
+    ['am', Kw.AmPm, 0],
+    ['pm', Kw.AmPm, 1],
+    ['ad', Kw.AdBc, 0],
+    ['bc', Kw.AdBc, 1],
+    ['epoch', Kw.Epoch, 0],
+    ['infinity', Kw.Late, 0],
+    ['-infinity', Kw.Early, 0],
+    ['now', Kw.Now, 0],
+    ['today', Kw.Today, 0],
+    ['tomorrow', Kw.Tomorrow, 0],
+    ['yesterday', Kw.Yesterday, 0],
+    ['allballs', Kw.Allballs, 0],
+    ['on', Kw.Ignore, 0],
+    ['at', Kw.Ignore, 0],
+    ['t', Kw.IsoTime, 0],
+    ['j', Kw.Julian, 0],
+    ['jd', Kw.Julian, 0],
+    ['julian', Kw.Julian, 0],
+    ['z', Kw.Zulu, 0],
+    ['zulu', Kw.Zulu, 0],
   ];
   for (const [k, t, v] of rest) DATE_KEYWORDS.set(k, [t, v]);
 }
@@ -942,7 +1035,8 @@ function splitDateTime(s: string, fields: string[], types: F[]): boolean {
           }
           types.push(t);
         } else {
-          while (i < n && (isDigit(s.charCodeAt(i)) || isAlpha(s.charCodeAt(i)) || s.charCodeAt(i) === d)) i++;
+          while (i < n && (isDigit(s.charCodeAt(i)) || isAlpha(s.charCodeAt(i)) || s.charCodeAt(i) === d))
+            i++;
           types.push(F.Date);
         }
       } else types.push(F.Number);
@@ -1069,7 +1163,15 @@ function decodeTime(s: string, f: { hour: number; minute: number; second: number
       else throw new DtError(DtErr.BadFormat);
     }
   } else throw new DtError(DtErr.BadFormat);
-  if (hour < 0 || minute < 0 || minute > 59 || second < 0 || second > 60 || fsec < 0 || fsec > USECS_PER_SEC) {
+  if (
+    hour < 0 ||
+    minute < 0 ||
+    minute > 59 ||
+    second < 0 ||
+    second > 60 ||
+    fsec < 0 ||
+    fsec > USECS_PER_SEC
+  ) {
     throw new DtError(DtErr.FieldOverflow);
   }
   f.hour = hour;
@@ -1098,7 +1200,8 @@ function decodeTimezone(s: string): number {
     min = h % 100;
     h = Math.floor(h / 100);
   }
-  if (h < 0 || h > 15 || min < 0 || min >= 60 || sec < 0 || sec >= 60) throw new DtError(DtErr.TzDispOverflow);
+  if (h < 0 || h > 15 || min < 0 || min >= 60 || sec < 0 || sec >= 60)
+    throw new DtError(DtErr.TzDispOverflow);
   if (i < s.length) throw new DtError(DtErr.BadFormat);
   const tz = (h * 60 + min) * 60 + sec;
   return s.charCodeAt(0) === 45 ? -tz : tz;
@@ -1150,7 +1253,13 @@ const enum DateOrder {
 }
 
 /** DecodeNumber: one numeric field of a date, placed by what has been seen so far and DateStyle. */
-function decodeNumber(s: string, haveTextMonth: boolean, fmask: number, f: DtFields, order: DateOrder): number {
+function decodeNumber(
+  s: string,
+  haveTextMonth: boolean,
+  fmask: number,
+  f: DtFields,
+  order: DateOrder,
+): number {
   const [val, end] = leadingInt(s, 0);
   if (end === 0) throw new DtError(DtErr.BadFormat);
   const flen = s.length;
@@ -1279,14 +1388,16 @@ function validateDate(fmask: number, isJulian: boolean, bc: boolean, f: DtFields
   }
   if (fmask & M_MONTH && (f.month < 1 || f.month > 12)) throw new DtError(DtErr.MdFieldOverflow);
   if (fmask & M_DAY && (f.day < 1 || f.day > 31)) throw new DtError(DtErr.MdFieldOverflow);
-  if ((fmask & DATE_M) === DATE_M && f.day > daysInMonth(f.year, f.month)) throw new DtError(DtErr.FieldOverflow);
+  if ((fmask & DATE_M) === DATE_M && f.day > daysInMonth(f.year, f.month))
+    throw new DtError(DtErr.FieldOverflow);
 }
 
 function dateOrderOf(ctx: TextIoContext): DateOrder {
   const ds = ctx.dateStyle;
   if (ds === undefined) return DateOrder.MDY;
   const u = ds.toUpperCase();
-  if (u.includes('DMY') || (u.includes('GERMAN') && !u.includes('MDY') && !u.includes('YMD'))) return DateOrder.DMY;
+  if (u.includes('DMY') || (u.includes('GERMAN') && !u.includes('MDY') && !u.includes('YMD')))
+    return DateOrder.DMY;
   if (u.includes('YMD')) return DateOrder.YMD;
   if (u.includes('EURO')) return DateOrder.DMY;
   return DateOrder.MDY;
@@ -1495,7 +1606,10 @@ function decodeDateTime(text: string, ctx: TextIoContext, timeOnly: boolean): [D
           case Kw.IsoTime:
             tmask = 0;
             if (!timeOnly && (fmask & DATE_M) !== DATE_M) throw new DtError(DtErr.BadFormat);
-            if (i >= nf - 1 || (types[i + 1] !== F.Number && types[i + 1] !== F.Time && types[i + 1] !== F.Date)) {
+            if (
+              i >= nf - 1 ||
+              (types[i + 1] !== F.Number && types[i + 1] !== F.Time && types[i + 1] !== F.Date)
+            ) {
               throw new DtError(DtErr.BadFormat);
             }
             ptype = Kw.IsoTime;
@@ -1512,8 +1626,8 @@ function decodeDateTime(text: string, ctx: TextIoContext, timeOnly: boolean): [D
     fmask |= tmask;
   }
   if (ptype !== undefined) throw new DtError(DtErr.BadFormat);
-  if (f.special === Kw.Late || f.special === Kw.Early || f.special === Kw.Epoch) {
-    if (timeOnly) throw new DtError(DtErr.BadFormat);
+  if (f.special !== undefined) {
+    if (timeOnly && f.special !== Kw.Now) throw new DtError(DtErr.BadFormat);
     return [f, fmask];
   }
   validateDate(fmask, isJulian, bc, f);
@@ -1532,16 +1646,36 @@ function dtParseError(e: unknown, text: string, type: string): never {
   if (!(e instanceof DtError)) throw e;
   switch (e.kind) {
     case DtErr.FieldOverflow:
-      throw new DatabaseError(SqlState.datetimeFieldOverflow, `date/time field value out of range: "${text}"`);
+      throw new DatabaseError(
+        SqlState.datetimeFieldOverflow,
+        `date/time field value out of range: "${text}"`,
+      );
     case DtErr.MdFieldOverflow:
-      throw new DatabaseError(SqlState.datetimeFieldOverflow, `date/time field value out of range: "${text}"`, {
-        hint: 'Perhaps you need a different "datestyle" setting.',
-      });
+      throw new DatabaseError(
+        SqlState.datetimeFieldOverflow,
+        `date/time field value out of range: "${text}"`,
+        {
+          hint: 'Perhaps you need a different "datestyle" setting.',
+        },
+      );
     case DtErr.TzDispOverflow:
-      throw new DatabaseError(SqlState.invalidTimeZoneDisplacementValue, `time zone displacement out of range: "${text}"`);
+      throw new DatabaseError(
+        SqlState.invalidTimeZoneDisplacementValue,
+        `time zone displacement out of range: "${text}"`,
+      );
     default:
-      throw new DatabaseError(SqlState.invalidDatetimeFormat, `invalid input syntax for type ${type}: "${text}"`);
+      throw new DatabaseError(
+        SqlState.invalidDatetimeFormat,
+        `invalid input syntax for type ${type}: "${text}"`,
+      );
   }
+}
+
+/** Two decimal digits at s[k], or -1. */
+function two(s: string, k: number): number {
+  const a = s.charCodeAt(k) - 48;
+  const b = s.charCodeAt(k + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
 }
 
 /**
@@ -1559,7 +1693,17 @@ function fastIso(s: string): DtFields | undefined {
   const m2 = s.charCodeAt(i + 2) - 48;
   const d1 = s.charCodeAt(i + 4) - 48;
   const d2 = s.charCodeAt(i + 5) - 48;
-  if (!(m1 >= 0 && m1 <= 9 && m2 >= 0 && m2 <= 9 && s.charCodeAt(i + 3) === 45 && d1 >= 0 && d1 <= 9 && d2 >= 0 && d2 <= 9)) {
+  if (!(
+    m1 >= 0 &&
+    m1 <= 9 &&
+    m2 >= 0 &&
+    m2 <= 9 &&
+    s.charCodeAt(i + 3) === 45 &&
+    d1 >= 0 &&
+    d1 <= 9 &&
+    d2 >= 0 &&
+    d2 <= 9
+  )) {
     return undefined;
   }
   const month = m1 * 10 + m2;
@@ -1584,18 +1728,13 @@ function fastIso(s: string): DtFields | undefined {
   const sep = s.charCodeAt(i);
   if (sep !== 32 && sep !== 84 && sep !== 116) return undefined;
   i++;
-  const two = (k: number): number => {
-    const a = s.charCodeAt(k) - 48;
-    const b = s.charCodeAt(k + 1) - 48;
-    return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
-  };
-  f.hour = two(i);
+  f.hour = two(s, i);
   if (f.hour < 0 || s.charCodeAt(i + 2) !== 58) return undefined;
-  f.minute = two(i + 3);
+  f.minute = two(s, i + 3);
   if (f.minute < 0) return undefined;
   i += 5;
   if (s.charCodeAt(i) === 58) {
-    f.second = two(i + 1);
+    f.second = two(s, i + 1);
     if (f.second < 0) return undefined;
     i += 3;
     if (s.charCodeAt(i) === 46) {
@@ -1629,13 +1768,13 @@ function fastIso(s: string): DtFields | undefined {
     return f;
   }
   if (z !== 43 && z !== 45) return undefined;
-  const th = two(i + 1);
+  const th = two(s, i + 1);
   if (th < 0 || th > 15) return undefined;
   let tz = th * 3600;
   i += 3;
   if (i < n) {
     if (s.charCodeAt(i) === 58) i++;
-    const tm = two(i);
+    const tm = two(s, i);
     if (tm < 0 || tm > 59) return undefined;
     tz += tm * 60;
     i += 2;
@@ -1731,7 +1870,8 @@ export function parseTime(text: string, ctx: TextIoContext): number {
     const local = utcToLocal(nowMicros(ctx), timeZone(ctx.timezone));
     return local - Math.floor(local / USECS_PER_DAY) * USECS_PER_DAY;
   }
-  if (f.special !== undefined) throw new DatabaseError(SqlState.invalidDatetimeFormat, `invalid input syntax for type time: "${text}"`);
+  if (f.special !== undefined)
+    throw new DatabaseError(SqlState.invalidDatetimeFormat, `invalid input syntax for type time: "${text}"`);
   if (timeOverflows(f.hour, f.minute, f.second, f.fsec)) {
     throw new DatabaseError(SqlState.datetimeFieldOverflow, `date/time field value out of range: "${text}"`);
   }
@@ -1907,7 +2047,10 @@ export function parseInterval(text: string): Interval {
   }
   if (err !== undefined) {
     if (err === DtErr.BadFormat) {
-      throw new DatabaseError(SqlState.invalidDatetimeFormat, `invalid input syntax for type interval: "${text}"`);
+      throw new DatabaseError(
+        SqlState.invalidDatetimeFormat,
+        `invalid input syntax for type interval: "${text}"`,
+      );
     }
     throw new DatabaseError(SqlState.intervalFieldOverflow, `interval field value out of range: "${text}"`);
   }
@@ -1938,7 +2081,8 @@ function decodeInterval(text: string, itm: ItmIn): void {
         ok = false;
       }
       if (ok) {
-        const us = tf.hour * USECS_PER_HOUR + tf.minute * USECS_PER_MINUTE + tf.second * USECS_PER_SEC + tf.fsec;
+        const us =
+          tf.hour * USECS_PER_HOUR + tf.minute * USECS_PER_MINUTE + tf.second * USECS_PER_SEC + tf.fsec;
         itm.usec = field.charCodeAt(0) === 45 ? -us : us;
         tmask = INTERVAL_TIME_MASK;
         unit = U.Day;
@@ -1952,7 +2096,8 @@ function decodeInterval(text: string, itm: ItmIn): void {
       case F.Time: {
         const tf = { hour: 0, minute: 0, second: 0, fsec: 0 };
         decodeTime(field, tf);
-        itm.usec = tf.hour * USECS_PER_HOUR + tf.minute * USECS_PER_MINUTE + tf.second * USECS_PER_SEC + tf.fsec;
+        itm.usec =
+          tf.hour * USECS_PER_HOUR + tf.minute * USECS_PER_MINUTE + tf.second * USECS_PER_SEC + tf.fsec;
         if (Math.abs(itm.usec) > INT64_LIMIT) throw new DtError(DtErr.FieldOverflow);
         tmask = INTERVAL_TIME_MASK;
         unit = U.Day;
@@ -1964,7 +2109,8 @@ function decodeInterval(text: string, itm: ItmIn): void {
         if (unit === undefined) unit = U.Second;
         const neg = field.charCodeAt(0) === 45;
         const [val, end] = leadingInt(field, 0);
-        if (end === 0 || (end === 1 && (field[0] === '-' || field[0] === '+'))) throw new DtError(DtErr.BadFormat);
+        if (end === 0 || (end === 1 && (field[0] === '-' || field[0] === '+')))
+          throw new DtError(DtErr.BadFormat);
         if (Math.abs(val) > INT64_LIMIT) throw new DtError(DtErr.FieldOverflow);
         let v = val;
         let fval = 0;
@@ -2157,7 +2303,9 @@ function decodeIso8601Interval(s: string, itm: ItmIn): void {
 // Arrays
 
 function malformedArray(text: string, detail: string): DatabaseError {
-  return new DatabaseError(SqlState.invalidTextRepresentation, `malformed array literal: "${text}"`, { detail });
+  return new DatabaseError(SqlState.invalidTextRepresentation, `malformed array literal: "${text}"`, {
+    detail,
+  });
 }
 
 /** array_in: '{1,2,NULL}', nested and quoted elements, optional '[lo:hi]=' dimension prefix. */
@@ -2211,7 +2359,13 @@ function isRectangular(arr: Value[], dims: number[], depth: number): boolean {
   return true;
 }
 
-function parseArrayLevel(text: string, pos: { i: number }, elem: SqlType, ctx: TextIoContext, depth: number): Value[] {
+function parseArrayLevel(
+  text: string,
+  pos: { i: number },
+  elem: SqlType,
+  ctx: TextIoContext,
+  depth: number,
+): Value[] {
   const out: Value[] = [];
   const n = text.length;
   let nested: boolean | undefined;
@@ -2221,7 +2375,8 @@ function parseArrayLevel(text: string, pos: { i: number }, elem: SqlType, ctx: T
     if (pos.i >= n) throw malformedArray(text, 'Unexpected end of input.');
     const c = text.charCodeAt(pos.i);
     if (c === 125) {
-      if (expectElement && (out.length > 0 || depth > 0)) throw malformedArray(text, 'Unexpected "}" character.');
+      if (expectElement && (out.length > 0 || depth > 0))
+        throw malformedArray(text, 'Unexpected "}" character.');
       pos.i++;
       break;
     }
@@ -2320,7 +2475,7 @@ export function parseValue(text: string, type: SqlType, ctx: TextIoContext): Val
       return parseInt64(text);
     case 'float4':
     case 'float8':
-      return parseFloat(text, type.id);
+      return parseFloatInput(text, type.id);
     case 'numeric':
       return parseNumeric(text, type);
     case 'text':
@@ -2332,7 +2487,7 @@ export function parseValue(text: string, type: SqlType, ctx: TextIoContext): Val
     case 'name':
       return truncateName(text);
     case 'char':
-      return text.length === 0 ? '' : String.fromCodePoint(text.codePointAt(0)!);
+      return parseChar(text);
     case 'date':
       return parseDate(text, ctx);
     case 'timestamp':
@@ -2358,10 +2513,28 @@ export function parseValue(text: string, type: SqlType, ctx: TextIoContext): Val
     case 'array':
       return parseArray(text, type.elem ?? { id: 'text' }, ctx);
     case 'record':
-      throw new DatabaseError(SqlState.featureNotSupported, 'input of anonymous composite types is not implemented');
+      throw new DatabaseError(
+        SqlState.featureNotSupported,
+        'input of anonymous composite types is not implemented',
+      );
     default:
-      throw new DatabaseError(SqlState.featureNotSupported, `cannot accept a value of type ${typeName(type)}`);
+      throw new DatabaseError(
+        SqlState.featureNotSupported,
+        `cannot accept a value of type ${typeName(type)}`,
+      );
   }
+}
+
+/** charin: the first character, or a byte written as '\ooo' (how charout prints high-bit bytes). */
+function parseChar(text: string): string {
+  if (text.length === 4 && text.charCodeAt(0) === 92) {
+    const a = text.charCodeAt(1) - 48;
+    const b = text.charCodeAt(2) - 48;
+    const c = text.charCodeAt(3) - 48;
+    if (a >= 0 && a <= 3 && b >= 0 && b <= 7 && c >= 0 && c <= 7)
+      return String.fromCharCode(a * 64 + b * 8 + c);
+  }
+  return text.length === 0 ? '' : String.fromCodePoint(text.codePointAt(0)!);
 }
 
 function parseOid(text: string, type: SqlType): number {
@@ -2369,8 +2542,10 @@ function parseOid(text: string, type: SqlType): number {
   let i = s.charCodeAt(0) === 45 || s.charCodeAt(0) === 43 ? 1 : 0;
   const numeric = i < s.length && [...s.slice(i)].every((ch) => isDigit(ch.charCodeAt(0)));
   if (!numeric) {
-    if (type.id === 'regclass') throw new DatabaseError(SqlState.undefinedTable, `relation "${text}" does not exist`);
-    if (type.id === 'regtype') throw new DatabaseError(SqlState.undefinedObject, `type "${text}" does not exist`);
+    if (type.id === 'regclass')
+      throw new DatabaseError(SqlState.undefinedTable, `relation "${text}" does not exist`);
+    if (type.id === 'regtype')
+      throw new DatabaseError(SqlState.undefinedObject, `type "${text}" does not exist`);
     throw invalidSyntax('oid', text);
   }
   i = Number(s);
@@ -2391,30 +2566,141 @@ export function formatFloat(v: number, single: boolean, extraFloatDigits = 1): s
   if (v === 0) return Object.is(v, -0) ? '-0' : '0';
   const maxExp = single ? 6 : 15;
   if (extraFloatDigits > 0) {
-    let x = v;
-    if (single) {
-      x = Math.fround(v);
-      for (let p = 1; p <= 9; p++) {
-        const s = x.toPrecision(p);
-        if (Math.fround(Number(s)) === x) {
-          x = Number(s);
-          break;
-        }
-      }
+    if (!single) {
+      const ax = v < 0 ? -v : v;
+      // JavaScript's shortest form is PostgreSQL's here: fixed notation, no ties possible.
+      if (ax >= 1e-4 && ax < 1e15) return String(v);
     }
-    const e = x.toExponential();
-    const ePos = e.indexOf('e');
-    const exp = Number(e.slice(ePos + 1));
+    const x = single ? Math.fround(v) : v;
+    let e = single ? shortestFloat4(x) : x.toExponential();
+    let ePos = e.indexOf('e');
+    let exp = Number(e.slice(ePos + 1));
+    if (Math.abs(x) >= (single ? 16777216 : 9007199254740992) && isMidpoint(e, ePos, exp, x, single)) {
+      e = shortestInside(x, single);
+      ePos = e.indexOf('e');
+      exp = Number(e.slice(ePos + 1));
+    }
     if (exp < -4 || exp >= maxExp) return e.slice(0, ePos) + expSuffix(exp);
-    return String(x);
+    return String(Number(e));
   }
   const prec = Math.max(1, maxExp + extraFloatDigits);
   const x = single ? Math.fround(v) : v;
-  const e = x.toExponential(prec - 1);
+  const e = toExponentialEven(x, prec - 1);
   const ePos = e.indexOf('e');
   const exp = Number(e.slice(ePos + 1));
   if (exp < -4 || exp >= prec) return stripFracZeros(e.slice(0, ePos)) + expSuffix(exp);
-  return stripFracZeros(x.toFixed(Math.max(0, prec - 1 - exp)));
+  return stripFracZeros(Number(e).toFixed(Math.max(0, prec - 1 - exp)));
+}
+
+/** Shortest digits that read back as the float32 `x`, in toExponential() form. */
+function shortestFloat4(x: number): string {
+  for (let p = 1; p < 9; p++) {
+    const s = toExponentialEven(x, p - 1);
+    if (Math.fround(Number(s)) === x) return Number(s).toExponential();
+  }
+  return toExponentialEven(x, 8);
+}
+
+const f64 = new Float64Array(1);
+const u32 = new Uint32Array(f64.buffer);
+
+/** Is the double `x` exactly equal to the decimal `t` (toExponential form)? */
+function exactlyEquals(x: number, t: string): boolean {
+  const ePos = t.indexOf('e');
+  const mant = t.slice(0, ePos).replace('-', '');
+  const dot = mant.indexOf('.');
+  const digits = dot < 0 ? mant : mant.slice(0, dot) + mant.slice(dot + 1);
+  return exactlyEqualsDigits(x, digits, Number(t.slice(ePos + 1)) - (digits.length - 1));
+}
+
+/** Is |x| exactly digits × 10^q? */
+function exactlyEqualsDigits(x: number, digits: string, q: number): boolean {
+  f64[0] = Math.abs(x);
+  const hi = u32[1]!;
+  const lo = u32[0]!;
+  const bexp = (hi >>> 20) & 0x7ff;
+  let m = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
+  let e = bexp === 0 ? -1074 : bexp - 1075;
+  if (bexp !== 0) m |= 1n << 52n;
+  // x = m * 2^e, t = D * 10^q = D * 5^q * 2^q.
+  let lhs = m;
+  let rhs = BigInt(digits);
+  if (q >= 0) rhs *= 5n ** BigInt(q);
+  else lhs *= 5n ** BigInt(-q);
+  e -= q;
+  if (e >= 0) lhs <<= BigInt(e);
+  else rhs <<= BigInt(-e);
+  return lhs === rhs;
+}
+
+/** x.toExponential(f) but breaking exact ties to even, as C's printf("%.*e") does (JS rounds them up). */
+export function toExponentialEven(x: number, f: number): string {
+  const longer = x.toExponential(f + 1);
+  const ePos = longer.indexOf('e');
+  if (longer.charCodeAt(ePos - 1) !== 53 || !exactlyEquals(x, longer)) return x.toExponential(f);
+  const mant = longer.slice(0, ePos - 1);
+  const lastDigit = mant.charCodeAt(mant.length - 1);
+  if (lastDigit === 46 || (lastDigit - 48) % 2 !== 0) {
+    const prev = lastDigit === 46 ? mant.charCodeAt(mant.length - 2) - 48 : lastDigit - 48;
+    if (prev % 2 !== 0) return x.toExponential(f);
+  }
+  const m = mant.endsWith('.') ? mant.slice(0, -1) : mant;
+  return m + longer.slice(ePos);
+}
+
+/**
+ * Is the decimal `e` (toExponential form) exactly halfway between `x` and a neighbouring float?
+ * JavaScript accepts such ties as shortest; PostgreSQL's Ryu output does not, and prints more
+ * digits. Ties need an integral decimal, so only |x| ≥ 2^53 (2^24 for float4) gets here.
+ */
+function isMidpoint(e: string, ePos: number, exp: number, x: number, single: boolean): boolean {
+  let digits = e.slice(0, ePos).replace('-', '').replace('.', '');
+  const shift = exp - (digits.length - 1);
+  if (shift < 0) return false;
+  digits += '0'.repeat(shift);
+  const d = BigInt(digits);
+  const bx = BigInt(Math.abs(x));
+  if (d === bx) return false;
+  const bits = bx.toString(2).length - 1;
+  const ulp = 1n << BigInt(Math.max(0, bits - (single ? 23 : 52)));
+  const isPow2 = bx === 1n << BigInt(bits);
+  const gap = d > bx ? ulp : isPow2 ? ulp >> 1n : ulp;
+  const diff = d > bx ? d - bx : bx - d;
+  return diff * 2n === gap;
+}
+
+/** The shortest decimal strictly inside x's rounding interval (Ryu's choice), toExponential() form. */
+function shortestInside(x: number, single: boolean): string {
+  const max = single ? 9 : 17;
+  let s = x.toExponential(max - 1);
+  for (let p = 1; p <= max; p++) {
+    const c = x.toExponential(p - 1);
+    const back = single ? Math.fround(Number(c)) : Number(c);
+    if (back === x && !isMidpoint(c, c.indexOf('e'), Number(c.slice(c.indexOf('e') + 1)), x, single)) {
+      s = c;
+      break;
+    }
+  }
+  const ePos = s.indexOf('e');
+  return stripFracZeros(s.slice(0, ePos)) + s.slice(ePos);
+}
+
+/** C's printf("%.*f", f, x): exact digits, ties to even, no exponent even for huge values. */
+export function toFixedEven(x: number, f: number): string {
+  if (!Number.isFinite(x)) return Number.isNaN(x) ? 'NaN' : x > 0 ? 'Infinity' : '-Infinity';
+  const ax = Math.abs(x);
+  const sign = x < 0 || Object.is(x, -0) ? '-' : '';
+  if (ax >= 1e21) return sign + BigInt(ax).toString() + (f > 0 ? '.' + '0'.repeat(f) : '');
+  let s = ax.toFixed(f);
+  if (f < 100) {
+    const longer = ax.toFixed(f + 1);
+    if (longer.endsWith('5') && exactlyEqualsDigits(ax, longer.replace('.', ''), -(f + 1))) {
+      const down = longer.slice(0, -1).replace(/\.$/, '');
+      const last = down.charCodeAt(down.length - 1) - 48;
+      if (last % 2 === 0) s = down;
+    }
+  }
+  return sign + s;
 }
 
 function expSuffix(exp: number): string {
@@ -2527,20 +2813,40 @@ export function formatTimestamp(us: number, zone?: TimeZone, dateStyle?: string)
   const ds = parseDateStyle(dateStyle);
   switch (ds.style) {
     case DateStyle.ISO:
-      return y + '-' + pad2(d.month) + '-' + pad2(d.day) + ' ' + timeText(t) + (zone ? formatOffset(offset) : '') + bc;
+      return (
+        y +
+        '-' +
+        pad2(d.month) +
+        '-' +
+        pad2(d.day) +
+        ' ' +
+        timeText(t) +
+        (zone ? formatOffset(offset) : '') +
+        bc
+      );
     case DateStyle.SQL: {
       const md = ds.dmy ? pad2(d.day) + '/' + pad2(d.month) : pad2(d.month) + '/' + pad2(d.day);
       return md + '/' + y + ' ' + timeText(t) + (zone ? ' ' + abbreviationText(zone, utc) : '') + bc;
     }
     case DateStyle.German:
       return (
-        pad2(d.day) + '.' + pad2(d.month) + '.' + y + ' ' + timeText(t) + (zone ? ' ' + abbreviationText(zone, utc) : '') + bc
+        pad2(d.day) +
+        '.' +
+        pad2(d.month) +
+        '.' +
+        y +
+        ' ' +
+        timeText(t) +
+        (zone ? ' ' + abbreviationText(zone, utc) : '') +
+        bc
       );
     case DateStyle.Postgres: {
       const dow = DAY_ABBR[(((days + 4) % 7) + 7) % 7]!;
       const mon = MONTH_ABBR[d.month - 1]!;
       const md = ds.dmy ? pad2(d.day) + ' ' + mon : mon + ' ' + pad2(d.day);
-      return dow + ' ' + md + ' ' + timeText(t) + ' ' + y + (zone ? ' ' + abbreviationText(zone, utc) : '') + bc;
+      return (
+        dow + ' ' + md + ' ' + timeText(t) + ' ' + y + (zone ? ' ' + abbreviationText(zone, utc) : '') + bc
+      );
     }
   }
 }
@@ -2663,7 +2969,8 @@ function formatRecord(fields: Value[], ctx: TextIoContext): string {
 function formatUntyped(v: Value, ctx: TextIoContext): string {
   if (typeof v === 'string') return v;
   if (typeof v === 'boolean') return v ? 't' : 'f';
-  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : formatFloat(v, false, ctx.extraFloatDigits);
+  if (typeof v === 'number')
+    return Number.isInteger(v) ? String(v) : formatFloat(v, false, ctx.extraFloatDigits);
   if (typeof v === 'bigint') return v.toString();
   if (v instanceof Decimal) return v.toString();
   if (v instanceof Interval) return formatInterval(v);
@@ -2709,6 +3016,10 @@ export function formatValue(v: Value, type: SqlType, ctx: TextIoContext): string
       return formatBytea(v as Uint8Array);
     case 'array':
       return formatArray(v as Value[], type.elem ?? { id: 'text' }, ctx);
+    case 'char': {
+      const c = (v as string).charCodeAt(0);
+      return c >= 128 && c < 256 ? '\\' + c.toString(8) : (v as string);
+    }
     case 'record':
       return formatRecord(v as Value[], ctx);
     default:

@@ -43,7 +43,11 @@ describe('SELECT', () => {
   });
 
   it('evaluates correlated subqueries per row', async () => {
-    expect(await rows('SELECT id FROM t AS x WHERE v > (SELECT avg(v) FROM t WHERE k = x.k OR x.k IS NULL) ORDER BY id')).toEqual([[4]]);
+    expect(
+      await rows(
+        'SELECT id FROM t AS x WHERE v > (SELECT avg(v) FROM t WHERE k = x.k OR x.k IS NULL) ORDER BY id',
+      ),
+    ).toEqual([[4]]);
   });
 
   it('binds $n parameters', async () => {
@@ -56,7 +60,11 @@ describe('SELECT', () => {
   });
 
   it('runs recursive CTEs and set operations', async () => {
-    expect(await rows('WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 4) SELECT sum(n) FROM r')).toEqual([[10n]]);
+    expect(
+      await rows(
+        'WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 4) SELECT sum(n) FROM r',
+      ),
+    ).toEqual([[10n]]);
     expect(await rows('SELECT 1 UNION SELECT 1 UNION ALL SELECT 2 ORDER BY 1')).toEqual([[1], [2]]);
   });
 });
@@ -113,5 +121,29 @@ describe('errors', () => {
     } catch (e) {
       expect((e as DatabaseError).position).toBe(22);
     }
+  });
+});
+
+describe('time functions through SQL', () => {
+  it('buckets timestamps with time_bucket and date_trunc and extracts fields', async () => {
+    expect(
+      await rows(
+        `SELECT time_bucket('15 minutes', '2026-01-05 10:37:12'::timestamp)::text, date_trunc('hour', '2026-01-05 10:37:12'::timestamp)::text, EXTRACT(year FROM '2026-01-05'::date)::int`,
+      ),
+    ).toEqual([['2026-01-05 10:30:00', '2026-01-05 10:00:00', 2026]]);
+  });
+
+  it('generates series of numbers and timestamps in FROM', async () => {
+    expect(await rows('SELECT sum(g) FROM generate_series(1, 10) AS g')).toEqual([[55n]]);
+    expect(
+      await rows(
+        `SELECT count(*) FROM generate_series('2026-01-01'::timestamp, '2026-01-02'::timestamp, '1 hour') t`,
+      ),
+    ).toEqual([[25n]]);
+  });
+
+  it('compares a date column with a string literal as a date', async () => {
+    await db.exec(`CREATE TABLE ev (d date); INSERT INTO ev VALUES ('2026-01-01'), ('2026-02-01')`);
+    expect(await rows(`SELECT count(*) FROM ev WHERE d >= '2026-01-15'`)).toEqual([[1n]]);
   });
 });

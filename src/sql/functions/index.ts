@@ -1,6 +1,7 @@
 import type { AggregateFunction } from '../aggregates/aggregate.js';
 import { aggregateFunctions } from '../aggregates/index.js';
 import { mathFunctions } from './math-functions.js';
+import { datetimeFunctions, datetimeTableFunctions } from './datetime-functions.js';
 import { jsonFunctions } from './json-functions.js';
 import { regexFunctions } from './regex-functions.js';
 import { stringFunctions } from './string-functions.js';
@@ -13,9 +14,10 @@ export class FunctionRegistry {
   readonly aggregates = new Map<string, AggregateFunction[]>();
 
   constructor() {
-    for (const list of [mathFunctions, stringFunctions, regexFunctions, jsonFunctions]) {
+    for (const list of [mathFunctions, stringFunctions, regexFunctions, jsonFunctions, datetimeFunctions]) {
       for (const f of list) this.addScalar(f);
     }
+    for (const f of datetimeTableFunctions) this.addTable(f);
     for (const a of aggregateFunctions) {
       const l = this.aggregates.get(a.name) ?? [];
       l.push(a);
