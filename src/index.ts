@@ -2,6 +2,7 @@ import { Engine } from './engine/database.js';
 import { Session, type ResultColumn, type StatementResult } from './engine/session.js';
 import { DatabaseError, SqlState } from './errors.js';
 import type { Value } from './types/values.js';
+import type { ColumnBatch } from './engine/append.js';
 
 export { DatabaseError, SqlState } from './errors.js';
 export type { SqlType, TypeId } from './types/types.js';
@@ -9,6 +10,7 @@ export type { Value } from './types/values.js';
 export { Decimal } from './types/decimal.js';
 export { Interval } from './types/interval.js';
 export type { ResultColumn, StatementResult } from './engine/session.js';
+export type { ColumnBatch } from './engine/append.js';
 
 export interface OpenOptions {
   /** Data directory; omitted = in memory. (Persistence arrives with the durability work.) */
@@ -74,9 +76,21 @@ export class Database {
    * @example
    * const { rows } = await db.query('SELECT $1::int + 1 AS x', [41]); // [{ x: 42 }]
    */
-  async query(sql: string, params?: readonly Value[], options?: QueryOptions & { rowMode?: 'object' }): Promise<QueryResult<Record<string, Value>>>;
-  async query(sql: string, params: readonly Value[], options: QueryOptions & { rowMode: 'array' }): Promise<QueryResult<Value[]>>;
-  async query(sql: string, params: readonly Value[] = [], options: QueryOptions = {}): Promise<QueryResult<any>> {
+  async query(
+    sql: string,
+    params?: readonly Value[],
+    options?: QueryOptions & { rowMode?: 'object' },
+  ): Promise<QueryResult<Record<string, Value>>>;
+  async query(
+    sql: string,
+    params: readonly Value[],
+    options: QueryOptions & { rowMode: 'array' },
+  ): Promise<QueryResult<Value[]>>;
+  async query(
+    sql: string,
+    params: readonly Value[] = [],
+    options: QueryOptions = {},
+  ): Promise<QueryResult<any>> {
     this.checkOpen();
     const results = await this.defaultSession.execute(sql, params);
     const r = results[results.length - 1];
@@ -88,6 +102,17 @@ export class Database {
       return o;
     });
     return { ...r, rows };
+  }
+
+  /**
+   * Appends rows column-wise: the fast ingest path. Values use the engine representation
+   * (see Value); the whole batch is checked before anything is written.
+   * @example
+   * await db.append('sales', { ts: [Date.UTC(2026, 0, 5) * 1000], region: ['eu'], amount: [120.5] });
+   */
+  async append(table: string, columns: ColumnBatch): Promise<number> {
+    this.checkOpen();
+    return this.defaultSession.append(table, columns);
   }
 
   async close(): Promise<void> {

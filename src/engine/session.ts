@@ -17,8 +17,8 @@ import { T, typeName, type SqlType } from '../types/types.js';
 import type { Value } from '../types/values.js';
 import type { Engine } from './database.js';
 import { Transaction } from './transaction.js';
+import { prepareColumnBatch, type ColumnBatch } from './append.js';
 
- 
 type Node = any;
 
 export interface ResultColumn {
@@ -98,6 +98,39 @@ export class Session {
     };
   }
 
+  /**
+   * Appends rows given column-wise, the fast ingest path. Atomic: the batch is checked whole first.
+   * Inside a transaction block the rows stay private until COMMIT; otherwise they commit at once.
+   */
+  append(tableName: string, batch: ColumnBatch): number {
+    if (this.txn?.failed) {
+      throw new DatabaseError(
+        SqlState.inFailedSqlTransaction,
+        'current transaction is aborted, commands ignored until end of transaction block',
+      );
+    }
+    const dot = tableName.indexOf('.');
+    const rel = this.engine.catalog.findRelation(
+      dot < 0 ? tableName : tableName.slice(dot + 1),
+      dot < 0 ? undefined : tableName.slice(0, dot),
+      this.searchPath,
+    );
+    if (!rel) throw new DatabaseError(SqlState.undefinedTable, `relation "${tableName}" does not exist`);
+    if (!isTable(rel)) throw new DatabaseError(SqlState.wrongObjectType, `"${tableName}" is not a table`);
+    const { cols, count } = prepareColumnBatch(rel, batch);
+    if (this.txn) {
+      for (let r = 0; r < count; r++)
+        this.txn.insert(
+          rel,
+          cols.map((c) => c[r] ?? null),
+        );
+    } else {
+      this.engine.seq++;
+      rel.appendColumns(cols, count);
+    }
+    return count;
+  }
+
   /** Runs every statement of `sql`; returns one result per statement. */
   async execute(sql: string, params: readonly Value[] = []): Promise<StatementResult[]> {
     const stmts = parseSql(sql);
@@ -111,7 +144,10 @@ export class Session {
     const body = stmt[kind];
     if (kind === 'TransactionStmt') return this.transactionStatement(body);
     if (this.txn?.failed) {
-      throw new DatabaseError(SqlState.inFailedSqlTransaction, 'current transaction is aborted, commands ignored until end of transaction block');
+      throw new DatabaseError(
+        SqlState.inFailedSqlTransaction,
+        'current transaction is aborted, commands ignored until end of transaction block',
+      );
     }
     const autocommit = this.txn === null;
     const txn = this.txn ?? new Transaction(false, Date.now() * 1000);
@@ -130,7 +166,10 @@ export class Session {
   private commit(txn: Transaction): void {
     if (!txn.hasWrites) return;
     if (txn.conflicts()) {
-      throw new DatabaseError(SqlState.serializationFailure, 'could not serialize access due to concurrent update');
+      throw new DatabaseError(
+        SqlState.serializationFailure,
+        'could not serialize access due to concurrent update',
+      );
     }
     const seq = ++this.engine.seq;
     txn.apply(seq);
@@ -158,16 +197,32 @@ export class Session {
         this.txn = null;
         return tag('ROLLBACK');
       case 'TRANS_STMT_SAVEPOINT':
-        if (!this.txn) throw new DatabaseError(SqlState.noActiveSqlTransaction, 'SAVEPOINT can only be used in transaction blocks');
-        if (this.txn.failed) throw new DatabaseError(SqlState.inFailedSqlTransaction, 'current transaction is aborted, commands ignored until end of transaction block');
+        if (!this.txn)
+          throw new DatabaseError(
+            SqlState.noActiveSqlTransaction,
+            'SAVEPOINT can only be used in transaction blocks',
+          );
+        if (this.txn.failed)
+          throw new DatabaseError(
+            SqlState.inFailedSqlTransaction,
+            'current transaction is aborted, commands ignored until end of transaction block',
+          );
         this.txn.savepoints.push({ name: body.savepoint_name, mark: this.txn.mark() });
         return tag('SAVEPOINT');
       case 'TRANS_STMT_RELEASE':
       case 'TRANS_STMT_ROLLBACK_TO': {
         const t = this.txn;
-        if (!t) throw new DatabaseError(SqlState.noActiveSqlTransaction, `${body.kind === 'TRANS_STMT_RELEASE' ? 'RELEASE' : 'ROLLBACK TO'} SAVEPOINT can only be used in transaction blocks`);
+        if (!t)
+          throw new DatabaseError(
+            SqlState.noActiveSqlTransaction,
+            `${body.kind === 'TRANS_STMT_RELEASE' ? 'RELEASE' : 'ROLLBACK TO'} SAVEPOINT can only be used in transaction blocks`,
+          );
         const idx = t.savepoints.map((s) => s.name).lastIndexOf(body.savepoint_name);
-        if (idx < 0) throw new DatabaseError(SqlState.invalidSavepointSpecification, `savepoint "${body.savepoint_name}" does not exist`);
+        if (idx < 0)
+          throw new DatabaseError(
+            SqlState.invalidSavepointSpecification,
+            `savepoint "${body.savepoint_name}" does not exist`,
+          );
         if (body.kind === 'TRANS_STMT_ROLLBACK_TO') {
           t.rollbackTo(t.savepoints[idx]!.mark);
           t.savepoints.length = idx + 1;
@@ -178,12 +233,21 @@ export class Session {
         return tag('RELEASE');
       }
       default:
-        throw new DatabaseError(SqlState.featureNotSupported, `unsupported transaction statement ${body.kind}`);
+        throw new DatabaseError(
+          SqlState.featureNotSupported,
+          `unsupported transaction statement ${body.kind}`,
+        );
     }
   }
 
   private binder(txn: Transaction, paramTypes: (SqlType | undefined)[]): SelectBinder {
-    return new SelectBinder(this.engine.catalog, this.engine.functions, this.functionContext(txn.startedAt), this.searchPath, paramTypes);
+    return new SelectBinder(
+      this.engine.catalog,
+      this.engine.functions,
+      this.functionContext(txn.startedAt),
+      this.searchPath,
+      paramTypes,
+    );
   }
 
   private context(txn: Transaction, params: readonly Value[]): ExecContext {
@@ -205,13 +269,23 @@ export class Session {
     return params.map((p) => (typeof p === 'bigint' ? T.int8 : undefined));
   }
 
-  private async dispatch(kind: string, s: Node, txn: Transaction, params: readonly Value[]): Promise<StatementResult> {
+  private async dispatch(
+    kind: string,
+    s: Node,
+    txn: Transaction,
+    params: readonly Value[],
+  ): Promise<StatementResult> {
     switch (kind) {
       case 'SelectStmt': {
         const b = this.binder(txn, this.paramTypesFor(params));
         const q = b.bindSelect(s, new Scope(null));
         const rows = await this.run(q.plan, txn, this.convertParams(params, b.exprs.paramTypes));
-        return { command: 'SELECT', columns: q.names.map((n, i) => ({ name: n, type: q.types[i]! })), rows, rowCount: rows.length };
+        return {
+          command: 'SELECT',
+          columns: q.names.map((n, i) => ({ name: n, type: q.types[i]! })),
+          rows,
+          rowCount: rows.length,
+        };
       }
       case 'InsertStmt':
         return this.insert(s, txn, params);
@@ -244,21 +318,36 @@ export class Session {
       case 'VariableShowStmt': {
         const name = String(s.name).toLowerCase();
         const v = name === 'all' ? undefined : this.settings.get(name);
-        if (v === undefined) throw new DatabaseError(SqlState.undefinedObject, `unrecognized configuration parameter "${s.name}"`);
+        if (v === undefined)
+          throw new DatabaseError(
+            SqlState.undefinedObject,
+            `unrecognized configuration parameter "${s.name}"`,
+          );
         return { command: 'SHOW', columns: [{ name, type: T.text }], rows: [[v]], rowCount: 1 };
       }
       case 'ExplainStmt': {
         const b = this.binder(txn, this.paramTypesFor(params));
         const inner = s.query.SelectStmt;
-        if (!inner) throw new DatabaseError(SqlState.featureNotSupported, 'EXPLAIN supports SELECT statements');
+        if (!inner)
+          throw new DatabaseError(SqlState.featureNotSupported, 'EXPLAIN supports SELECT statements');
         const q = b.bindSelect(inner, new Scope(null));
-        const json = ((s.options ?? []) as Node[]).some((o) => o.DefElem?.defname === 'format' && str(o.DefElem.arg).toLowerCase() === 'json');
+        const json = ((s.options ?? []) as Node[]).some(
+          (o) => o.DefElem?.defname === 'format' && str(o.DefElem.arg).toLowerCase() === 'json',
+        );
         const text = explainPlan(q.plan, json ? 'json' : 'text');
         const rows = json ? [[text]] : text.split('\n').map((l) => [l]);
-        return { command: 'EXPLAIN', columns: [{ name: 'QUERY PLAN', type: json ? T.json : T.text }], rows, rowCount: rows.length };
+        return {
+          command: 'EXPLAIN',
+          columns: [{ name: 'QUERY PLAN', type: json ? T.json : T.text }],
+          rows,
+          rowCount: rows.length,
+        };
       }
       default:
-        throw new DatabaseError(SqlState.featureNotSupported, `statement not supported: ${kind.replace(/Stmt$/, '')}`);
+        throw new DatabaseError(
+          SqlState.featureNotSupported,
+          `statement not supported: ${kind.replace(/Stmt$/, '')}`,
+        );
     }
   }
 
@@ -269,9 +358,18 @@ export class Session {
       const t = types[i];
       if (p === null || p === undefined || !t) return p ?? null;
       if (t.id === 'int8' && typeof p === 'number') return BigInt(p);
-      if ((t.id === 'int4' || t.id === 'int2' || t.id === 'float8' || t.id === 'float4') && typeof p === 'number') return p;
+      if (
+        (t.id === 'int4' || t.id === 'int2' || t.id === 'float8' || t.id === 'float4') &&
+        typeof p === 'number'
+      )
+        return p;
       if (typeof p === 'string' && t.id !== 'text' && t.id !== 'varchar') {
-        return new CompiledExpr({ kind: 'cast', type: t, arg: { kind: 'const', type: T.text, value: p }, explicit: false }).evalRow([], { fn: fc } as never);
+        return new CompiledExpr({
+          kind: 'cast',
+          type: t,
+          arg: { kind: 'const', type: T.text, value: p },
+          explicit: false,
+        }).evalRow([], { fn: fc } as never);
       }
       return p;
     });
@@ -279,7 +377,10 @@ export class Session {
 
   private resolveTable(rv: Node): Table {
     const rel = this.engine.catalog.findRelation(rv.relname, rv.schemaname, this.searchPath);
-    if (!rel) throw new DatabaseError(SqlState.undefinedTable, `relation "${rv.relname}" does not exist`, { position: rv.location >= 0 ? rv.location + 1 : undefined });
+    if (!rel)
+      throw new DatabaseError(SqlState.undefinedTable, `relation "${rv.relname}" does not exist`, {
+        position: rv.location >= 0 ? rv.location + 1 : undefined,
+      });
     if (!isTable(rel)) throw new DatabaseError(SqlState.wrongObjectType, `"${rv.relname}" is not a table`);
     return rel;
   }
@@ -289,14 +390,19 @@ export class Session {
     const cols: ColumnDef[] = [];
     const pk = new Set<string>();
     for (const c of (s.tableElts ?? []) as Node[]) {
-      if (c.Constraint && (c.Constraint.contype === 'CONSTR_PRIMARY' || c.Constraint.contype === 'CONSTR_UNIQUE')) {
-        if (c.Constraint.contype === 'CONSTR_PRIMARY') for (const k of c.Constraint.keys ?? []) pk.add(str(k));
+      if (
+        c.Constraint &&
+        (c.Constraint.contype === 'CONSTR_PRIMARY' || c.Constraint.contype === 'CONSTR_UNIQUE')
+      ) {
+        if (c.Constraint.contype === 'CONSTR_PRIMARY')
+          for (const k of c.Constraint.keys ?? []) pk.add(str(k));
       }
     }
     for (const c of (s.tableElts ?? []) as Node[]) {
       const cd = c.ColumnDef;
       if (!cd) continue;
-      if (cols.some((x) => x.name === cd.colname)) throw new DatabaseError(SqlState.duplicateColumn, `column "${cd.colname}" specified more than once`);
+      if (cols.some((x) => x.name === cd.colname))
+        throw new DatabaseError(SqlState.duplicateColumn, `column "${cd.colname}" specified more than once`);
       const type = bindTypeName(cd.typeName);
       let notNull = pk.has(cd.colname);
       let defaultSql: string | undefined;
@@ -321,7 +427,10 @@ export class Session {
     const aliases: string[] = ((s.aliases ?? []) as Node[]).map(str);
     const names = q.names.map((n, i) => aliases[i] ?? n);
     const prev = this.engine.catalog.schema(schema).views.get(rv.relname);
-    this.engine.catalog.createView({ schema, name: rv.relname, sql: '', columnNames: names, query: s.query.SelectStmt }, s.replace === true);
+    this.engine.catalog.createView(
+      { schema, name: rv.relname, sql: '', columnNames: names, query: s.query.SelectStmt },
+      s.replace === true,
+    );
     txn.onRollback(() => {
       const v = this.engine.catalog.schema(schema).views;
       if (prev) v.set(rv.relname, prev);
@@ -343,7 +452,11 @@ export class Session {
         }
         const sch = cat.schemas.get(name)!;
         if ((sch.tables.size > 0 || sch.views.size > 0) && s.behavior !== 'DROP_CASCADE') {
-          throw new DatabaseError(SqlState.dependentObjectsStillExist, `cannot drop schema ${name} because other objects depend on it`, { hint: 'Use DROP ... CASCADE to drop the dependent objects too.' });
+          throw new DatabaseError(
+            SqlState.dependentObjectsStillExist,
+            `cannot drop schema ${name} because other objects depend on it`,
+            { hint: 'Use DROP ... CASCADE to drop the dependent objects too.' },
+          );
         }
         cat.schemas.delete(name);
         txn.onRollback(() => cat.schemas.set(name, sch));
@@ -355,8 +468,16 @@ export class Session {
       const isView = objType === 'OBJECT_VIEW';
       if (!rel || isTable(rel) === isView) {
         if (s.missing_ok) continue;
-        if (rel) throw new DatabaseError(SqlState.wrongObjectType, `"${name}" is not a ${isView ? 'view' : 'table'}`, { hint: `Use DROP ${isView ? 'TABLE' : 'VIEW'} to remove a ${isView ? 'table' : 'view'}.` });
-        throw new DatabaseError(SqlState.undefinedTable, `${isView ? 'view' : 'table'} "${name}" does not exist`);
+        if (rel)
+          throw new DatabaseError(
+            SqlState.wrongObjectType,
+            `"${name}" is not a ${isView ? 'view' : 'table'}`,
+            { hint: `Use DROP ${isView ? 'TABLE' : 'VIEW'} to remove a ${isView ? 'table' : 'view'}.` },
+          );
+        throw new DatabaseError(
+          SqlState.undefinedTable,
+          `${isView ? 'view' : 'table'} "${name}" does not exist`,
+        );
       }
       const sch = cat.schema(rel.schema);
       if (isTable(rel)) {
@@ -375,7 +496,8 @@ export class Session {
       const t = this.resolveTable(rv.RangeVar);
       const snap = this.engine.snapshot(t);
       snap.chunks.forEach((c, ci) => {
-        for (let r = 0; r < snap.rowCounts[ci]!; r++) if (!c.deletedAt || c.deletedAt[r] === 0) txn.deleteCommitted(t, c, r);
+        for (let r = 0; r < snap.rowCounts[ci]!; r++)
+          if (!c.deletedAt || c.deletedAt[r] === 0) txn.deleteCommitted(t, c, r);
       });
       const local = txn.local.get(t);
       if (local) for (let r = 0; r < local.rowCount; r++) txn.deleteLocal(local, r);
@@ -392,7 +514,10 @@ export class Session {
         const cd = cmd.def.ColumnDef;
         if (t.columnIndex(cd.colname) >= 0) {
           if (cmd.missing_ok) continue;
-          throw new DatabaseError(SqlState.duplicateColumn, `column "${cd.colname}" of relation "${t.name}" already exists`);
+          throw new DatabaseError(
+            SqlState.duplicateColumn,
+            `column "${cd.colname}" of relation "${t.name}" already exists`,
+          );
         }
         const type = bindTypeName(cd.typeName);
         let notNull = false;
@@ -404,15 +529,27 @@ export class Session {
         let fill: Value = null;
         if (defaultSql !== undefined) fill = this.evalDefault(defaultSql, type, txn);
         if (notNull && fill === null && t.liveRowCount() > 0) {
-          throw new DatabaseError(SqlState.notNullViolation, `column "${cd.colname}" of relation "${t.name}" contains null values`);
+          throw new DatabaseError(
+            SqlState.notNullViolation,
+            `column "${cd.colname}" of relation "${t.name}" contains null values`,
+          );
         }
-        t.rebuildColumns([...oldCols, { name: cd.colname, type, notNull, ...(defaultSql !== undefined ? { defaultSql } : {}) }], (row) => [...row, fill]);
+        t.rebuildColumns(
+          [
+            ...oldCols,
+            { name: cd.colname, type, notNull, ...(defaultSql !== undefined ? { defaultSql } : {}) },
+          ],
+          (row) => [...row, fill],
+        );
         txn.onRollback(() => t.rebuildColumns(oldCols, (row) => row.slice(0, -1)));
       } else if (cmd.subtype === 'AT_DropColumn') {
         const idx = t.columnIndex(cmd.name);
         if (idx < 0) {
           if (cmd.missing_ok) continue;
-          throw new DatabaseError(SqlState.undefinedColumn, `column "${cmd.name}" of relation "${t.name}" does not exist`);
+          throw new DatabaseError(
+            SqlState.undefinedColumn,
+            `column "${cmd.name}" of relation "${t.name}" does not exist`,
+          );
         }
         const removed: Value[][] = [];
         t.rebuildColumns(
@@ -426,13 +563,20 @@ export class Session {
         txn.onRollback(() => t.rebuildColumns(oldCols, () => removed[k++]!));
       } else if (cmd.subtype === 'AT_SetNotNull' || cmd.subtype === 'AT_DropNotNull') {
         const idx = t.columnIndex(cmd.name);
-        if (idx < 0) throw new DatabaseError(SqlState.undefinedColumn, `column "${cmd.name}" of relation "${t.name}" does not exist`);
+        if (idx < 0)
+          throw new DatabaseError(
+            SqlState.undefinedColumn,
+            `column "${cmd.name}" of relation "${t.name}" does not exist`,
+          );
         const cols = oldCols.slice();
         cols[idx] = { ...cols[idx]!, notNull: cmd.subtype === 'AT_SetNotNull' };
         t.columns = cols;
         txn.onRollback(() => (t.columns = oldCols));
       } else {
-        throw new DatabaseError(SqlState.featureNotSupported, `ALTER TABLE ${String(cmd.subtype).replace('AT_', '')} is not supported yet`);
+        throw new DatabaseError(
+          SqlState.featureNotSupported,
+          `ALTER TABLE ${String(cmd.subtype).replace('AT_', '')} is not supported yet`,
+        );
       }
     }
     return { command: 'ALTER TABLE', columns: [], rows: [], rowCount: 0 };
@@ -443,7 +587,11 @@ export class Session {
       const t = this.resolveTable(s.relation);
       const idx = t.columnIndex(s.subname);
       if (idx < 0) throw new DatabaseError(SqlState.undefinedColumn, `column "${s.subname}" does not exist`);
-      if (t.columnIndex(s.newname) >= 0) throw new DatabaseError(SqlState.duplicateColumn, `column "${s.newname}" of relation "${t.name}" already exists`);
+      if (t.columnIndex(s.newname) >= 0)
+        throw new DatabaseError(
+          SqlState.duplicateColumn,
+          `column "${s.newname}" of relation "${t.name}" already exists`,
+        );
       const old = t.columns;
       const cols = old.slice();
       cols[idx] = { ...cols[idx]!, name: s.newname };
@@ -454,7 +602,8 @@ export class Session {
     if (s.renameType === 'OBJECT_TABLE') {
       const t = this.resolveTable(s.relation);
       const sch = this.engine.catalog.schema(t.schema);
-      if (sch.tables.has(s.newname) || sch.views.has(s.newname)) throw new DatabaseError(SqlState.duplicateTable, `relation "${s.newname}" already exists`);
+      if (sch.tables.has(s.newname) || sch.views.has(s.newname))
+        throw new DatabaseError(SqlState.duplicateTable, `relation "${s.newname}" already exists`);
       const oldName = t.name;
       sch.tables.delete(oldName);
       t.name = s.newname;
@@ -502,7 +651,11 @@ export class Session {
     return cols.map((c) => {
       const name = c.ResTarget.name;
       const i = t.columnIndex(name);
-      if (i < 0) throw new DatabaseError(SqlState.undefinedColumn, `column "${name}" of relation "${t.name}" does not exist`);
+      if (i < 0)
+        throw new DatabaseError(
+          SqlState.undefinedColumn,
+          `column "${name}" of relation "${t.name}" does not exist`,
+        );
       return i;
     });
   }
@@ -510,9 +663,13 @@ export class Session {
   private checkRow(t: Table, row: Value[]): void {
     t.columns.forEach((c, i) => {
       if (c.notNull && row[i] === null) {
-        throw new DatabaseError(SqlState.notNullViolation, `null value in column "${c.name}" of relation "${t.name}" violates not-null constraint`, {
-          detail: `Failing row contains (${row.map((v) => (v === null ? 'null' : String(v))).join(', ')}).`,
-        });
+        throw new DatabaseError(
+          SqlState.notNullViolation,
+          `null value in column "${c.name}" of relation "${t.name}" violates not-null constraint`,
+          {
+            detail: `Failing row contains (${row.map((v) => (v === null ? 'null' : String(v))).join(', ')}).`,
+          },
+        );
       }
     });
   }
@@ -530,12 +687,22 @@ export class Session {
       const scope = new Scope(null);
       const exprs: Expr[][] = (sel.valuesLists as Node[]).map((l) => {
         const items = l.List.items as Node[];
-        if (items.length > targets.length) throw new DatabaseError(SqlState.syntaxError, 'INSERT has more expressions than target columns');
-        if (items.length < targets.length) throw new DatabaseError(SqlState.syntaxError, 'INSERT has more target columns than expressions');
+        if (items.length > targets.length)
+          throw new DatabaseError(SqlState.syntaxError, 'INSERT has more expressions than target columns');
+        if (items.length < targets.length)
+          throw new DatabaseError(SqlState.syntaxError, 'INSERT has more target columns than expressions');
         return items.map((x, i) => {
           const col = t.columns[targets[i]!]!;
-          if (x.SetToDefault) return col.defaultSql !== undefined ? b.exprs.coerce(b.bindExpressionSql(col.defaultSql, scope), col.type, 'assignment') : { kind: 'const', type: col.type, value: null };
-          return b.exprs.coerce(b.exprs.bind(x, scope, b.noAggs('VALUES')), col.type, 'assignment', `column "${col.name}" is of type ${typeName(col.type)} but expression is of type %`);
+          if (x.SetToDefault)
+            return col.defaultSql !== undefined
+              ? b.exprs.coerce(b.bindExpressionSql(col.defaultSql, scope), col.type, 'assignment')
+              : { kind: 'const', type: col.type, value: null };
+          return b.exprs.coerce(
+            b.exprs.bind(x, scope, b.noAggs('VALUES')),
+            col.type,
+            'assignment',
+            `column "${col.name}" is of type ${typeName(col.type)} but expression is of type %`,
+          );
         });
       });
       const cp = this.convertParams(params, b.exprs.paramTypes);
@@ -547,9 +714,17 @@ export class Session {
       sourceTypes = targets.map((i) => t.columns[i]!.type);
     } else if (sel) {
       const q = b.bindSelect(sel, new Scope(null));
-      if (q.types.length > targets.length) throw new DatabaseError(SqlState.syntaxError, 'INSERT has more expressions than target columns');
-      const casts = q.types.map((ty, i) => b.exprs.coerce({ kind: 'col', type: ty, index: i }, t.columns[targets[i]!]!.type, 'assignment'));
-      const plan: LogicalPlan = { kind: 'project', fields: casts.map((e, i) => ({ name: String(i), type: e.type })), input: q.plan, exprs: casts };
+      if (q.types.length > targets.length)
+        throw new DatabaseError(SqlState.syntaxError, 'INSERT has more expressions than target columns');
+      const casts = q.types.map((ty, i) =>
+        b.exprs.coerce({ kind: 'col', type: ty, index: i }, t.columns[targets[i]!]!.type, 'assignment'),
+      );
+      const plan: LogicalPlan = {
+        kind: 'project',
+        fields: casts.map((e, i) => ({ name: String(i), type: e.type })),
+        input: q.plan,
+        exprs: casts,
+      };
       sourceRows = await this.run(plan, txn, this.convertParams(params, b.exprs.paramTypes));
       sourceTypes = casts.map((e) => e.type);
     } else {
@@ -558,11 +733,26 @@ export class Session {
     }
     void sourceTypes;
     // Defaults for the columns not targeted.
-    const defaults: (Value | undefined)[] = t.columns.map((c, i) => (targets.includes(i) ? undefined : c.defaultSql !== undefined ? this.evalDefault(c.defaultSql, c.type, txn) : null));
-    const volatileDefaults = t.columns.map((c, i) => !targets.includes(i) && c.defaultSql !== undefined && /\b(random|nextval|now|clock_timestamp|gen_random_uuid)\b/i.test(c.defaultSql));
+    const defaults: (Value | undefined)[] = t.columns.map((c, i) =>
+      targets.includes(i)
+        ? undefined
+        : c.defaultSql !== undefined
+          ? this.evalDefault(c.defaultSql, c.type, txn)
+          : null,
+    );
+    const volatileDefaults = t.columns.map(
+      (c, i) =>
+        !targets.includes(i) &&
+        c.defaultSql !== undefined &&
+        /\b(random|nextval|now|clock_timestamp|gen_random_uuid)\b/i.test(c.defaultSql),
+    );
     const inserted: Value[][] = [];
     for (const src of sourceRows) {
-      const row: Value[] = defaults.map((d, i) => (volatileDefaults[i] ? this.evalDefault(t.columns[i]!.defaultSql!, t.columns[i]!.type, txn) : (d ?? null)));
+      const row: Value[] = defaults.map((d, i) =>
+        volatileDefaults[i]
+          ? this.evalDefault(t.columns[i]!.defaultSql!, t.columns[i]!.type, txn)
+          : (d ?? null),
+      );
       targets.forEach((ci, k) => (row[ci] = src[k] ?? null));
       this.checkRow(t, row);
       txn.insert(t, row);
@@ -571,9 +761,18 @@ export class Session {
     return this.returning(s, t, inserted, txn, params, 'INSERT', inserted.length);
   }
 
-  private async returning(s: Node, t: Table, rows: Value[][], txn: Transaction, params: readonly Value[], command: string, count: number): Promise<StatementResult> {
+  private async returning(
+    s: Node,
+    t: Table,
+    rows: Value[][],
+    txn: Transaction,
+    params: readonly Value[],
+    command: string,
+    count: number,
+  ): Promise<StatementResult> {
     const returningList: Node[] | undefined = s.returningList ?? s.returningClause?.exprs;
-    if (!returningList || returningList.length === 0) return { command, columns: [], rows: [], rowCount: count };
+    if (!returningList || returningList.length === 0)
+      return { command, columns: [], rows: [], rowCount: count };
     const b = this.binder(txn, this.paramTypesFor(params));
     const scope = new Scope(null);
     scope.fields = t.columns.map((c) => ({ name: c.name, type: c.type, qualifier: t.name }));
@@ -591,15 +790,27 @@ export class Session {
       }
       const e = b.exprs.bind(rt.val, scope, aggs);
       exprs.push(e);
-      cols.push({ name: rt.name ?? (rt.val.ColumnRef ? str(rt.val.ColumnRef.fields.slice(-1)[0]) : '?column?'), type: e.type });
+      cols.push({
+        name: rt.name ?? (rt.val.ColumnRef ? str(rt.val.ColumnRef.fields.slice(-1)[0]) : '?column?'),
+        type: e.type,
+      });
     }
     const ctx = this.context(txn, this.convertParams(params, b.exprs.paramTypes));
     const compiled = exprs.map((e) => new CompiledExpr(e));
-    return { command, columns: cols, rows: rows.map((r) => compiled.map((c) => c.evalRow(r, ctx))), rowCount: count };
+    return {
+      command,
+      columns: cols,
+      rows: rows.map((r) => compiled.map((c) => c.evalRow(r, ctx))),
+      rowCount: count,
+    };
   }
 
   /** Visits every row of the table visible to this transaction, with its location. */
-  private forEachRow(t: Table, txn: Transaction, fn: (row: Value[], loc: { chunk: Chunk; row: number; local: boolean }) => void): void {
+  private forEachRow(
+    t: Table,
+    txn: Transaction,
+    fn: (row: Value[], loc: { chunk: Chunk; row: number; local: boolean }) => void,
+  ): void {
     const snap = this.engine.snapshot(t);
     snap.chunks.forEach((c, ci) => {
       const mine = txn.deletes.get(c);
@@ -626,15 +837,22 @@ export class Session {
   }
 
   private async update(s: Node, txn: Transaction, params: readonly Value[]): Promise<StatementResult> {
-    if (s.fromClause && s.fromClause.length > 0) throw new DatabaseError(SqlState.featureNotSupported, 'UPDATE ... FROM is not supported yet');
+    if (s.fromClause && s.fromClause.length > 0)
+      throw new DatabaseError(SqlState.featureNotSupported, 'UPDATE ... FROM is not supported yet');
     const t = this.resolveTable(s.relation);
     const b = this.binder(txn, this.paramTypesFor(params));
     const scope = this.tableScope(t, s.relation.alias?.aliasname);
-    const where = s.whereClause ? new CompiledExpr(b.exprs.coerce(b.exprs.bind(s.whereClause, scope, b.noAggs('WHERE')), T.bool)) : null;
+    const where = s.whereClause
+      ? new CompiledExpr(b.exprs.coerce(b.exprs.bind(s.whereClause, scope, b.noAggs('WHERE')), T.bool))
+      : null;
     const sets = (s.targetList as Node[]).map((n) => {
       const rt = n.ResTarget;
       const idx = t.columnIndex(rt.name);
-      if (idx < 0) throw new DatabaseError(SqlState.undefinedColumn, `column "${rt.name}" of relation "${t.name}" does not exist`);
+      if (idx < 0)
+        throw new DatabaseError(
+          SqlState.undefinedColumn,
+          `column "${rt.name}" of relation "${t.name}" does not exist`,
+        );
       const col = t.columns[idx]!;
       const e = rt.val.SetToDefault
         ? col.defaultSql !== undefined
@@ -659,15 +877,26 @@ export class Session {
       else txn.deleteCommitted(t, c.loc.chunk, c.loc.row);
     }
     for (const c of changes) txn.insert(t, c.row);
-    return this.returning(s, t, changes.map((c) => c.row), txn, params, 'UPDATE', changes.length);
+    return this.returning(
+      s,
+      t,
+      changes.map((c) => c.row),
+      txn,
+      params,
+      'UPDATE',
+      changes.length,
+    );
   }
 
   private async delete(s: Node, txn: Transaction, params: readonly Value[]): Promise<StatementResult> {
-    if (s.usingClause && s.usingClause.length > 0) throw new DatabaseError(SqlState.featureNotSupported, 'DELETE ... USING is not supported yet');
+    if (s.usingClause && s.usingClause.length > 0)
+      throw new DatabaseError(SqlState.featureNotSupported, 'DELETE ... USING is not supported yet');
     const t = this.resolveTable(s.relation);
     const b = this.binder(txn, this.paramTypesFor(params));
     const scope = this.tableScope(t, s.relation.alias?.aliasname);
-    const where = s.whereClause ? new CompiledExpr(b.exprs.coerce(b.exprs.bind(s.whereClause, scope, b.noAggs('WHERE')), T.bool)) : null;
+    const where = s.whereClause
+      ? new CompiledExpr(b.exprs.coerce(b.exprs.bind(s.whereClause, scope, b.noAggs('WHERE')), T.bool))
+      : null;
     const ctx = this.context(txn, this.convertParams(params, b.exprs.paramTypes));
     const { installSubqueryRunner } = await import('../exec/build.js');
     installSubqueryRunner(ctx);
@@ -679,12 +908,25 @@ export class Session {
       if (v.loc.local) txn.deleteLocal(v.loc.chunk, v.loc.row);
       else txn.deleteCommitted(t, v.loc.chunk, v.loc.row);
     }
-    return this.returning(s, t, victims.map((v) => v.row), txn, params, 'DELETE', victims.length);
+    return this.returning(
+      s,
+      t,
+      victims.map((v) => v.row),
+      txn,
+      params,
+      'DELETE',
+      victims.length,
+    );
   }
 }
 
 function isTag(objType: string): string {
-  const m: Record<string, string> = { OBJECT_TABLE: 'DROP TABLE', OBJECT_VIEW: 'DROP VIEW', OBJECT_SCHEMA: 'DROP SCHEMA', OBJECT_INDEX: 'DROP INDEX' };
+  const m: Record<string, string> = {
+    OBJECT_TABLE: 'DROP TABLE',
+    OBJECT_VIEW: 'DROP VIEW',
+    OBJECT_SCHEMA: 'DROP SCHEMA',
+    OBJECT_INDEX: 'DROP INDEX',
+  };
   return m[objType] ?? 'DROP';
 }
 

@@ -65,6 +65,18 @@ export class Table {
     if (rows.length > 0) this.version++;
   }
 
+  /** Appends `count` rows given column-wise (values already of the column types). */
+  appendColumns(cols: readonly ArrayLike<Value>[], count: number): void {
+    let off = 0;
+    while (off < count) {
+      const dst = this.tail();
+      const n = Math.min(CHUNK_ROWS - dst.rowCount, count - off);
+      dst.appendColumns(cols, off, n);
+      off += n;
+    }
+    if (count > 0) this.version++;
+  }
+
   /** Appends all live rows of a transaction-local chunk. */
   appendChunk(src: Chunk): void {
     const live: number[] = [];
@@ -110,7 +122,8 @@ export class Table {
     for (const c of old) {
       const n = new Chunk(types);
       for (let r = 0; r < c.rowCount; r++) n.appendRow(mapRow(c.getRow(r)));
-      if (c.deletedAt) for (let r = 0; r < c.rowCount; r++) if (c.deletedAt[r] !== 0) n.markDeleted(r, c.deletedAt[r]!);
+      if (c.deletedAt)
+        for (let r = 0; r < c.rowCount; r++) if (c.deletedAt[r] !== 0) n.markDeleted(r, c.deletedAt[r]!);
       if (c.sealed) n.seal();
       this.chunks.push(n);
     }

@@ -1,0 +1,46 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { open, type Database } from '../../src/index.js';
+
+let db: Database;
+beforeEach(async () => {
+  db = await open();
+  await db.exec('CREATE TABLE m (id int NOT NULL, name text, v double precision, n bigint)');
+});
+afterEach(async () => db.close());
+
+describe('columnar append', () => {
+  it('appends column arrays and makes them queryable, across chunk boundaries', async () => {
+    const n = 70_000;
+    const id = Array.from({ length: n }, (_x, i) => i);
+    const name = id.map((i) => (i % 2 === 0 ? 'even' : 'odd'));
+    expect(await db.append('m', { id, name, v: new Float64Array(n).fill(0.5) })).toBe(n);
+    const r = await db.query(
+      'SELECT name, count(*), sum(v), count(n) FROM m GROUP BY name ORDER BY name',
+      [],
+      { rowMode: 'array' },
+    );
+    expect(r.rows).toEqual([
+      ['even', 35_000n, 17_500, 0n],
+      ['odd', 35_000n, 17_500, 0n],
+    ]);
+  });
+
+  it('rejects a batch with a bad value whole, leaving the table unchanged', async () => {
+    await expect(db.append('m', { id: [1, 2, 3], n: [1n, 'x' as never, 3n] })).rejects.toMatchObject({
+      code: '42804',
+    });
+    await expect(db.append('m', { id: [1, null] })).rejects.toMatchObject({ code: '23502' });
+    await expect(db.append('m', { id: [1, 2], name: ['a'] })).rejects.toMatchObject({ code: '22023' });
+    await expect(db.append('nope', { id: [1] })).rejects.toMatchObject({ code: '42P01' });
+    expect((await db.query('SELECT count(*) AS c FROM m')).rows).toEqual([{ c: 0n }]);
+  });
+
+  it('keeps rows appended inside a transaction private until COMMIT', async () => {
+    const s = db.session();
+    await s.execute('BEGIN');
+    s.append('m', { id: [7] });
+    expect((await db.query('SELECT count(*) AS c FROM m')).rows).toEqual([{ c: 0n }]);
+    await s.execute('COMMIT');
+    expect((await db.query('SELECT count(*) AS c FROM m')).rows).toEqual([{ c: 1n }]);
+  });
+});
