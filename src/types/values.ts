@@ -102,7 +102,44 @@ export function hashKey(v: Value): unknown {
   if (v instanceof Decimal) return 'D' + v.trimScale().toString();
   if (v instanceof Interval) return 'I' + v.sortKey();
   if (v instanceof Uint8Array) return 'B' + Buffer.from(v).toString('hex');
-  return 'A' + JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() + 'n' : x instanceof Decimal ? 'D' + x.trimScale().toString() : x));
+  return 'A' + tupleKey(v);
+}
+
+const KEY_TAG: Record<string, string> = { number: 'n', string: 's', bigint: 'b', boolean: 'o', object: 'z' };
+
+function scalarKey(v: Value, exact: boolean): unknown {
+  if (exact) {
+    if (v instanceof Decimal) return 'D' + v.toString();
+    if (v instanceof Interval) return `I${v.months},${v.days},${v.micros}`;
+    if (Object.is(v, -0)) return '-0';
+  }
+  return hashKey(v);
+}
+
+/**
+ * A string key for a tuple of values, equal exactly when the values are equal (NaN = NaN, 0 = -0,
+ * 1.0 = 1.00). With `exact`, equal means the same representation (1.0 ≠ 1.00, '1 mon' ≠ '30 days').
+ * Elements are tagged and length-prefixed, so NaN, ±Infinity, NULL and the string 'null' stay apart.
+ *
+ * @example
+ * tupleKey([1, 'a']) === tupleKey([1, 'a']); // true
+ */
+export function tupleKey(values: readonly Value[], exact = false): string {
+  let out = '(';
+  for (const v of values) {
+    if (Array.isArray(v)) out += tupleKey(v, exact);
+    else {
+      const k = scalarKey(v, exact);
+      const s = String(k);
+      out += `${KEY_TAG[typeof k] ?? '?'}${s.length}:${s}`;
+    }
+  }
+  return out + ')';
+}
+
+/** Map key of one value (see tupleKey): scalars are their own hashKey on the fast path. */
+export function valueKey(v: Value, exact = false): unknown {
+  return Array.isArray(v) ? tupleKey(v, exact) : scalarKey(v, exact);
 }
 
 /** Is `t` represented by a JS number (so a column of it fits a Float64Array)? */

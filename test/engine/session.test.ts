@@ -147,3 +147,13 @@ describe('time functions through SQL', () => {
     expect(await rows(`SELECT count(*) FROM ev WHERE d >= '2026-01-15'`)).toEqual([[1n]]);
   });
 });
+
+describe('grouping on arrays', () => {
+  it('keeps float arrays with NaN and Infinity in separate groups', async () => {
+    expect(
+      await rows(
+        `SELECT count(*) FROM (SELECT DISTINCT a FROM (VALUES (ARRAY['NaN'::float8]), (ARRAY['Infinity'::float8]), (ARRAY['NaN'::float8]), (ARRAY[NULL::float8])) v(a)) t`,
+      ),
+    ).toEqual([[3n]]);
+  });
+});

@@ -3,7 +3,7 @@ import type { Value } from '../../types/values.js';
 import { vectorGet } from '../batch.js';
 import { CompiledExpr } from '../compile.js';
 import { YIELD, type ExecContext } from '../context.js';
-import { tupleKey } from './keys.js';
+import { groupKey } from './keys.js';
 import type { NextResult, Operator } from './operator.js';
 
 /** DISTINCT (all columns) or DISTINCT ON (keys): keeps the first row of each key, streaming. */
@@ -26,7 +26,7 @@ export class DistinctOperator implements Operator {
       let m = 0;
       for (let k = 0; k < b.count; k++) {
         const i = b.sel === null ? k : b.sel[k]!;
-        const key = tupleKey(vecs.map((v) => vectorGet(v, i)) as Value[]);
+        const key = groupKey(vecs.map((v) => vectorGet(v, i)) as Value[]);
         if (this.seen.has(key)) continue;
         this.seen.add(key);
         ctx.reserve(48);

@@ -6,7 +6,7 @@ import type { Value } from '../../types/values.js';
 import { vectorGet, type Batch, type Vector } from '../batch.js';
 import { CompiledExpr } from '../compile.js';
 import type { ExecContext } from '../context.js';
-import { tupleKey } from './keys.js';
+import { groupKey } from './keys.js';
 import { BlockingOperator, rowBytes, type Operator } from './operator.js';
 import { compareKeys } from './sort.js';
 
@@ -93,9 +93,10 @@ export class HashAggregateOperator extends BlockingOperator {
       const allKeys = keyVecs.map((v) => vectorGet(v, i));
       for (let s = 0; s < this.sets.length; s++) {
         const set = this.sets[s]!;
-        const keys = this.sets.length === 1 && set.length === allKeys.length ? allKeys : set.map((j) => allKeys[j]!);
+        const keys =
+          this.sets.length === 1 && set.length === allKeys.length ? allKeys : set.map((j) => allKeys[j]!);
         const table = this.tables[s]!;
-        const hk = keys.length === 0 ? 0 : tupleKey(keys);
+        const hk = keys.length === 0 ? 0 : groupKey(keys);
         let g = table.get(hk);
         if (g === undefined) {
           g = this.newGroup(keys, ctx);

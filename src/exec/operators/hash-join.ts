@@ -4,7 +4,7 @@ import type { Value } from '../../types/values.js';
 import { BATCH_ROWS, batchFromRows, vectorGet, type Batch } from '../batch.js';
 import { CompiledExpr } from '../compile.js';
 import { YIELD, type ExecContext } from '../context.js';
-import { tupleKey } from './keys.js';
+import { groupKey } from './keys.js';
 import { drain, rowBytes, type NextResult, type Operator } from './operator.js';
 
 /**
@@ -48,13 +48,14 @@ export class HashJoinOperator implements Operator {
       ctx.reserve(rowBytes(row) + 16);
       const keys = this.rightKeys.map((k) => k.evalRow(row, ctx));
       if (keys.some((k) => k === null)) continue;
-      const hk = keys.length === 0 ? 0 : tupleKey(keys);
+      const hk = keys.length === 0 ? 0 : groupKey(keys);
       const list = table.get(hk);
       if (list) list.push(r);
       else table.set(hk, [r]);
     }
     this.table = table;
-    if (this.joinType === 'right' || this.joinType === 'full') this.rightMatched = new Uint8Array(rows.length);
+    if (this.joinType === 'right' || this.joinType === 'full')
+      this.rightMatched = new Uint8Array(rows.length);
   }
 
   private probe(b: Batch, ctx: ExecContext): void {
@@ -69,7 +70,7 @@ export class HashJoinOperator implements Operator {
       for (let c = 0; c < ncols; c++) left[c] = vectorGet(b.cols[c]!, i);
       let matched = false;
       if (!keys.some((x) => x === null)) {
-        const cands = this.table!.get(keys.length === 0 ? 0 : tupleKey(keys));
+        const cands = this.table!.get(keys.length === 0 ? 0 : groupKey(keys));
         if (cands) {
           for (const r of cands) {
             const right = this.rightRows[r]!;
@@ -107,11 +108,15 @@ export class HashJoinOperator implements Operator {
       this.tailDone = true;
       if (this.rightMatched) {
         const nullLeft: Value[] = new Array(this.leftWidth).fill(null);
-        for (let r = 0; r < this.rightRows.length; r++) if (!this.rightMatched[r]) this.pending.push(nullLeft.concat(this.rightRows[r]!));
+        for (let r = 0; r < this.rightRows.length; r++)
+          if (!this.rightMatched[r]) this.pending.push(nullLeft.concat(this.rightRows[r]!));
       }
     }
     if (this.pending.length === 0) return null;
-    const width = this.joinType === 'semi' || this.joinType === 'anti' ? this.leftWidth : this.leftWidth + this.rightWidth;
+    const width =
+      this.joinType === 'semi' || this.joinType === 'anti'
+        ? this.leftWidth
+        : this.leftWidth + this.rightWidth;
     const out = this.pending.splice(0, BATCH_ROWS);
     return batchFromRows(out, width);
   }

@@ -1,7 +1,7 @@
 import { DatabaseError, SqlState } from '../../errors.js';
 import type { Value } from '../../types/values.js';
 import type { ExecContext } from '../context.js';
-import { tupleKey } from './keys.js';
+import { groupKey } from './keys.js';
 import { RowEmitter, drain, rowBytes, type NextResult, type Operator } from './operator.js';
 
 /**
@@ -24,7 +24,7 @@ export class RecursiveOperator implements Operator {
       if (this.unionAll) return rows;
       const fresh: Value[][] = [];
       for (const r of rows) {
-        const k = tupleKey(r);
+        const k = groupKey(r);
         if (!seen.has(k)) {
           seen.add(k);
           fresh.push(r);
@@ -35,7 +35,8 @@ export class RecursiveOperator implements Operator {
     let work = keep(drain(this.anchor, ctx));
     const all = work.slice();
     for (let iter = 0; work.length > 0; iter++) {
-      if (iter > 10_000_000) throw new DatabaseError(SqlState.programLimitExceeded, 'recursive query did not terminate');
+      if (iter > 10_000_000)
+        throw new DatabaseError(SqlState.programLimitExceeded, 'recursive query did not terminate');
       ctx.shared.set(this.id, work);
       work = keep(drain(this.makeRecursive(), ctx));
       for (const r of work) {

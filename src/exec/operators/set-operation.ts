@@ -1,6 +1,6 @@
 import type { Value } from '../../types/values.js';
 import type { ExecContext } from '../context.js';
-import { tupleKey } from './keys.js';
+import { groupKey } from './keys.js';
 import { RowEmitter, drain, rowBytes, type NextResult, type Operator } from './operator.js';
 
 /** UNION / INTERSECT / EXCEPT, with or without ALL, by counting rows per distinct key. */
@@ -24,7 +24,7 @@ export class SetOperationOperator implements Operator {
       const seen = new Set<unknown>();
       const out: Value[][] = [];
       for (const row of l.concat(r)) {
-        const k = tupleKey(row);
+        const k = groupKey(row);
         if (!seen.has(k)) {
           seen.add(k);
           out.push(row);
@@ -34,13 +34,13 @@ export class SetOperationOperator implements Operator {
     }
     const rightCounts = new Map<unknown, number>();
     for (const row of r) {
-      const k = tupleKey(row);
+      const k = groupKey(row);
       rightCounts.set(k, (rightCounts.get(k) ?? 0) + 1);
     }
     const out: Value[][] = [];
     const emitted = new Set<unknown>();
     for (const row of l) {
-      const k = tupleKey(row);
+      const k = groupKey(row);
       const c = rightCounts.get(k) ?? 0;
       if (this.all) {
         if (this.op === 'intersect' && c > 0) {

@@ -6,7 +6,7 @@ import { compareValues, Decimal, Interval, valuesEqual, type Value } from '../..
 import { vectorGet, type Batch } from '../batch.js';
 import { CompiledExpr } from '../compile.js';
 import type { ExecContext } from '../context.js';
-import { tupleKey } from './keys.js';
+import { groupKey } from './keys.js';
 import { BlockingOperator, rowBytes, type Operator } from './operator.js';
 import { FrameCursor, hasRangeOffset, sortedPartition, type SortedPartition } from './window-frame.js';
 
@@ -138,7 +138,7 @@ export class WindowOperator extends BlockingOperator {
     const key: Value[] = new Array(cols.length);
     for (let r = 0; r < n; r++) {
       for (let c = 0; c < cols.length; c++) key[c] = cols[c]![r] ?? null;
-      const k = tupleKey(key);
+      const k = groupKey(key);
       const g = groups.get(k);
       if (g) g.push(r);
       else groups.set(k, [r]);

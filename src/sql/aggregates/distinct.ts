@@ -1,49 +1,14 @@
-import { Decimal, hashKey, Interval } from '../../types/values.js';
+import { tupleKey, valueKey } from '../../types/values.js';
 import type { Value } from '../../types/values.js';
 import type { Accumulator } from './aggregate.js';
+
+export { tupleKey, valueKey };
 
 /** Per-group state of a DISTINCT aggregate: the inner state plus a reference count per distinct input. */
 export interface DistinctState<S> {
   inner: S;
   /** Key of the arguments → the first row's arguments (copied) and how many live rows have them. */
   seen: Map<unknown, { args: Value[]; n: number }>;
-}
-
-const KEY_TAG: Record<string, string> = { number: 'n', string: 's', bigint: 'b', boolean: 'o', object: 'z' };
-
-function scalarKey(v: Value, exact: boolean): unknown {
-  if (exact) {
-    if (v instanceof Decimal) return 'D' + v.toString();
-    if (v instanceof Interval) return `I${v.months},${v.days},${v.micros}`;
-    if (Object.is(v, -0)) return '-0';
-  }
-  return hashKey(v);
-}
-
-/**
- * A string key for a tuple of values, equal exactly when the values are equal (NaN = NaN, 0 = -0,
- * 1.0 = 1.00). With `exact`, equal means the same representation (1.0 ≠ 1.00, '1 mon' ≠ '30 days').
- * Unlike hashKey on an array it keeps NaN, ±Infinity and NULL elements apart.
- *
- * @example
- * tupleKey([1, 'a']) === tupleKey([1, 'a']); // true
- */
-export function tupleKey(values: readonly Value[], exact = false): string {
-  let out = '(';
-  for (const v of values) {
-    if (Array.isArray(v)) out += tupleKey(v, exact);
-    else {
-      const k = scalarKey(v, exact);
-      const s = String(k);
-      out += `${KEY_TAG[typeof k] ?? '?'}${s.length}:${s}`;
-    }
-  }
-  return out + ')';
-}
-
-/** Map key of one value (see tupleKey): scalars are their own hashKey on the fast path. */
-export function valueKey(v: Value, exact = false): unknown {
-  return Array.isArray(v) ? tupleKey(v, exact) : scalarKey(v, exact);
 }
 
 const keyOf = (args: readonly Value[]): unknown => (args.length === 1 ? valueKey(args[0]!) : tupleKey(args));
