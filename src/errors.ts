@@ -107,7 +107,10 @@ export type SqlStateCode = (typeof SqlState)[keyof typeof SqlState];
 /** Wraps anything thrown into a DatabaseError; engine bugs become XX000 with the original message. */
 export function toDatabaseError(e: unknown): DatabaseError {
   if (e instanceof DatabaseError) return e;
-  if (e instanceof RangeError && /Invalid array length|allocation failed|Array buffer allocation/i.test(e.message)) {
+  if (
+    e instanceof RangeError &&
+    /Invalid array length|allocation failed|Array buffer allocation/i.test(e.message)
+  ) {
     return new DatabaseError(SqlState.outOfMemory, 'out of memory', { detail: e.message });
   }
   if (e instanceof RangeError && /Maximum call stack/i.test(e.message)) {

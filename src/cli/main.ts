@@ -14,7 +14,14 @@ function show(v: Value): string {
 
 function printResult(r: QueryResult<Value[]>): void {
   if (r.columns.length === 0) {
-    console.log(r.command + (r.command === 'INSERT' ? ` 0 ${r.rowCount}` : ['UPDATE', 'DELETE'].includes(r.command) ? ` ${r.rowCount}` : ''));
+    console.log(
+      r.command +
+        (r.command === 'INSERT'
+          ? ` 0 ${r.rowCount}`
+          : ['UPDATE', 'DELETE'].includes(r.command)
+            ? ` ${r.rowCount}`
+            : ''),
+    );
     return;
   }
   const cells = r.rows.map((row) => row.map(show));
@@ -28,7 +35,9 @@ function printResult(r: QueryResult<Value[]>): void {
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args.includes('--help') || args.includes('-h')) {
-    console.log('Usage: liveviewdb [-c SQL]\n\nAn interactive SQL shell on an embedded in-memory LiveViewDB.\n  -c SQL   run SQL and exit');
+    console.log(
+      'Usage: liveviewdb [-c SQL]\n\nAn interactive SQL shell on an embedded in-memory LiveViewDB.\n  -c SQL   run SQL and exit',
+    );
     return;
   }
   const db = await open();
@@ -36,7 +45,10 @@ async function main(): Promise<void> {
     try {
       printResult(await db.query(sql, [], { rowMode: 'array' }));
     } catch (e) {
-      if (e instanceof DatabaseError) console.error(`ERROR:  ${e.message}${e.detail ? `\nDETAIL:  ${e.detail}` : ''}${e.hint ? `\nHINT:  ${e.hint}` : ''}`);
+      if (e instanceof DatabaseError)
+        console.error(
+          `ERROR:  ${e.message}${e.detail ? `\nDETAIL:  ${e.detail}` : ''}${e.hint ? `\nHINT:  ${e.hint}` : ''}`,
+        );
       else throw e;
     }
   };

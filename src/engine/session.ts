@@ -1,7 +1,8 @@
 import { DatabaseError, SqlState, toDatabaseError } from '../errors.js';
 import { CompiledExpr } from '../exec/compile.js';
 import { ExecContext, type ExecLimits } from '../exec/context.js';
-import { runPlan } from '../exec/build.js';
+import { installSubqueryRunner, runPlan } from '../exec/build.js';
+import { castValue } from '../types/cast.js';
 import type { Expr } from '../plan/expr.js';
 import type { LogicalPlan } from '../plan/logical.js';
 import { explainPlan } from '../plan/explain.js';
@@ -363,14 +364,8 @@ export class Session {
         typeof p === 'number'
       )
         return p;
-      if (typeof p === 'string' && t.id !== 'text' && t.id !== 'varchar') {
-        return new CompiledExpr({
-          kind: 'cast',
-          type: t,
-          arg: { kind: 'const', type: T.text, value: p },
-          explicit: false,
-        }).evalRow([], { fn: fc } as never);
-      }
+      if (typeof p === 'string' && t.id !== 'text' && t.id !== 'varchar')
+        return castValue(p, T.text, t, fc, false);
       return p;
     });
   }
@@ -678,10 +673,8 @@ export class Session {
     const t = this.resolveTable(s.relation);
     const targets = this.targetColumns(t, s.cols);
     const b = this.binder(txn, this.paramTypesFor(params));
-    const ctx = this.context(txn, params);
     const sel = s.selectStmt?.SelectStmt;
     let sourceRows: Value[][];
-    let sourceTypes: SqlType[];
     // VALUES rows bind each value directly against its target column type.
     if (sel?.valuesLists && !sel.sortClause && !sel.limitCount) {
       const scope = new Scope(null);
@@ -705,13 +698,9 @@ export class Session {
           );
         });
       });
-      const cp = this.convertParams(params, b.exprs.paramTypes);
-      const c2 = this.context(txn, cp);
-      c2.runner = ctx.runner;
-      const { installSubqueryRunner } = await import('../exec/build.js');
-      installSubqueryRunner(c2);
-      sourceRows = exprs.map((r) => r.map((e) => new CompiledExpr(e).evalRow([], c2)));
-      sourceTypes = targets.map((i) => t.columns[i]!.type);
+      const valuesCtx = this.context(txn, this.convertParams(params, b.exprs.paramTypes));
+      installSubqueryRunner(valuesCtx);
+      sourceRows = exprs.map((r) => r.map((e) => new CompiledExpr(e).evalRow([], valuesCtx)));
     } else if (sel) {
       const q = b.bindSelect(sel, new Scope(null));
       if (q.types.length > targets.length)
@@ -726,12 +715,9 @@ export class Session {
         exprs: casts,
       };
       sourceRows = await this.run(plan, txn, this.convertParams(params, b.exprs.paramTypes));
-      sourceTypes = casts.map((e) => e.type);
     } else {
       sourceRows = [[]];
-      sourceTypes = [];
     }
-    void sourceTypes;
     // Defaults for the columns not targeted.
     const defaults: (Value | undefined)[] = t.columns.map((c, i) =>
       targets.includes(i)
@@ -862,7 +848,6 @@ export class Session {
       return { idx, expr: new CompiledExpr(b.exprs.coerce(e, col.type, 'assignment')) };
     });
     const ctx = this.context(txn, this.convertParams(params, b.exprs.paramTypes));
-    const { installSubqueryRunner } = await import('../exec/build.js');
     installSubqueryRunner(ctx);
     const changes: { loc: { chunk: Chunk; row: number; local: boolean }; row: Value[] }[] = [];
     this.forEachRow(t, txn, (row, loc) => {
@@ -898,7 +883,6 @@ export class Session {
       ? new CompiledExpr(b.exprs.coerce(b.exprs.bind(s.whereClause, scope, b.noAggs('WHERE')), T.bool))
       : null;
     const ctx = this.context(txn, this.convertParams(params, b.exprs.paramTypes));
-    const { installSubqueryRunner } = await import('../exec/build.js');
     installSubqueryRunner(ctx);
     const victims: { loc: { chunk: Chunk; row: number; local: boolean }; row: Value[] }[] = [];
     this.forEachRow(t, txn, (row, loc) => {

@@ -70,7 +70,10 @@ export function batchRows(b: Batch): Value[][] {
 }
 
 /** A new output vector for computed values of type `t`, `size` rows long. */
-export function allocVector(t: SqlType, size: number): { vec: Vector; data: Float64Array | Value[]; validity: Uint8Array | null } {
+export function allocVector(
+  t: SqlType,
+  size: number,
+): { vec: Vector; data: Float64Array | Value[]; validity: Uint8Array | null } {
   if (isNumberRepr(t)) {
     const data = new Float64Array(size);
     const validity = new Uint8Array((size + 7) >> 3);

@@ -20,7 +20,12 @@ import { TableFunctionOperator } from './operators/table-function.js';
 import { ValuesOperator } from './operators/values.js';
 import { WindowOperator } from './operators/window.js';
 
-function constInt(plan: LogicalPlan, e: Expr | null, ctx: ExecContext, what: 'LIMIT' | 'OFFSET'): number | null {
+function constInt(
+  plan: LogicalPlan,
+  e: Expr | null,
+  ctx: ExecContext,
+  what: 'LIMIT' | 'OFFSET',
+): number | null {
   if (!e) return null;
   const v = new CompiledExpr(e).evalRow([], ctx);
   if (v === null) return null;
@@ -40,7 +45,12 @@ export function buildOperator(plan: LogicalPlan, ctx: ExecContext): Operator {
   const width = plan.fields.length;
   switch (plan.kind) {
     case 'scan':
-      return new ScanOperator(ctx.data.snapshot(plan.table), ctx.data.localChunk(plan.table), plan.columns, plan.filters);
+      return new ScanOperator(
+        ctx.data.snapshot(plan.table),
+        ctx.data.localChunk(plan.table),
+        plan.columns,
+        plan.filters,
+      );
     case 'values':
       return new ValuesOperator(plan.rows, width);
     case 'filter':
@@ -48,7 +58,13 @@ export function buildOperator(plan: LogicalPlan, ctx: ExecContext): Operator {
     case 'project':
       return new ProjectOperator(buildOperator(plan.input, ctx), plan.exprs);
     case 'aggregate':
-      return new HashAggregateOperator(buildOperator(plan.input, ctx), width, plan.groupBy, plan.groupingSets, plan.aggs);
+      return new HashAggregateOperator(
+        buildOperator(plan.input, ctx),
+        width,
+        plan.groupBy,
+        plan.groupingSets,
+        plan.aggs,
+      );
     case 'join':
       return new HashJoinOperator(
         buildOperator(plan.left, ctx),
@@ -72,9 +88,21 @@ export function buildOperator(plan: LogicalPlan, ctx: ExecContext): Operator {
     case 'window':
       return new WindowOperator(buildOperator(plan.input, ctx), plan.input.fields.length, plan.calls);
     case 'setop':
-      return new SetOperationOperator(buildOperator(plan.left, ctx), buildOperator(plan.right, ctx), plan.op, plan.all, width);
+      return new SetOperationOperator(
+        buildOperator(plan.left, ctx),
+        buildOperator(plan.right, ctx),
+        plan.op,
+        plan.all,
+        width,
+      );
     case 'recursive':
-      return new RecursiveOperator(plan.id, buildOperator(plan.anchor, ctx), () => buildOperator(plan.recursive, ctx), plan.unionAll, width);
+      return new RecursiveOperator(
+        plan.id,
+        buildOperator(plan.anchor, ctx),
+        () => buildOperator(plan.recursive, ctx),
+        plan.unionAll,
+        width,
+      );
     case 'worktable':
       return new SharedRowsOperator(plan.id, width);
     case 'materialize':

@@ -55,13 +55,21 @@ function colAccess(g: Gen, idx: number): string {
   }
 }
 
-const NUMBER_COMPARE: Record<string, string> = { '=': '===', '<>': '!==', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
+const NUMBER_COMPARE: Record<string, string> = {
+  '=': '===',
+  '<>': '!==',
+  '<': '<',
+  '<=': '<=',
+  '>': '>',
+  '>=': '>=',
+};
 
 function isFloat(t: SqlType): boolean {
   return t.id === 'float8' || t.id === 'float4';
 }
 
-function plainNumber(t: SqlType): boolean {
+/** Types whose values compare correctly with JS operators (numbers, bigints, C-collated strings). */
+function jsComparable(t: SqlType): boolean {
   switch (t.id) {
     case 'int2':
     case 'int4':
@@ -88,7 +96,7 @@ function plainNumber(t: SqlType): boolean {
 function binaryOp(g: Gen, op: string, t: SqlType, a: string, b: string): string {
   if (op in NUMBER_COMPARE) {
     const jsop = NUMBER_COMPARE[op]!;
-    if (plainNumber(t)) return `(${a} ${jsop} ${b})`;
+    if (jsComparable(t)) return `(${a} ${jsop} ${b})`;
     if (isFloat(t)) {
       if (op === '=') return `R.feq(${a}, ${b})`;
       if (op === '<>') return `!R.feq(${a}, ${b})`;
@@ -168,7 +176,10 @@ function gen(g: Gen, e: Expr): string {
     }
     case 'call': {
       const fn = constRef(g, e.fn.impl);
-      const types = constRef(g, e.args.map((x) => x.type));
+      const types = constRef(
+        g,
+        e.args.map((x) => x.type),
+      );
       const args = e.args.map((x) => gen(g, x));
       if (e.fn.strict === false) return `${fn}([${args.join(', ')}], FC, ${types})`;
       const ts = args.map(() => temp(g));
@@ -179,18 +190,28 @@ function gen(g: Gen, e: Expr): string {
     case 'cast': {
       const from = e.arg.type;
       const to = e.type;
-      if (from.id === to.id && from.length === to.length && from.precision === to.precision && from.scale === to.scale) {
+      if (
+        from.id === to.id &&
+        from.length === to.length &&
+        from.precision === to.precision &&
+        from.scale === to.scale
+      ) {
         return gen(g, e.arg);
       }
       const a = temp(g);
       const inner = gen(g, e.arg);
       // Fast paths for the widening casts the binder inserts everywhere.
-      if ((from.id === 'int2' || from.id === 'int4') && (to.id === 'int4' || to.id === 'float8' || to.id === 'float4' || to.id === 'int2')) {
+      if (
+        (from.id === 'int2' || from.id === 'int4') &&
+        (to.id === 'int4' || to.id === 'float8' || to.id === 'float4' || to.id === 'int2')
+      ) {
         if (to.id === 'int2') return `(${a} = ${inner}, ${a} === null ? null : R.i2(${a}))`;
         return inner;
       }
-      if ((from.id === 'int2' || from.id === 'int4') && to.id === 'int8') return `(${a} = ${inner}, ${a} === null ? null : BigInt(${a}))`;
-      if (from.id === 'int8' && to.id === 'float8') return `(${a} = ${inner}, ${a} === null ? null : Number(${a}))`;
+      if ((from.id === 'int2' || from.id === 'int4') && to.id === 'int8')
+        return `(${a} = ${inner}, ${a} === null ? null : BigInt(${a}))`;
+      if (from.id === 'int8' && to.id === 'float8')
+        return `(${a} = ${inner}, ${a} === null ? null : Number(${a}))`;
       const f = constRef(g, (v: Value, fc: ExecContext['fn']) => castValue(v, from, to, fc, e.explicit));
       return `(${a} = ${inner}, ${a} === null ? null : ${f}(${a}, FC))`;
     }
@@ -264,7 +285,8 @@ function gen(g: Gen, e: Expr): string {
       const t = temp(g);
       const better = binaryOp(g, e.kind === 'greatest' ? '>' : '<', e.type, t, best);
       let code = `(${best} = null, `;
-      for (const arg of e.args) code += `${t} = ${gen(g, arg)}, ${t} !== null && (${best} === null || ${better}) && (${best} = ${t}), `;
+      for (const arg of e.args)
+        code += `${t} = ${gen(g, arg)}, ${t} !== null && (${best} === null || ${better}) && (${best} = ${t}), `;
       return code + `${best})`;
     }
     case 'inlist': {
@@ -276,7 +298,10 @@ function gen(g: Gen, e: Expr): string {
       const hit = e.negated ? 'false' : 'true';
       const miss = e.negated ? 'true' : 'false';
       const tests = e.list
-        .map((item) => `(${t} = ${gen(g, item)}, ${t} === null ? (${sawNull} = true, false) : ${eq}) ? ${hit} : `)
+        .map(
+          (item) =>
+            `(${t} = ${gen(g, item)}, ${t} === null ? (${sawNull} = true, false) : ${eq}) ? ${hit} : `,
+        )
         .join('');
       return `(${x} = ${gen(g, e.arg)}, ${sawNull} = false, ${x} === null ? null : ${tests}(${sawNull} ? null : ${miss}))`;
     }
@@ -331,7 +356,10 @@ function genSubquery(g: Gen, e: Extract<Expr, { kind: 'subquery' }>): string {
 Object.assign(runtime, {
   scalar(rows: Value[][]): Value {
     if (rows.length > 1) {
-      throw new DatabaseError(SqlState.cardinalityViolation, 'more than one row returned by a subquery used as an expression');
+      throw new DatabaseError(
+        SqlState.cardinalityViolation,
+        'more than one row returned by a subquery used as an expression',
+      );
     }
     return rows.length === 0 ? null : (rows[0]![0] ?? null);
   },
@@ -360,7 +388,12 @@ export interface SubqueryRunner {
 }
 
 type RowFn = (R: readonly Value[], ctx: ExecContext) => Value;
-type EvalFn = (batch: Batch, ctx: ExecContext, out: Float64Array | Value[], validity: Uint8Array | null) => void;
+type EvalFn = (
+  batch: Batch,
+  ctx: ExecContext,
+  out: Float64Array | Value[],
+  validity: Uint8Array | null,
+) => void;
 type FilterFn = (batch: Batch, ctx: ExecContext, sel: Int32Array) => number;
 
 function prologue(g: Gen): string {
@@ -373,7 +406,8 @@ function prologue(g: Gen): string {
 function batchPrologue(g: Gen): string {
   let s = 'const cols = batch.cols; const sel = batch.sel; const n = batch.count;\n';
   s += 'const P = ctx.params, O = ctx.outer, FC = ctx.fn, X = ctx.runner;\n';
-  for (const c of g.usedCols) s += `const D${c} = cols[${c}].data, V${c} = cols[${c}].validity, X${c} = cols[${c}].dict;\n`;
+  for (const c of g.usedCols)
+    s += `const D${c} = cols[${c}].data, V${c} = cols[${c}].validity, X${c} = cols[${c}].dict;\n`;
   return s;
 }
 
@@ -411,7 +445,13 @@ export class CompiledExpr {
     const sig = kindSignature(batch);
     let fn = this.evalFns.get(sig);
     if (!fn) {
-      const g: Gen = { mode: 'batch', consts: [], temps: 0, kinds: batch.cols.map((c) => c.kind), usedCols: new Set() };
+      const g: Gen = {
+        mode: 'batch',
+        consts: [],
+        temps: 0,
+        kinds: batch.cols.map((c) => c.kind),
+        usedCols: new Set(),
+      };
       const body = gen(g, this.expr);
       const store = `const v = ${body}; if (v !== null) { out[i] = v; if (validity !== null) validity[i >> 3] |= 1 << (i & 7); }`;
       const src = `${prologue(g)}return function(batch, ctx, out, validity) {\n${batchPrologue(g)}for (let k = 0; k < n; k++) { const i = sel === null ? k : sel[k]; ${store} }\n};`;
@@ -428,7 +468,13 @@ export class CompiledExpr {
     const sig = kindSignature(batch);
     let fn = this.filterFns.get(sig);
     if (!fn) {
-      const g: Gen = { mode: 'batch', consts: [], temps: 0, kinds: batch.cols.map((c) => c.kind), usedCols: new Set() };
+      const g: Gen = {
+        mode: 'batch',
+        consts: [],
+        temps: 0,
+        kinds: batch.cols.map((c) => c.kind),
+        usedCols: new Set(),
+      };
       const body = gen(g, this.expr);
       const src = `${prologue(g)}return function(batch, ctx, out) {\n${batchPrologue(g)}let m = 0;\nfor (let k = 0; k < n; k++) { const i = sel === null ? k : sel[k]; if (${body} === true) out[m++] = i; }\nreturn m;\n};`;
       fn = new Function('C', 'R', src)(g.consts, runtime) as FilterFn;

@@ -67,7 +67,10 @@ export class ExecContext {
   }
 
   private throwCancelled(): never {
-    throw new DatabaseError(SqlState.queryCanceled, this.cancelled ?? 'canceling statement due to user request');
+    throw new DatabaseError(
+      SqlState.queryCanceled,
+      this.cancelled ?? 'canceling statement due to user request',
+    );
   }
 
   /** Accounts bytes held by operator state; fails the query with 53200 past the limit. */

@@ -15,15 +15,18 @@ const INT8_MIN = -(2n ** 63n);
 const INT8_MAX = 2n ** 63n - 1n;
 
 function i2(v: number): number {
-  if (v < INT2_MIN || v > INT2_MAX) throw new DatabaseError(SqlState.numericValueOutOfRange, 'smallint out of range');
+  if (v < INT2_MIN || v > INT2_MAX)
+    throw new DatabaseError(SqlState.numericValueOutOfRange, 'smallint out of range');
   return v;
 }
 function i4(v: number): number {
-  if (v < INT4_MIN || v > INT4_MAX) throw new DatabaseError(SqlState.numericValueOutOfRange, 'integer out of range');
+  if (v < INT4_MIN || v > INT4_MAX)
+    throw new DatabaseError(SqlState.numericValueOutOfRange, 'integer out of range');
   return v;
 }
 function i8(v: bigint): bigint {
-  if (v < INT8_MIN || v > INT8_MAX) throw new DatabaseError(SqlState.numericValueOutOfRange, 'bigint out of range');
+  if (v < INT8_MIN || v > INT8_MAX)
+    throw new DatabaseError(SqlState.numericValueOutOfRange, 'bigint out of range');
   return v;
 }
 function f8(v: number, a: number, b: number): number {

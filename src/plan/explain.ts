@@ -10,7 +10,9 @@ function exprText(e: Expr, fields: readonly { name: string }[]): string {
     case 'param':
       return `$${e.index + 1}`;
     case 'op':
-      return e.args.length === 1 ? `(-${exprText(e.args[0]!, fields)})` : `(${exprText(e.args[0]!, fields)} ${e.op} ${exprText(e.args[1]!, fields)})`;
+      return e.args.length === 1
+        ? `(-${exprText(e.args[0]!, fields)})`
+        : `(${exprText(e.args[0]!, fields)} ${e.op} ${exprText(e.args[1]!, fields)})`;
     case 'and':
     case 'or':
       return `(${e.args.map((a) => exprText(a, fields)).join(` ${e.kind.toUpperCase()} `)})`;
@@ -28,29 +30,43 @@ function label(p: LogicalPlan): { name: string; details: string[] } {
     case 'scan':
       return {
         name: `Seq Scan on ${p.table.name}`,
-        details: p.filters.length ? [`Filter: ${p.filters.map((f) => exprText(f, p.fields)).join(' AND ')}`] : [],
+        details: p.filters.length
+          ? [`Filter: ${p.filters.map((f) => exprText(f, p.fields)).join(' AND ')}`]
+          : [],
       };
     case 'filter':
       return { name: 'Filter', details: [`Filter: ${exprText(p.predicate, p.input.fields)}`] };
     case 'project':
-      return { name: 'Project', details: [`Output: ${p.exprs.map((e) => exprText(e, p.input.fields)).join(', ')}`] };
+      return {
+        name: 'Project',
+        details: [`Output: ${p.exprs.map((e) => exprText(e, p.input.fields)).join(', ')}`],
+      };
     case 'aggregate':
       return {
         name: p.groupBy.length ? 'HashAggregate' : 'Aggregate',
-        details: p.groupBy.length ? [`Group Key: ${p.groupBy.map((e) => exprText(e, p.input.fields)).join(', ')}`] : [],
+        details: p.groupBy.length
+          ? [`Group Key: ${p.groupBy.map((e) => exprText(e, p.input.fields)).join(', ')}`]
+          : [],
       };
     case 'join': {
       const kind = p.leftKeys.length ? 'Hash' : 'Nested Loop';
       const jt = p.joinType === 'inner' ? '' : ` ${p.joinType[0]!.toUpperCase()}${p.joinType.slice(1)}`;
       const d: string[] = [];
       if (p.leftKeys.length) {
-        d.push(`Hash Cond: ${p.leftKeys.map((k, i) => `${exprText(k, p.left.fields)} = ${exprText(p.rightKeys[i]!, p.right.fields)}`).join(' AND ')}`);
+        d.push(
+          `Hash Cond: ${p.leftKeys.map((k, i) => `${exprText(k, p.left.fields)} = ${exprText(p.rightKeys[i]!, p.right.fields)}`).join(' AND ')}`,
+        );
       }
       if (p.condition) d.push(`Join Filter: ${exprText(p.condition, p.fields)}`);
       return { name: `${kind}${jt} Join`, details: d };
     }
     case 'sort':
-      return { name: p.limit !== null ? `Top-N Sort (limit ${p.limit})` : 'Sort', details: [`Sort Key: ${p.keys.map((k) => exprText(k.expr, p.input.fields) + (k.desc ? ' DESC' : '')).join(', ')}`] };
+      return {
+        name: p.limit !== null ? `Top-N Sort (limit ${p.limit})` : 'Sort',
+        details: [
+          `Sort Key: ${p.keys.map((k) => exprText(k.expr, p.input.fields) + (k.desc ? ' DESC' : '')).join(', ')}`,
+        ],
+      };
     case 'limit':
       return { name: 'Limit', details: [] };
     case 'distinct':
@@ -98,7 +114,11 @@ interface JsonNode {
 function toJson(p: LogicalPlan): JsonNode {
   const l = label(p);
   const kids = children(p).map(toJson);
-  return { 'Node Type': l.name, ...(l.details.length ? { Details: l.details } : {}), ...(kids.length ? { Plans: kids } : {}) };
+  return {
+    'Node Type': l.name,
+    ...(l.details.length ? { Details: l.details } : {}),
+    ...(kids.length ? { Plans: kids } : {}),
+  };
 }
 
 /** EXPLAIN output: an indented tree like PostgreSQL's, or JSON. */

@@ -290,6 +290,16 @@ export function containsSubquery(e: Expr): boolean {
   return found;
 }
 
+/** Whether the expression reads an enclosing query's row (a correlated reference). */
+export function containsOuter(e: Expr): boolean {
+  if (e.kind === 'outer') return true;
+  let found = false;
+  forEachChild(e, (c) => {
+    if (!found && containsOuter(c)) found = true;
+  });
+  return found;
+}
+
 export function isVolatile(e: Expr): boolean {
   if (e.kind === 'call' && e.fn.volatile) return true;
   if (e.kind === 'subquery') return true;

@@ -33,7 +33,11 @@ export function parseSql(sql: string): ParsedStatement[] {
     const err = e as { message?: string; sqlDetails?: { message?: string; cursorPosition?: number } };
     const msg = err.sqlDetails?.message ?? err.message ?? 'syntax error';
     const pos = err.sqlDetails?.cursorPosition;
-    throw new DatabaseError(SqlState.syntaxError, msg, pos !== undefined && pos >= 0 ? { position: pos + 1 } : undefined);
+    throw new DatabaseError(
+      SqlState.syntaxError,
+      msg,
+      pos !== undefined && pos >= 0 ? { position: pos + 1 } : undefined,
+    );
   }
   return (r.stmts ?? []).map((s) => {
     const offset = s.stmt_location ?? 0;

@@ -49,7 +49,11 @@ export class Catalog {
   }
 
   /** Finds a relation (table or view) along the search path. */
-  findRelation(name: string, schemaName: string | undefined, searchPath: readonly string[]): Table | ViewDef | undefined {
+  findRelation(
+    name: string,
+    schemaName: string | undefined,
+    searchPath: readonly string[],
+  ): Table | ViewDef | undefined {
     if (schemaName !== undefined) {
       const s = this.schemas.get(schemaName);
       return s?.tables.get(name) ?? s?.views.get(name);
@@ -62,7 +66,12 @@ export class Catalog {
     return undefined;
   }
 
-  createTable(schemaName: string, name: string, columns: ColumnDef[], ifNotExists: boolean): Table | undefined {
+  createTable(
+    schemaName: string,
+    name: string,
+    columns: ColumnDef[],
+    ifNotExists: boolean,
+  ): Table | undefined {
     const s = this.schema(schemaName);
     if (s.tables.has(name) || s.views.has(name)) {
       if (ifNotExists) return undefined;
@@ -75,7 +84,8 @@ export class Catalog {
 
   createView(def: Omit<ViewDef, 'oid'>, orReplace: boolean): ViewDef {
     const s = this.schema(def.schema);
-    if (s.tables.has(def.name)) throw new DatabaseError(SqlState.wrongObjectType, `"${def.name}" is not a view`);
+    if (s.tables.has(def.name))
+      throw new DatabaseError(SqlState.wrongObjectType, `"${def.name}" is not a view`);
     if (s.views.has(def.name) && !orReplace) {
       throw new DatabaseError(SqlState.duplicateTable, `relation "${def.name}" already exists`);
     }

@@ -16,7 +16,7 @@ function divRound(n: bigint, d: bigint): bigint {
   const q = n / d;
   const r = n % d;
   if (r === 0n) return q;
-  if (absBig(r) * 2n >= absBig(d)) return (n < 0n) !== (d < 0n) ? q - 1n : q + 1n;
+  if (absBig(r) * 2n >= absBig(d)) return n < 0n !== d < 0n ? q - 1n : q + 1n;
   return q;
 }
 
@@ -61,7 +61,10 @@ export class Decimal {
     const m = /^([+-])?(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(s);
     if (!m || (m[2] === '' && (m[3] === undefined || m[3] === ''))) {
       if (/^nan$/i.test(s)) return Decimal.NaN;
-      throw new DatabaseError(SqlState.invalidTextRepresentation, `invalid input syntax for type numeric: "${text}"`);
+      throw new DatabaseError(
+        SqlState.invalidTextRepresentation,
+        `invalid input syntax for type numeric: "${text}"`,
+      );
     }
     const intPart = m[2] ?? '';
     const frac = m[3] ?? '';

@@ -26,8 +26,10 @@ export function zoneTests(filters: readonly Expr[]): ZoneTest[] {
     if (f.kind !== 'op' || !['=', '<', '<=', '>', '>='].includes(f.op)) continue;
     const [a, b] = f.args;
     const op = f.op as ZoneTest['op'];
-    if (a?.kind === 'col' && b?.kind === 'const' && b.value !== null) out.push({ col: a.index, op, value: b.value });
-    else if (b?.kind === 'col' && a?.kind === 'const' && a.value !== null) out.push({ col: b.index, op: flip(op), value: a.value });
+    if (a?.kind === 'col' && b?.kind === 'const' && b.value !== null)
+      out.push({ col: a.index, op, value: b.value });
+    else if (b?.kind === 'col' && a?.kind === 'const' && a.value !== null)
+      out.push({ col: b.index, op: flip(op), value: a.value });
   }
   return out;
 }
@@ -126,7 +128,8 @@ export class ScanOperator implements Operator {
     const size = end - start;
     const cols: Vector[] = this.columns.map((ci) => {
       const c = chunk.columns[ci]!;
-      if (c.kind === 'obj') return { kind: 'obj', data: (c.data as Value[]).slice(start, end), validity: null, dict: null };
+      if (c.kind === 'obj')
+        return { kind: 'obj', data: (c.data as Value[]).slice(start, end), validity: null, dict: null };
       return {
         kind: c.kind,
         // start is a multiple of BATCH_ROWS (so of 8): the validity bitmap slices on a byte boundary.

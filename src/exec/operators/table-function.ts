@@ -25,7 +25,9 @@ export class TableFunctionOperator implements Operator {
   next(ctx: ExecContext): NextResult {
     if (!this.iter) {
       const args = this.args.map((a) => a.evalRow([], ctx));
-      this.iter = args.some((a) => a === null) ? [][Symbol.iterator]() : this.fn.impl(args, ctx.fn, this.argTypes)[Symbol.iterator]();
+      this.iter = args.some((a) => a === null)
+        ? [][Symbol.iterator]()
+        : this.fn.impl(args, ctx.fn, this.argTypes)[Symbol.iterator]();
     }
     const rows: Value[][] = [];
     while (rows.length < BATCH_ROWS) {

@@ -6,11 +6,24 @@ import type { FunctionContext } from '../functions/registry.js';
 
 export type CoercionContext = 'implicit' | 'assignment' | 'explicit';
 
-const NUMERIC_RANK: Partial<Record<string, number>> = { int2: 1, int4: 2, int8: 3, numeric: 4, float4: 5, float8: 6 };
+const NUMERIC_RANK: Partial<Record<string, number>> = {
+  int2: 1,
+  int4: 2,
+  int8: 3,
+  numeric: 4,
+  float4: 5,
+  float8: 6,
+};
 const DATETIME_RANK: Partial<Record<string, number>> = { date: 1, timestamp: 2, timestamptz: 3 };
 
 function sameTypeAndMods(a: SqlType, b: SqlType): boolean {
-  return a.id === b.id && a.length === b.length && a.precision === b.precision && a.scale === b.scale && (a.id !== 'array' || sameTypeAndMods(a.elem!, b.elem!));
+  return (
+    a.id === b.id &&
+    a.length === b.length &&
+    a.precision === b.precision &&
+    a.scale === b.scale &&
+    (a.id !== 'array' || sameTypeAndMods(a.elem!, b.elem!))
+  );
 }
 
 /** Can a value of `from` be used where `to` is expected in this context? */
@@ -31,17 +44,33 @@ export function canCoerce(from: SqlType, to: SqlType, context: CoercionContext):
  * Coerces a bound expression to `to`. String literals (type unknown) are converted at bind time,
  * so `'2024-01-01'` compared with a date column is a date constant.
  */
-export function coerce(e: Expr, to: SqlType, context: CoercionContext, fc: FunctionContext, what?: string): Expr {
+export function coerce(
+  e: Expr,
+  to: SqlType,
+  context: CoercionContext,
+  fc: FunctionContext,
+  what?: string,
+): Expr {
   if (sameTypeAndMods(e.type, to)) return e;
   if (to.id === 'any' || to.id === 'anyelement' || to.id === 'anyarray') return e;
   if (e.kind === 'const' && e.value === null) return constExpr(to, null);
   if (e.kind === 'const' && e.type.id === 'unknown') {
     return constExpr(to, castValue(e.value, T.text, to, fc, context === 'explicit'));
   }
-  if (e.type.id === to.id && to.id !== 'array' && to.id !== 'numeric' && to.id !== 'varchar' && to.id !== 'bpchar') return e;
+  if (
+    e.type.id === to.id &&
+    to.id !== 'array' &&
+    to.id !== 'numeric' &&
+    to.id !== 'varchar' &&
+    to.id !== 'bpchar'
+  )
+    return e;
   if (!canCoerce(e.type, to, context)) {
     if (context === 'explicit') {
-      throw new DatabaseError(SqlState.cannotCoerce, `cannot cast type ${typeName(e.type)} to ${typeName(to)}`);
+      throw new DatabaseError(
+        SqlState.cannotCoerce,
+        `cannot cast type ${typeName(e.type)} to ${typeName(to)}`,
+      );
     }
     throw new DatabaseError(
       SqlState.datatypeMismatch,
@@ -90,9 +119,16 @@ export function commonType(types: readonly SqlType[], construct: string): SqlTyp
       continue;
     }
     if (canImplicitlyCast(t, best)) continue;
-    throw new DatabaseError(SqlState.datatypeMismatch, `${construct} types ${typeName(best)} and ${typeName(t)} cannot be matched`);
+    throw new DatabaseError(
+      SqlState.datatypeMismatch,
+      `${construct} types ${typeName(best)} and ${typeName(t)} cannot be matched`,
+    );
   }
-  if (best.id === 'numeric' && best.precision !== undefined && known.some((t) => t.id !== 'numeric' || t.precision !== best.precision)) {
+  if (
+    best.id === 'numeric' &&
+    best.precision !== undefined &&
+    known.some((t) => t.id !== 'numeric' || t.precision !== best.precision)
+  ) {
     return T.numeric;
   }
   return best;

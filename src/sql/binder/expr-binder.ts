@@ -1,8 +1,16 @@
 import { DatabaseError, SqlState } from '../../errors.js';
 import { constExpr, mapExpr, type BuiltinOp, type Expr } from '../../plan/expr.js';
 import type { AggCall, LogicalPlan, SortKey, WindowCall } from '../../plan/logical.js';
-import { arrayOf, isNumericType, T, typeCategory, typeFromName, typeName, type SqlType } from '../../types/types.js';
-import { Decimal, type Value } from '../../types/values.js';
+import {
+  arrayOf,
+  isNumericType,
+  T,
+  typeCategory,
+  typeFromName,
+  typeName,
+  type SqlType,
+} from '../../types/types.js';
+import { Decimal } from '../../types/values.js';
 import type { AggregateFunction } from '../aggregates/aggregate.js';
 import type { FunctionRegistry } from '../functions/index.js';
 import type { FunctionContext, ScalarFunction } from '../functions/registry.js';
@@ -10,7 +18,6 @@ import { coerce, commonType } from './coerce.js';
 import { formalArg, resolveOverload } from './resolve.js';
 import { Scope } from './scope.js';
 
- 
 type Node = any;
 
 export const AGG_MARK = 1_000_000;
@@ -46,7 +53,9 @@ export function bindTypeName(tn: Node): SqlType {
   const name = names.join('.');
   let t = typeFromName(name, mods);
   if (!t) {
-    throw new DatabaseError(SqlState.undefinedObject, `type "${name}" does not exist`, { position: (tn.location ?? -1) + 1 || undefined });
+    throw new DatabaseError(SqlState.undefinedObject, `type "${name}" does not exist`, {
+      position: (tn.location ?? -1) + 1 || undefined,
+    });
   }
   if (tn.arrayBounds && tn.arrayBounds.length > 0) t = arrayOf(t);
   return t;
@@ -70,7 +79,12 @@ export class ExprBinder {
     this.paramTypes = paramTypes;
   }
 
-  coerce(e: Expr, to: SqlType, context: 'implicit' | 'assignment' | 'explicit' = 'implicit', what?: string): Expr {
+  coerce(
+    e: Expr,
+    to: SqlType,
+    context: 'implicit' | 'assignment' | 'explicit' = 'implicit',
+    what?: string,
+  ): Expr {
     if (e.kind === 'param' && e.type.id === 'unknown') {
       this.paramTypes[e.index] = to;
       return { ...e, type: to };
@@ -95,12 +109,19 @@ export class ExprBinder {
       case 'A_Expr':
         return this.bindAExpr(v, scope, aggs);
       case 'BoolExpr': {
-        const args = (v.args as Node[]).map((a) => this.coerce(this.bind(a, scope, aggs), T.bool, 'implicit', 'argument of AND must be type boolean'));
+        const args = (v.args as Node[]).map((a) =>
+          this.coerce(this.bind(a, scope, aggs), T.bool, 'implicit', 'argument of AND must be type boolean'),
+        );
         if (v.boolop === 'NOT_EXPR') return { kind: 'not', type: T.bool, arg: args[0]! };
         return { kind: v.boolop === 'AND_EXPR' ? 'and' : 'or', type: T.bool, args };
       }
       case 'NullTest':
-        return { kind: 'isnull', type: T.bool, arg: this.bind(v.arg, scope, aggs), negated: v.nulltesttype === 'IS_NOT_NULL' };
+        return {
+          kind: 'isnull',
+          type: T.bool,
+          arg: this.bind(v.arg, scope, aggs),
+          negated: v.nulltesttype === 'IS_NOT_NULL',
+        };
       case 'BooleanTest': {
         const arg = this.coerce(this.bind(v.arg, scope, aggs), T.bool);
         const m: Record<string, ['true' | 'false' | 'unknown', boolean]> = {
@@ -123,13 +144,23 @@ export class ExprBinder {
         return this.bindCase(v, scope, aggs);
       case 'CoalesceExpr': {
         const args = (v.args as Node[]).map((a) => this.bind(a, scope, aggs));
-        const t = commonType(args.map((a) => a.type), 'COALESCE');
+        const t = commonType(
+          args.map((a) => a.type),
+          'COALESCE',
+        );
         return { kind: 'coalesce', type: t, args: args.map((a) => this.coerce(a, t)) };
       }
       case 'MinMaxExpr': {
         const args = (v.args as Node[]).map((a) => this.bind(a, scope, aggs));
-        const t = commonType(args.map((a) => a.type), v.op === 'IS_GREATEST' ? 'GREATEST' : 'LEAST');
-        return { kind: v.op === 'IS_GREATEST' ? 'greatest' : 'least', type: t, args: args.map((a) => this.coerce(a, t)) };
+        const t = commonType(
+          args.map((a) => a.type),
+          v.op === 'IS_GREATEST' ? 'GREATEST' : 'LEAST',
+        );
+        return {
+          kind: v.op === 'IS_GREATEST' ? 'greatest' : 'least',
+          type: t,
+          args: args.map((a) => this.coerce(a, t)),
+        };
       }
       case 'FuncCall':
         return this.bindFuncCall(v, scope, aggs);
@@ -137,7 +168,10 @@ export class ExprBinder {
         return this.bindSubLink(v, scope, aggs);
       case 'A_ArrayExpr': {
         const elems = (v.elements ?? []).map((a: Node) => this.bind(a, scope, aggs));
-        const t = commonType(elems.map((e: Expr) => e.type), 'ARRAY');
+        const t = commonType(
+          elems.map((e: Expr) => e.type),
+          'ARRAY',
+        );
         return { kind: 'array', type: arrayOf(t), elems: elems.map((e: Expr) => this.coerce(e, t)) };
       }
       case 'A_Indirection': {
@@ -147,7 +181,10 @@ export class ExprBinder {
             const idx = this.coerce(this.bind(ind.A_Indices.uidx, scope, aggs), T.int4);
             e = { kind: 'subscript', type: e.type.elem ?? T.unknown, arg: e, index: idx };
           } else {
-            throw new DatabaseError(SqlState.featureNotSupported, 'this kind of indirection is not supported');
+            throw new DatabaseError(
+              SqlState.featureNotSupported,
+              'this kind of indirection is not supported',
+            );
           }
         }
         return e;
@@ -157,15 +194,26 @@ export class ExprBinder {
       case 'CollateClause':
         return this.bind(v.arg, scope, aggs);
       case 'GroupingFunc': {
-        if (!aggs.allowAggs) throw new DatabaseError(SqlState.groupingError, 'arguments to GROUPING must be grouping expressions of the associated query level');
+        if (!aggs.allowAggs)
+          throw new DatabaseError(
+            SqlState.groupingError,
+            'arguments to GROUPING must be grouping expressions of the associated query level',
+          );
         const args = (v.args as Node[]).map((a) => this.bind(a, scope, aggs));
         // Rewritten by the select binder into bits of the grouping-set mask.
-        return { kind: 'call', type: T.int4, fn: GROUPING_FN, args: [constExpr(T.int4, GROUPING_MARK), ...args] };
+        return {
+          kind: 'call',
+          type: T.int4,
+          fn: GROUPING_FN,
+          args: [constExpr(T.int4, GROUPING_MARK), ...args],
+        };
       }
       case 'RowExpr':
         throw new DatabaseError(SqlState.featureNotSupported, 'row constructors are not supported yet');
       default:
-        throw new DatabaseError(SqlState.featureNotSupported, `unsupported expression: ${key}`, { position: position(v) });
+        throw new DatabaseError(SqlState.featureNotSupported, `unsupported expression: ${key}`, {
+          position: position(v),
+        });
     }
   }
 
@@ -189,7 +237,9 @@ export class ExprBinder {
   private bindColumnRef(v: Node, scope: Scope): Expr {
     const fields: Node[] = v.fields;
     if (fields.some((f) => f.A_Star)) {
-      throw new DatabaseError(SqlState.syntaxError, 'row expansion via "*" is not supported here', { position: position(v) });
+      throw new DatabaseError(SqlState.syntaxError, 'row expansion via "*" is not supported here', {
+        position: position(v),
+      });
     }
     const parts = fields.map(str);
     const name = parts[parts.length - 1]!;
@@ -208,11 +258,19 @@ export class ExprBinder {
       let known = false;
       for (let s: Scope | null = scope; s; s = s.parent) if (s.hasQualifier(qualifier)) known = true;
       if (!known) {
-        throw new DatabaseError(SqlState.undefinedTable, `missing FROM-clause entry for table "${qualifier}"`, { position: position(v) });
+        throw new DatabaseError(
+          SqlState.undefinedTable,
+          `missing FROM-clause entry for table "${qualifier}"`,
+          { position: position(v) },
+        );
       }
-      throw new DatabaseError(SqlState.undefinedColumn, `column ${qualifier}.${name} does not exist`, { position: position(v) });
+      throw new DatabaseError(SqlState.undefinedColumn, `column ${qualifier}.${name} does not exist`, {
+        position: position(v),
+      });
     }
-    throw new DatabaseError(SqlState.undefinedColumn, `column "${name}" does not exist`, { position: position(v) });
+    throw new DatabaseError(SqlState.undefinedColumn, `column "${name}" does not exist`, {
+      position: position(v),
+    });
   }
 
   /** Resolves `a op b` (b absent for prefix operators). */
@@ -245,12 +303,24 @@ export class ExprBinder {
       }
       // Integer-only results keep numeric typmods out of arithmetic.
       if (t.id === 'numeric') t = T.numeric;
-      return { kind: 'op', type: t, op: op as BuiltinOp, argType: t, args: [this.coerce(left, t), this.coerce(right, t)] };
+      return {
+        kind: 'op',
+        type: t,
+        op: op as BuiltinOp,
+        argType: t,
+        args: [this.coerce(left, t), this.coerce(right, t)],
+      };
     }
     if (COMPARISONS.has(op)) {
       const t = this.comparisonType(lt, rt, op, loc);
       if (t) {
-        return { kind: 'op', type: T.bool, op: op as BuiltinOp, argType: t, args: [this.coerce(left, t), this.coerce(right, t)] };
+        return {
+          kind: 'op',
+          type: T.bool,
+          op: op as BuiltinOp,
+          argType: t,
+          args: [this.coerce(left, t), this.coerce(right, t)],
+        };
       }
     }
     return this.bindOperatorFunction(op, [left, right], loc);
@@ -289,7 +359,8 @@ export class ExprBinder {
       }
       return t;
     } catch (e) {
-      if (e instanceof DatabaseError && e.code === SqlState.datatypeMismatch) throw this.noOperator(op, lt, rt, loc);
+      if (e instanceof DatabaseError && e.code === SqlState.datatypeMismatch)
+        throw this.noOperator(op, lt, rt, loc);
       throw e;
     }
   }
@@ -305,7 +376,11 @@ export class ExprBinder {
   private bindOperatorFunction(op: string, args: Expr[], loc?: number): Expr {
     const cands = this.registry.scalars.get(op);
     try {
-      const fn = resolveOverload(cands, args.map((a) => a.type), op);
+      const fn = resolveOverload(
+        cands,
+        args.map((a) => a.type),
+        op,
+      );
       return this.makeCall(fn, args);
     } catch (e) {
       if (e instanceof DatabaseError && e.code === SqlState.undefinedFunction) {
@@ -318,7 +393,13 @@ export class ExprBinder {
   makeCall(fn: ScalarFunction, args: Expr[]): Expr {
     // anyelement arguments share one type.
     const anyIdx = args.map((_a, i) => i).filter((i) => formalArg(fn, i).id === 'anyelement');
-    const anyType = anyIdx.length > 0 ? commonType(anyIdx.map((i) => args[i]!.type), 'function') : undefined;
+    const anyType =
+      anyIdx.length > 0
+        ? commonType(
+            anyIdx.map((i) => args[i]!.type),
+            'function',
+          )
+        : undefined;
     const bound = args.map((a, i) => {
       const f = formalArg(fn, i);
       if (f.id === 'anyelement') return this.coerce(a, anyType!);
@@ -353,16 +434,22 @@ export class ExprBinder {
           if (items.length === 0) return constExpr(T.bool, kind === 'AEXPR_OP_ALL');
           return { kind: kind === 'AEXPR_OP_ANY' ? 'or' : 'and', type: T.bool, args: items };
         }
-        const fn = (arr: Value): Value => arr;
-        void fn;
-        throw new DatabaseError(SqlState.featureNotSupported, 'ANY/ALL over an array value is not supported yet');
+        throw new DatabaseError(
+          SqlState.featureNotSupported,
+          'ANY/ALL over an array value is not supported yet',
+        );
       }
       case 'AEXPR_DISTINCT':
       case 'AEXPR_NOT_DISTINCT': {
         const l = this.bind(v.lexpr, scope, aggs);
         const r = this.bind(v.rexpr, scope, aggs);
         const t = this.comparisonType(l.type, r.type, '=', loc) ?? T.text;
-        return { kind: 'isdistinct', type: T.bool, args: [this.coerce(l, t), this.coerce(r, t)], negated: kind === 'AEXPR_NOT_DISTINCT' };
+        return {
+          kind: 'isdistinct',
+          type: T.bool,
+          args: [this.coerce(l, t), this.coerce(r, t)],
+          negated: kind === 'AEXPR_NOT_DISTINCT',
+        };
       }
       case 'AEXPR_NULLIF': {
         const l = this.bind(v.lexpr, scope, aggs);
@@ -375,7 +462,13 @@ export class ExprBinder {
         const items = (v.rexpr as Node[]).map((x) => this.bind(x, scope, aggs));
         const t = commonType([l.type, ...items.map((i) => i.type)], 'IN');
         const negated = opName === '<>';
-        return { kind: 'inlist', type: T.bool, arg: this.coerce(l, t), list: items.map((i) => this.coerce(i, t)), negated };
+        return {
+          kind: 'inlist',
+          type: T.bool,
+          arg: this.coerce(l, t),
+          list: items.map((i) => this.coerce(i, t)),
+          negated,
+        };
       }
       case 'AEXPR_LIKE':
       case 'AEXPR_ILIKE': {
@@ -385,7 +478,9 @@ export class ExprBinder {
       }
       case 'AEXPR_SIMILAR': {
         const l = this.coerce(this.bind(v.lexpr, scope, aggs), T.text);
-        const pat = v.rexpr.FuncCall ? this.bind(v.rexpr.FuncCall.args[0], scope, aggs) : this.bind(v.rexpr, scope, aggs);
+        const pat = v.rexpr.FuncCall
+          ? this.bind(v.rexpr.FuncCall.args[0], scope, aggs)
+          : this.bind(v.rexpr, scope, aggs);
         const fn = resolveOverload(this.registry.scalars.get('similar_to'), [T.text, T.text], 'similar_to');
         const call = this.makeCall(fn, [l, pat]);
         return opName.startsWith('!') ? { kind: 'not', type: T.bool, arg: call } : call;
@@ -407,12 +502,21 @@ export class ExprBinder {
         return kind.includes('NOT') ? { kind: 'not', type: T.bool, arg: e } : e;
       }
       default:
-        throw new DatabaseError(SqlState.featureNotSupported, `unsupported operator kind ${kind}`, { position: loc });
+        throw new DatabaseError(SqlState.featureNotSupported, `unsupported operator kind ${kind}`, {
+          position: loc,
+        });
     }
   }
 
   private like(l: Expr, r: Expr, ci: boolean, negated: boolean): Expr {
-    return { kind: 'like', type: T.bool, arg: this.coerce(l, T.text), pattern: this.coerce(r, T.text), caseInsensitive: ci, negated };
+    return {
+      kind: 'like',
+      type: T.bool,
+      arg: this.coerce(l, T.text),
+      pattern: this.coerce(r, T.text),
+      caseInsensitive: ci,
+      negated,
+    };
   }
 
   private bindCase(v: Node, scope: Scope, aggs: AggCollector): Expr {
@@ -460,7 +564,10 @@ export class ExprBinder {
     const correlated = inner.correlated;
     switch (v.subLinkType) {
       case 'EXPR_SUBLINK':
-        if (types.length !== 1) throw new DatabaseError(SqlState.syntaxError, 'subquery must return only one column', { position: position(v) });
+        if (types.length !== 1)
+          throw new DatabaseError(SqlState.syntaxError, 'subquery must return only one column', {
+            position: position(v),
+          });
         return { kind: 'subquery', type: types[0]!, mode: 'scalar', plan, correlated };
       case 'EXISTS_SUBLINK':
         return { kind: 'subquery', type: T.bool, mode: 'exists', plan, correlated };
@@ -468,14 +575,26 @@ export class ExprBinder {
         return { kind: 'subquery', type: arrayOf(types[0]!), mode: 'array', plan, correlated };
       case 'ANY_SUBLINK':
       case 'ALL_SUBLINK': {
-        if (types.length !== 1) throw new DatabaseError(SqlState.syntaxError, 'subquery has too many columns', { position: position(v) });
+        if (types.length !== 1)
+          throw new DatabaseError(SqlState.syntaxError, 'subquery has too many columns', {
+            position: position(v),
+          });
         const test = this.bind(v.testexpr, scope, aggs);
         let op = (v.operName ?? []).map(str).pop() ?? '=';
         if (op === '!=') op = '<>';
         const t = this.comparisonType(test.type, types[0]!, op) ?? T.text;
         const mode = v.subLinkType === 'ANY_SUBLINK' ? 'any' : 'all';
         const plan2 = types[0]!.id === t.id ? plan : castPlanColumn(plan, t, this);
-        return { kind: 'subquery', type: T.bool, mode, plan: plan2, test: this.coerce(test, t), op: op as BuiltinOp, opType: t, correlated };
+        return {
+          kind: 'subquery',
+          type: T.bool,
+          mode,
+          plan: plan2,
+          test: this.coerce(test, t),
+          op: op as BuiltinOp,
+          opType: t,
+          correlated,
+        };
       }
       default:
         throw new DatabaseError(SqlState.featureNotSupported, `unsupported subquery kind ${v.subLinkType}`);
@@ -490,24 +609,44 @@ export class ExprBinder {
     if (v.over) return this.bindWindowCall(v, name, scope, aggs);
     if (aggCands) {
       if (!aggs.allowAggs) {
-        throw new DatabaseError(SqlState.groupingError, `aggregate functions are not allowed in ${aggs.clause}`, { position: loc });
+        throw new DatabaseError(
+          SqlState.groupingError,
+          `aggregate functions are not allowed in ${aggs.clause}`,
+          { position: loc },
+        );
       }
       const call = this.bindAggCall(v, name, aggCands, scope, aggs);
       aggs.aggs.push(call);
       return { kind: 'col', type: call.type, index: AGG_MARK + aggs.aggs.length - 1 };
     }
-    if (v.agg_star) throw new DatabaseError(SqlState.undefinedFunction, `function ${name}(*) does not exist`, { position: loc });
-    const args = ((v.args ?? []) as Node[]).map((a) => this.bind(a.NamedArgExpr ? a.NamedArgExpr.arg : a, scope, aggs));
-    const cands = this.registry.scalars.get(name);
-    if (!cands) {
-      if (WINDOW_ONLY.has(name)) throw new DatabaseError(SqlState.windowingError, `window function ${name} requires an OVER clause`, { position: loc });
-      throw new DatabaseError(SqlState.undefinedFunction, `function ${name}(${args.map((a) => (a.type.id === 'unknown' ? 'unknown' : typeName(a.type))).join(', ')}) does not exist`, {
-        hint: 'No function matches the given name and argument types. You might need to add explicit type casts.',
+    if (v.agg_star)
+      throw new DatabaseError(SqlState.undefinedFunction, `function ${name}(*) does not exist`, {
         position: loc,
       });
+    const args = ((v.args ?? []) as Node[]).map((a) =>
+      this.bind(a.NamedArgExpr ? a.NamedArgExpr.arg : a, scope, aggs),
+    );
+    const cands = this.registry.scalars.get(name);
+    if (!cands) {
+      if (WINDOW_ONLY.has(name))
+        throw new DatabaseError(SqlState.windowingError, `window function ${name} requires an OVER clause`, {
+          position: loc,
+        });
+      throw new DatabaseError(
+        SqlState.undefinedFunction,
+        `function ${name}(${args.map((a) => (a.type.id === 'unknown' ? 'unknown' : typeName(a.type))).join(', ')}) does not exist`,
+        {
+          hint: 'No function matches the given name and argument types. You might need to add explicit type casts.',
+          position: loc,
+        },
+      );
     }
     try {
-      const fn = resolveOverload(cands, args.map((a) => a.type), name);
+      const fn = resolveOverload(
+        cands,
+        args.map((a) => a.type),
+        name,
+      );
       return this.makeCall(fn, args);
     } catch (e) {
       if (e instanceof DatabaseError && e.position === undefined && loc !== undefined) e.position = loc;
@@ -515,16 +654,34 @@ export class ExprBinder {
     }
   }
 
-  bindAggCall(v: Node, name: string, cands: readonly AggregateFunction[], scope: Scope, outer: AggCollector): AggCall {
+  bindAggCall(
+    v: Node,
+    name: string,
+    cands: readonly AggregateFunction[],
+    scope: Scope,
+    outer: AggCollector,
+  ): AggCall {
     // Arguments of an aggregate may not contain aggregates.
-    const inner: AggCollector = { ...outer, aggs: [], windows: [], allowAggs: false, allowWindows: false, clause: 'aggregate function calls' };
+    const inner: AggCollector = {
+      ...outer,
+      aggs: [],
+      windows: [],
+      allowAggs: false,
+      allowWindows: false,
+      clause: 'aggregate function calls',
+    };
     let args: Expr[] = v.agg_star ? [] : ((v.args ?? []) as Node[]).map((a) => this.bind(a, scope, inner));
     let direct: Expr[] = [];
     const orderBy: SortKey[] = [];
     for (const s of (v.agg_order ?? []) as Node[]) {
       const sb = s.SortBy;
       const desc = sb.sortby_dir === 'SORTBY_DESC';
-      const nullsFirst = sb.sortby_nulls === 'SORTBY_NULLS_FIRST' ? true : sb.sortby_nulls === 'SORTBY_NULLS_LAST' ? false : desc;
+      const nullsFirst =
+        sb.sortby_nulls === 'SORTBY_NULLS_FIRST'
+          ? true
+          : sb.sortby_nulls === 'SORTBY_NULLS_LAST'
+            ? false
+            : desc;
       orderBy.push({ expr: this.bind(sb.node, scope, inner), desc, nullsFirst });
     }
     if (v.agg_within_group) {
@@ -545,16 +702,30 @@ export class ExprBinder {
     const types = boundArgs.map((a) => a.type);
     const type = typeof fn.ret === 'function' ? fn.ret(types) : fn.ret;
     const filter = v.agg_filter ? this.coerce(this.bind(v.agg_filter, scope, inner), T.bool) : null;
-    return { fn, args: boundArgs, directArgs: boundDirect, distinct: v.agg_distinct === true, filter, orderBy: v.agg_within_group ? orderBy : orderBy, type };
+    return {
+      fn,
+      args: boundArgs,
+      directArgs: boundDirect,
+      distinct: v.agg_distinct === true,
+      filter,
+      orderBy: v.agg_within_group ? orderBy : orderBy,
+      type,
+    };
   }
 
   private bindWindowCall(v: Node, name: string, scope: Scope, aggs: AggCollector): Expr {
     const loc = position(v);
-    if (!aggs.allowWindows) throw new DatabaseError(SqlState.windowingError, `window functions are not allowed in ${aggs.clause}`, { position: loc });
+    if (!aggs.allowWindows)
+      throw new DatabaseError(SqlState.windowingError, `window functions are not allowed in ${aggs.clause}`, {
+        position: loc,
+      });
     let over = v.over;
     if (over.refname && aggs.windowDefs.has(over.refname)) {
       const base = aggs.windowDefs.get(over.refname);
-      over = { ...base, ...Object.fromEntries(Object.entries(over).filter(([k, x]) => x !== undefined && k !== 'refname')) };
+      over = {
+        ...base,
+        ...Object.fromEntries(Object.entries(over).filter(([k, x]) => x !== undefined && k !== 'refname')),
+      };
       if (!v.over.partitionClause) over.partitionClause = base.partitionClause;
       if (!v.over.orderClause) over.orderClause = base.orderClause;
     } else if (over.name && !over.partitionClause && !over.orderClause && aggs.windowDefs.has(over.name)) {
@@ -565,7 +736,12 @@ export class ExprBinder {
     const orderBy: SortKey[] = ((over.orderClause ?? []) as Node[]).map((s) => {
       const sb = s.SortBy;
       const desc = sb.sortby_dir === 'SORTBY_DESC';
-      const nullsFirst = sb.sortby_nulls === 'SORTBY_NULLS_FIRST' ? true : sb.sortby_nulls === 'SORTBY_NULLS_LAST' ? false : desc;
+      const nullsFirst =
+        sb.sortby_nulls === 'SORTBY_NULLS_FIRST'
+          ? true
+          : sb.sortby_nulls === 'SORTBY_NULLS_LAST'
+            ? false
+            : desc;
       return { expr: this.bind(sb.node, scope, inner), desc, nullsFirst };
     });
     const frame = this.bindFrame(over, scope, inner);
@@ -573,18 +749,39 @@ export class ExprBinder {
     let call: WindowCall;
     if (aggCands) {
       const a = this.bindAggCall({ ...v, over: undefined }, name, aggCands, scope, inner);
-      call = { name, agg: a.fn, args: a.args, partitionBy, orderBy, frame, filter: a.filter, distinct: a.distinct, type: a.type };
+      call = {
+        name,
+        agg: a.fn,
+        args: a.args,
+        partitionBy,
+        orderBy,
+        frame,
+        filter: a.filter,
+        distinct: a.distinct,
+        type: a.type,
+      };
     } else {
       const args = ((v.args ?? []) as Node[]).map((a) => this.bind(a, scope, inner));
       const type = windowResultType(name, args, loc);
       const coerced = args.map((a, i) => {
-        if ((name === 'lag' || name === 'lead') && i === 2) return this.coerce(a, args[0]!.type.id === 'unknown' ? T.text : args[0]!.type);
+        if ((name === 'lag' || name === 'lead') && i === 2)
+          return this.coerce(a, args[0]!.type.id === 'unknown' ? T.text : args[0]!.type);
         if ((name === 'lag' || name === 'lead') && i === 1) return this.coerce(a, T.int4);
         if (name === 'ntile' || (name === 'nth_value' && i === 1)) return this.coerce(a, T.int4);
         if (a.type.id === 'unknown') return this.coerce(a, T.text);
         return a;
       });
-      call = { name, agg: null, args: coerced, partitionBy, orderBy, frame, filter: null, distinct: false, type };
+      call = {
+        name,
+        agg: null,
+        args: coerced,
+        partitionBy,
+        orderBy,
+        frame,
+        filter: null,
+        distinct: false,
+        type,
+      };
     }
     aggs.windows.push(call);
     return { kind: 'col', type: call.type, index: WIN_MARK + aggs.windows.length - 1 };
@@ -611,7 +808,12 @@ export class ExprBinder {
       NONDEFAULT: 0x1,
     };
     if (!(opts & F.NONDEFAULT)) {
-      return { mode: 'range', start: { kind: 'unbounded_preceding' }, end: { kind: 'current_row' }, exclude: 'no_others' };
+      return {
+        mode: 'range',
+        start: { kind: 'unbounded_preceding' },
+        end: { kind: 'current_row' },
+        exclude: 'no_others',
+      };
     }
     const mode = opts & F.ROWS ? 'rows' : opts & F.GROUPS ? 'groups' : 'range';
     const off = (n: Node): Expr => {
@@ -638,12 +840,31 @@ export class ExprBinder {
             : opts & F.END_OFFSET_FOLLOWING
               ? { kind: 'following', offset: off(over.endOffset) }
               : { kind: 'current_row' };
-    const exclude = opts & F.EXCLUDE_CURRENT_ROW ? 'current_row' : opts & F.EXCLUDE_GROUP ? 'group' : opts & F.EXCLUDE_TIES ? 'ties' : 'no_others';
+    const exclude =
+      opts & F.EXCLUDE_CURRENT_ROW
+        ? 'current_row'
+        : opts & F.EXCLUDE_GROUP
+          ? 'group'
+          : opts & F.EXCLUDE_TIES
+            ? 'ties'
+            : 'no_others';
     return { mode, start, end, exclude };
   }
 }
 
-const WINDOW_ONLY = new Set(['row_number', 'rank', 'dense_rank', 'percent_rank', 'cume_dist', 'ntile', 'lag', 'lead', 'first_value', 'last_value', 'nth_value']);
+const WINDOW_ONLY = new Set([
+  'row_number',
+  'rank',
+  'dense_rank',
+  'percent_rank',
+  'cume_dist',
+  'ntile',
+  'lag',
+  'lead',
+  'first_value',
+  'last_value',
+  'nth_value',
+]);
 
 function windowResultType(name: string, args: Expr[], loc?: number): SqlType {
   switch (name) {
@@ -661,10 +882,15 @@ function windowResultType(name: string, args: Expr[], loc?: number): SqlType {
     case 'first_value':
     case 'last_value':
     case 'nth_value':
-      if (!args[0]) throw new DatabaseError(SqlState.undefinedFunction, `function ${name}() does not exist`, { position: loc });
+      if (!args[0])
+        throw new DatabaseError(SqlState.undefinedFunction, `function ${name}() does not exist`, {
+          position: loc,
+        });
       return args[0].type.id === 'unknown' ? T.text : args[0].type;
     default:
-      throw new DatabaseError(SqlState.undefinedFunction, `function ${name} does not exist`, { position: loc });
+      throw new DatabaseError(SqlState.undefinedFunction, `function ${name} does not exist`, {
+        position: loc,
+      });
   }
 }
 

@@ -21,12 +21,17 @@ function argCost(actual: SqlType, formal: SqlType): number {
   if (!canImplicitlyCast(actual, formal)) return -1;
   // Prefer staying within the category, and PostgreSQL's preferred types (float8, text, timestamptz).
   const sameCat = typeCategory(actual) === typeCategory(formal);
-  const preferred = formal.id === 'float8' || formal.id === 'text' || formal.id === 'timestamptz' || formal.id === 'numeric';
+  const preferred =
+    formal.id === 'float8' || formal.id === 'text' || formal.id === 'timestamptz' || formal.id === 'numeric';
   return sameCat ? (preferred ? 4 : 5) : 8;
 }
 
 /** Picks the overload that fits the argument types best; throws 42883 when none does. */
-export function resolveOverload<S extends Signature>(candidates: readonly S[] | undefined, argTypes: readonly SqlType[], display: string): S {
+export function resolveOverload<S extends Signature>(
+  candidates: readonly S[] | undefined,
+  argTypes: readonly SqlType[],
+  display: string,
+): S {
   let best: S | undefined;
   let bestCost = Infinity;
   for (const c of candidates ?? []) {
@@ -43,7 +48,12 @@ export function resolveOverload<S extends Signature>(candidates: readonly S[] | 
         break;
       }
       if (formal.id === 'anyelement' && actual.id !== 'unknown') {
-        if (anyElem && anyElem.id !== actual.id && !canImplicitlyCast(actual, anyElem) && !canImplicitlyCast(anyElem, actual)) {
+        if (
+          anyElem &&
+          anyElem.id !== actual.id &&
+          !canImplicitlyCast(actual, anyElem) &&
+          !canImplicitlyCast(anyElem, actual)
+        ) {
           cost = -1;
           break;
         }

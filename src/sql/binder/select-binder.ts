@@ -1,5 +1,14 @@
 import { DatabaseError, SqlState } from '../../errors.js';
-import { conjuncts, constExpr, mapExpr, referencedColumns, type Expr } from '../../plan/expr.js';
+import {
+  conjuncts,
+  constExpr,
+  containsOuter,
+  containsSubquery,
+  isVolatile,
+  mapExpr,
+  referencedColumns,
+  type Expr,
+} from '../../plan/expr.js';
 import type { AggCall, Field, JoinType, LogicalPlan, SortKey, WindowCall } from '../../plan/logical.js';
 import type { Catalog } from '../../storage/catalog.js';
 import { isTable } from '../../storage/catalog.js';
@@ -8,11 +17,18 @@ import { parseSql } from '../parser.js';
 import type { FunctionRegistry } from '../functions/index.js';
 import type { FunctionContext } from '../functions/registry.js';
 import { commonType } from './coerce.js';
-import { AGG_MARK, ExprBinder, GROUPING_MARK, WIN_MARK, str, type AggCollector, type SubqueryBinder } from './expr-binder.js';
+import {
+  AGG_MARK,
+  ExprBinder,
+  GROUPING_MARK,
+  WIN_MARK,
+  str,
+  type AggCollector,
+  type SubqueryBinder,
+} from './expr-binder.js';
 import { resolveOverload } from './resolve.js';
 import { Scope, type CteBinding } from './scope.js';
 
- 
 type Node = any;
 
 let nextShareId = 1;
@@ -24,7 +40,15 @@ export interface BoundQuery {
 }
 
 function exprKey(e: Expr): string {
-  return JSON.stringify(e, (k, v) => (k === 'fn' ? v.name + '/' + (v.args ?? []).map((a: SqlType) => a.id).join(',') : k === 'plan' ? '[plan]' : typeof v === 'bigint' ? v.toString() + 'n' : v));
+  return JSON.stringify(e, (k, v) =>
+    k === 'fn'
+      ? v.name + '/' + (v.args ?? []).map((a: SqlType) => a.id).join(',')
+      : k === 'plan'
+        ? '[plan]'
+        : typeof v === 'bigint'
+          ? v.toString() + 'n'
+          : v,
+  );
 }
 
 function position(n: Node): number | undefined {
@@ -43,16 +67,37 @@ function defaultName(n: Node): string {
     const inner = defaultName(n.TypeCast.arg);
     if (inner !== '?column?') return inner;
     const tn = (n.TypeCast.typeName.names as Node[]).map(str).filter((s) => s !== 'pg_catalog');
-    const map: Record<string, string> = { int4: 'int4', int8: 'int8', float8: 'float8', bool: 'bool', numeric: 'numeric', varchar: 'varchar', bpchar: 'bpchar', timestamptz: 'timestamptz' };
+    const map: Record<string, string> = {
+      int4: 'int4',
+      int8: 'int8',
+      float8: 'float8',
+      bool: 'bool',
+      numeric: 'numeric',
+      varchar: 'varchar',
+      bpchar: 'bpchar',
+      timestamptz: 'timestamptz',
+    };
     return map[tn[0]!] ?? tn[0] ?? '?column?';
   }
   if (n.CaseExpr) return 'case';
   if (n.CoalesceExpr) return 'coalesce';
   if (n.MinMaxExpr) return n.MinMaxExpr.op === 'IS_GREATEST' ? 'greatest' : 'least';
-  if (n.SubLink) return n.SubLink.subLinkType === 'EXISTS_SUBLINK' ? 'exists' : n.SubLink.subLinkType === 'ARRAY_SUBLINK' ? 'array' : defaultSubName(n.SubLink);
+  if (n.SubLink)
+    return n.SubLink.subLinkType === 'EXISTS_SUBLINK'
+      ? 'exists'
+      : n.SubLink.subLinkType === 'ARRAY_SUBLINK'
+        ? 'array'
+        : defaultSubName(n.SubLink);
   if (n.A_ArrayExpr) return 'array';
   if (n.SQLValueFunction) {
-    const m: Record<string, string> = { SVFOP_CURRENT_DATE: 'current_date', SVFOP_CURRENT_TIMESTAMP: 'current_timestamp', SVFOP_CURRENT_USER: 'current_user', SVFOP_LOCALTIMESTAMP: 'localtimestamp', SVFOP_SESSION_USER: 'session_user', SVFOP_CURRENT_SCHEMA: 'current_schema' };
+    const m: Record<string, string> = {
+      SVFOP_CURRENT_DATE: 'current_date',
+      SVFOP_CURRENT_TIMESTAMP: 'current_timestamp',
+      SVFOP_CURRENT_USER: 'current_user',
+      SVFOP_LOCALTIMESTAMP: 'localtimestamp',
+      SVFOP_SESSION_USER: 'session_user',
+      SVFOP_CURRENT_SCHEMA: 'current_schema',
+    };
     return m[n.SQLValueFunction.op] ?? '?column?';
   }
   if (n.GroupingFunc) return 'grouping';
@@ -140,7 +185,12 @@ export class SelectBinder implements SubqueryBinder {
         const inner = new Scope(scope);
         const bq = this.bindSelect(q, inner);
         const names = binding.columnNames ?? bq.names;
-        binding.plan = { kind: 'project', fields: bq.types.map((t, i) => ({ name: names[i] ?? bq.names[i]!, type: t })), input: bq.plan, exprs: bq.types.map((t, i) => ({ kind: 'col', type: t, index: i })) };
+        binding.plan = {
+          kind: 'project',
+          fields: bq.types.map((t, i) => ({ name: names[i] ?? bq.names[i]!, type: t })),
+          input: bq.plan,
+          exprs: bq.types.map((t, i) => ({ kind: 'col', type: t, index: i })),
+        };
         scope.ctes.set(cte.ctename, binding);
       }
     }
@@ -152,8 +202,15 @@ export class SelectBinder implements SubqueryBinder {
 
   private castPlan(plan: LogicalPlan, types: readonly SqlType[]): LogicalPlan {
     if (plan.fields.every((f, i) => f.type.id === types[i]!.id)) return plan;
-    const exprs = plan.fields.map((f, i) => this.exprs.coerce({ kind: 'col', type: f.type, index: i }, types[i]!, 'implicit'));
-    return { kind: 'project', fields: plan.fields.map((f, i) => ({ name: f.name, type: types[i]! })), input: plan, exprs };
+    const exprs = plan.fields.map((f, i) =>
+      this.exprs.coerce({ kind: 'col', type: f.type, index: i }, types[i]!, 'implicit'),
+    );
+    return {
+      kind: 'project',
+      fields: plan.fields.map((f, i) => ({ name: f.name, type: types[i]! })),
+      input: plan,
+      exprs,
+    };
   }
 
   private bindSetOp(s: Node, scope: Scope): BoundQuery {
@@ -161,7 +218,10 @@ export class SelectBinder implements SubqueryBinder {
     const r = this.bindSelect(s.rarg.SelectStmt ?? s.rarg, new Scope(scope));
     const opName = s.op === 'SETOP_UNION' ? 'UNION' : s.op === 'SETOP_INTERSECT' ? 'INTERSECT' : 'EXCEPT';
     if (l.types.length !== r.types.length) {
-      throw new DatabaseError(SqlState.syntaxError, `each ${opName} query must have the same number of columns`);
+      throw new DatabaseError(
+        SqlState.syntaxError,
+        `each ${opName} query must have the same number of columns`,
+      );
     }
     const types = l.types.map((t, i) => commonType([t, r.types[i]!], opName));
     const fields: Field[] = types.map((t, i) => ({ name: l.names[i]!, type: t }));
@@ -178,10 +238,18 @@ export class SelectBinder implements SubqueryBinder {
 
   private bindValues(s: Node, scope: Scope): BoundQuery {
     const aggs = this.noAggs('VALUES');
-    const rows = (s.valuesLists as Node[]).map((l) => (l.List.items as Node[]).map((x) => this.exprs.bind(x, scope, aggs)));
+    const rows = (s.valuesLists as Node[]).map((l) =>
+      (l.List.items as Node[]).map((x) => this.exprs.bind(x, scope, aggs)),
+    );
     const width = rows[0]!.length;
-    if (rows.some((r) => r.length !== width)) throw new DatabaseError(SqlState.syntaxError, 'VALUES lists must all be the same length');
-    const types = Array.from({ length: width }, (_x, c) => commonType(rows.map((r) => r[c]!.type), 'VALUES'));
+    if (rows.some((r) => r.length !== width))
+      throw new DatabaseError(SqlState.syntaxError, 'VALUES lists must all be the same length');
+    const types = Array.from({ length: width }, (_x, c) =>
+      commonType(
+        rows.map((r) => r[c]!.type),
+        'VALUES',
+      ),
+    );
     const names = types.map((_t, i) => `column${i + 1}`);
     const plan: LogicalPlan = {
       kind: 'values',
@@ -198,7 +266,10 @@ export class SelectBinder implements SubqueryBinder {
   private applyLimit(s: Node, plan: LogicalPlan, scope: Scope): LogicalPlan {
     if (!s.limitCount && !s.limitOffset) return plan;
     const aggs = this.noAggs('LIMIT');
-    const lim = s.limitCount && !s.limitCount.A_Const?.isnull ? this.exprs.coerce(this.exprs.bind(s.limitCount, scope, aggs), T.int8) : null;
+    const lim =
+      s.limitCount && !s.limitCount.A_Const?.isnull
+        ? this.exprs.coerce(this.exprs.bind(s.limitCount, scope, aggs), T.int8)
+        : null;
     const off = s.limitOffset ? this.exprs.coerce(this.exprs.bind(s.limitOffset, scope, aggs), T.int8) : null;
     if (plan.kind === 'sort' && lim?.kind === 'const' && (off === null || off.kind === 'const')) {
       const n = Number(lim.value ?? 0) + Number(off?.value ?? 0);
@@ -229,8 +300,17 @@ export class SelectBinder implements SubqueryBinder {
       const q = this.bindSelect(rs.subquery.SelectStmt, inner);
       const alias = rs.alias?.aliasname;
       const colnames: string[] = (rs.alias?.colnames ?? []).map(str);
-      const fields = q.types.map((t, i) => ({ name: colnames[i] ?? q.names[i]!, type: t, ...(alias ? { qualifier: alias } : {}) }));
-      return { kind: 'project', fields, input: q.plan, exprs: q.types.map((t, i) => ({ kind: 'col', type: t, index: i })) };
+      const fields = q.types.map((t, i) => ({
+        name: colnames[i] ?? q.names[i]!,
+        type: t,
+        ...(alias ? { qualifier: alias } : {}),
+      }));
+      return {
+        kind: 'project',
+        fields,
+        input: q.plan,
+        exprs: q.types.map((t, i) => ({ kind: 'col', type: t, index: i })),
+      };
     }
     if (n.RangeFunction) return this.bindRangeFunction(n.RangeFunction, scope);
     throw new DatabaseError(SqlState.featureNotSupported, `unsupported FROM item ${Object.keys(n)[0]}`);
@@ -238,17 +318,29 @@ export class SelectBinder implements SubqueryBinder {
 
   private bindRangeFunction(rf: Node, scope: Scope): LogicalPlan {
     const call = rf.functions[0].List.items[0].FuncCall;
-    const name = (call.funcname as Node[]).map(str).filter((x) => x !== 'pg_catalog').join('.');
+    const name = (call.funcname as Node[])
+      .map(str)
+      .filter((x) => x !== 'pg_catalog')
+      .join('.');
     const aggs = this.noAggs('functions in FROM');
     const args = ((call.args ?? []) as Node[]).map((a) => this.exprs.bind(a, new Scope(scope), aggs));
-    const fn = resolveOverload(this.registry.tables.get(name), args.map((a) => a.type), name);
+    const fn = resolveOverload(
+      this.registry.tables.get(name),
+      args.map((a) => a.type),
+      name,
+    );
     const bound = args.map((a, i) => this.exprs.coerce(a, i < fn.args.length ? fn.args[i]! : fn.variadic!));
     const argTypes = bound.map((a) => a.type);
     const cols = fn.columns(argTypes);
     const alias = rf.alias?.aliasname ?? name;
     const colnames: string[] = (rf.alias?.colnames ?? []).map(str);
-    const fields: Field[] = cols.map((c, i) => ({ name: colnames[i] ?? (cols.length === 1 && rf.alias?.aliasname ? rf.alias.aliasname : c.name), type: c.type, qualifier: alias }));
-    if (rf.ordinality) fields.push({ name: colnames[cols.length] ?? 'ordinality', type: T.int8, qualifier: alias });
+    const fields: Field[] = cols.map((c, i) => ({
+      name: colnames[i] ?? (cols.length === 1 && rf.alias?.aliasname ? rf.alias.aliasname : c.name),
+      type: c.type,
+      qualifier: alias,
+    }));
+    if (rf.ordinality)
+      fields.push({ name: colnames[cols.length] ?? 'ordinality', type: T.int8, qualifier: alias });
     return { kind: 'tablefunc', fields, fn, args: bound, argTypes, ordinality: rf.ordinality === true };
   }
 
@@ -260,32 +352,68 @@ export class SelectBinder implements SubqueryBinder {
       const cte = scope.findCte(name);
       if (cte) {
         if (cte.workFields) {
-          return { kind: 'worktable', id: cte.id, fields: cte.workFields.map((f, i) => ({ name: colnames[i] ?? f.name, type: f.type, qualifier: alias })) };
+          return {
+            kind: 'worktable',
+            id: cte.id,
+            fields: cte.workFields.map((f, i) => ({
+              name: colnames[i] ?? f.name,
+              type: f.type,
+              qualifier: alias,
+            })),
+          };
         }
         cte.refCount++;
         const plan = cte.plan!;
-        const fields = plan.fields.map((f, i) => ({ name: colnames[i] ?? f.name, type: f.type, qualifier: alias }));
+        const fields = plan.fields.map((f, i) => ({
+          name: colnames[i] ?? f.name,
+          type: f.type,
+          qualifier: alias,
+        }));
         return { kind: 'materialize', id: cte.id, fields, input: plan };
       }
     }
     const rel = this.catalog.findRelation(name, rv.schemaname, this.searchPath);
     if (!rel) {
-      throw new DatabaseError(SqlState.undefinedTable, `relation "${rv.schemaname ? rv.schemaname + '.' : ''}${name}" does not exist`, { position: position(rv) });
+      throw new DatabaseError(
+        SqlState.undefinedTable,
+        `relation "${rv.schemaname ? rv.schemaname + '.' : ''}${name}" does not exist`,
+        { position: position(rv) },
+      );
     }
     if (isTable(rel)) {
-      const fields = rel.columns.map((c, i) => ({ name: colnames[i] ?? c.name, type: c.type, qualifier: alias }));
+      const fields = rel.columns.map((c, i) => ({
+        name: colnames[i] ?? c.name,
+        type: c.type,
+        qualifier: alias,
+      }));
       return { kind: 'scan', fields, table: rel, columns: rel.columns.map((_c, i) => i), filters: [] };
     }
     const inner = new Scope(null);
     const q = this.bindSelect(rel.query as Node, inner);
-    const fields = q.types.map((t, i) => ({ name: colnames[i] ?? rel.columnNames[i] ?? q.names[i]!, type: t, qualifier: alias }));
-    return { kind: 'project', fields, input: q.plan, exprs: q.types.map((t, i) => ({ kind: 'col', type: t, index: i })) };
+    const fields = q.types.map((t, i) => ({
+      name: colnames[i] ?? rel.columnNames[i] ?? q.names[i]!,
+      type: t,
+      qualifier: alias,
+    }));
+    return {
+      kind: 'project',
+      fields,
+      input: q.plan,
+      exprs: q.types.map((t, i) => ({ kind: 'col', type: t, index: i })),
+    };
   }
 
   private bindJoin(j: Node, scope: Scope): LogicalPlan {
     const left = this.bindFromItem(j.larg, scope);
     const right = this.bindFromItem(j.rarg, scope);
-    const jt: JoinType = j.jointype === 'JOIN_LEFT' ? 'left' : j.jointype === 'JOIN_RIGHT' ? 'right' : j.jointype === 'JOIN_FULL' ? 'full' : 'inner';
+    const jt: JoinType =
+      j.jointype === 'JOIN_LEFT'
+        ? 'left'
+        : j.jointype === 'JOIN_RIGHT'
+          ? 'right'
+          : j.jointype === 'JOIN_FULL'
+            ? 'full'
+            : 'inner';
     const joinScope = new Scope(scope.parent);
     joinScope.fields = [...left.fields, ...right.fields];
     let usingCols: string[] | null = null;
@@ -299,10 +427,25 @@ export class SelectBinder implements SubqueryBinder {
       for (const c of usingCols) {
         const li = left.fields.findIndex((f) => f.name === c && !f.hidden);
         const ri = right.fields.findIndex((f) => f.name === c && !f.hidden);
-        if (li < 0 || ri < 0) throw new DatabaseError(SqlState.undefinedColumn, `column "${c}" specified in USING clause does not exist in ${li < 0 ? 'left' : 'right'} table`);
-        parts.push(this.exprs.bindOperator('=', { kind: 'col', type: left.fields[li]!.type, index: li }, { kind: 'col', type: right.fields[ri]!.type, index: left.fields.length + ri }));
+        if (li < 0 || ri < 0)
+          throw new DatabaseError(
+            SqlState.undefinedColumn,
+            `column "${c}" specified in USING clause does not exist in ${li < 0 ? 'left' : 'right'} table`,
+          );
+        parts.push(
+          this.exprs.bindOperator(
+            '=',
+            { kind: 'col', type: left.fields[li]!.type, index: li },
+            { kind: 'col', type: right.fields[ri]!.type, index: left.fields.length + ri },
+          ),
+        );
       }
-      cond = parts.length === 0 ? null : parts.length === 1 ? parts[0]! : { kind: 'and', type: T.bool, args: parts };
+      cond =
+        parts.length === 0
+          ? null
+          : parts.length === 1
+            ? parts[0]!
+            : { kind: 'and', type: T.bool, args: parts };
     } else if (j.quals) {
       cond = this.exprs.coerce(this.exprs.bind(j.quals, joinScope, this.noAggs('JOIN conditions')), T.bool);
     }
@@ -354,7 +497,8 @@ export class SelectBinder implements SubqueryBinder {
         const rb = referencedColumns(b);
         const allLeft = (s: Set<number>) => s.size > 0 && [...s].every((i) => i < lw);
         const allRight = (s: Set<number>) => s.size > 0 && [...s].every((i) => i >= lw);
-        const noOuter = !JSON.stringify([a, b], (_k, v) => (typeof v === 'bigint' ? 0 : v)).includes('"outer"') && !hasSub(a) && !hasSub(b);
+        const noOuter =
+          !containsOuter(a) && !containsOuter(b) && !containsSubquery(a) && !containsSubquery(b);
         if (noOuter && allLeft(ra) && allRight(rb)) {
           leftKeys.push(a);
           rightKeys.push(shift(b, -lw));
@@ -368,7 +512,12 @@ export class SelectBinder implements SubqueryBinder {
       }
       rest.push(c);
     }
-    const condition = rest.length === 0 ? null : rest.length === 1 ? rest[0]! : { kind: 'and' as const, type: T.bool, args: rest };
+    const condition =
+      rest.length === 0
+        ? null
+        : rest.length === 1
+          ? rest[0]!
+          : { kind: 'and' as const, type: T.bool, args: rest };
     const fields = [...left.fields, ...right.fields];
     return { kind: 'join', fields, joinType: jt, left, right, leftKeys, rightKeys, condition };
   }
@@ -379,12 +528,24 @@ export class SelectBinder implements SubqueryBinder {
     let plan = this.bindFrom(s.fromClause, scope);
     scope.fields = plan.fields.slice();
     if (s.whereClause) {
-      const pred = this.exprs.coerce(this.exprs.bind(s.whereClause, scope, this.noAggs('WHERE')), T.bool, 'implicit', 'argument of WHERE must be type boolean');
+      const pred = this.exprs.coerce(
+        this.exprs.bind(s.whereClause, scope, this.noAggs('WHERE')),
+        T.bool,
+        'implicit',
+        'argument of WHERE must be type boolean',
+      );
       plan = pushFilter(plan, pred);
     }
     const windowDefs = new Map<string, Node>();
     for (const w of (s.windowClause ?? []) as Node[]) windowDefs.set(w.WindowDef.name, w.WindowDef);
-    const collector: AggCollector = { aggs: [], windows: [], windowDefs, allowAggs: true, allowWindows: true, clause: 'SELECT' };
+    const collector: AggCollector = {
+      aggs: [],
+      windows: [],
+      windowDefs,
+      allowAggs: true,
+      allowWindows: true,
+      clause: 'SELECT',
+    };
 
     // Select list, with * expanded.
     const targets: { expr: Expr; name: string; node: Node | null }[] = [];
@@ -399,12 +560,18 @@ export class SelectBinder implements SubqueryBinder {
           any = true;
           targets.push({ expr: { kind: 'col', type: f.type, index: i }, name: f.name, node: null });
         });
-        if (!any && qual !== undefined) throw new DatabaseError(SqlState.undefinedTable, `missing FROM-clause entry for table "${qual}"`);
+        if (!any && qual !== undefined)
+          throw new DatabaseError(SqlState.undefinedTable, `missing FROM-clause entry for table "${qual}"`);
         if (!any && qual === undefined && s.fromClause) continue;
-        if (!s.fromClause) throw new DatabaseError(SqlState.syntaxError, 'SELECT * with no tables specified is not valid');
+        if (!s.fromClause)
+          throw new DatabaseError(SqlState.syntaxError, 'SELECT * with no tables specified is not valid');
         continue;
       }
-      targets.push({ expr: this.exprs.bind(rt.val, scope, collector), name: rt.name ?? defaultName(rt.val), node: rt.val });
+      targets.push({
+        expr: this.exprs.bind(rt.val, scope, collector),
+        name: rt.name ?? defaultName(rt.val),
+        node: rt.val,
+      });
     }
     const names = targets.map((t) => t.name);
 
@@ -414,12 +581,24 @@ export class SelectBinder implements SubqueryBinder {
     const groupNoAggs = { ...collector, allowAggs: false, allowWindows: false, clause: 'GROUP BY' };
     const bindGroupItem = (n: Node): number => {
       let e: Expr;
-      if (n.A_Const?.ival !== undefined || (n.A_Const && !n.A_Const.sval && !n.A_Const.fval && !n.A_Const.isnull && !n.A_Const.boolval)) {
+      if (
+        n.A_Const?.ival !== undefined ||
+        (n.A_Const && !n.A_Const.sval && !n.A_Const.fval && !n.A_Const.isnull && !n.A_Const.boolval)
+      ) {
         const k = n.A_Const.ival?.ival ?? 0;
         const t = targets[k - 1];
-        if (!t) throw new DatabaseError(SqlState.invalidColumnReference, `GROUP BY position ${k} is not in select list`, { position: position(n.A_Const) });
+        if (!t)
+          throw new DatabaseError(
+            SqlState.invalidColumnReference,
+            `GROUP BY position ${k} is not in select list`,
+            { position: position(n.A_Const) },
+          );
         e = t.expr;
-      } else if (n.ColumnRef && n.ColumnRef.fields.length === 1 && scope.lookup(str(n.ColumnRef.fields[0]), undefined) < 0) {
+      } else if (
+        n.ColumnRef &&
+        n.ColumnRef.fields.length === 1 &&
+        scope.lookup(str(n.ColumnRef.fields[0]), undefined) < 0
+      ) {
         const nm = str(n.ColumnRef.fields[0]);
         const t = targets.find((x) => x.name === nm);
         e = t ? t.expr : this.exprs.bind(n, scope, groupNoAggs);
@@ -436,7 +615,8 @@ export class SelectBinder implements SubqueryBinder {
       if (g.GroupingSet) {
         const gs = g.GroupingSet;
         const items = (gs.content ?? []) as Node[];
-        const listOf = (n: Node): number[] => (n.RowExpr ? (n.RowExpr.args as Node[]).map(bindGroupItem) : n.GroupingSet ? [] : [bindGroupItem(n)]);
+        const listOf = (n: Node): number[] =>
+          n.RowExpr ? (n.RowExpr.args as Node[]).map(bindGroupItem) : n.GroupingSet ? [] : [bindGroupItem(n)];
         let newSets: number[][];
         if (gs.kind === 'GROUPING_SET_ROLLUP') {
           const lists = items.map(listOf);
@@ -445,7 +625,8 @@ export class SelectBinder implements SubqueryBinder {
         } else if (gs.kind === 'GROUPING_SET_CUBE') {
           const lists = items.map(listOf);
           newSets = [];
-          for (let mask = (1 << lists.length) - 1; mask >= 0; mask--) newSets.push(lists.filter((_l, i) => mask & (1 << (lists.length - 1 - i))).flat());
+          for (let mask = (1 << lists.length) - 1; mask >= 0; mask--)
+            newSets.push(lists.filter((_l, i) => mask & (1 << (lists.length - 1 - i))).flat());
         } else if (gs.kind === 'GROUPING_SET_EMPTY') newSets = [[]];
         else newSets = items.map((it) => (it.GroupingSet?.kind === 'GROUPING_SET_EMPTY' ? [] : listOf(it)));
         sets = sets ? sets.flatMap((a) => newSets.map((b) => [...a, ...b])) : newSets;
@@ -459,30 +640,59 @@ export class SelectBinder implements SubqueryBinder {
     }
     if (sets) {
       // Plain keys bound before a grouping set must be in every set.
-      const plain = ((s.groupClause ?? []) as Node[]).filter((g) => !g.GroupingSet).map((g) => groupExprs.findIndex((e) => exprKey(e) === exprKey(this.exprs.bind(g.A_Const ? targets[(g.A_Const.ival?.ival ?? 1) - 1]!.node ?? g : g, scope, groupNoAggs))));
+      const plain = ((s.groupClause ?? []) as Node[])
+        .filter((g) => !g.GroupingSet)
+        .map((g) =>
+          groupExprs.findIndex(
+            (e) =>
+              exprKey(e) ===
+              exprKey(
+                this.exprs.bind(
+                  g.A_Const ? (targets[(g.A_Const.ival?.ival ?? 1) - 1]!.node ?? g) : g,
+                  scope,
+                  groupNoAggs,
+                ),
+              ),
+          ),
+        );
       sets = sets.map((x) => [...new Set([...plain.filter((p) => p >= 0), ...x])]);
     }
 
     let having: Expr | null = null;
     if (s.havingClause) {
-      having = this.exprs.coerce(this.exprs.bind(s.havingClause, scope, { ...collector, allowWindows: false, clause: 'HAVING' }), T.bool);
+      having = this.exprs.coerce(
+        this.exprs.bind(s.havingClause, scope, { ...collector, allowWindows: false, clause: 'HAVING' }),
+        T.bool,
+      );
     }
     // ORDER BY items bound against the input scope (or output names/ordinals).
     const sortItems = ((s.sortClause ?? []) as Node[]).map((n) => n.SortBy);
     const orderExprs: { expr: Expr | number; desc: boolean; nullsFirst: boolean }[] = sortItems.map((sb) => {
       const desc = sb.sortby_dir === 'SORTBY_DESC';
-      const nullsFirst = sb.sortby_nulls === 'SORTBY_NULLS_FIRST' ? true : sb.sortby_nulls === 'SORTBY_NULLS_LAST' ? false : desc;
+      const nullsFirst =
+        sb.sortby_nulls === 'SORTBY_NULLS_FIRST'
+          ? true
+          : sb.sortby_nulls === 'SORTBY_NULLS_LAST'
+            ? false
+            : desc;
       const n = sb.node;
       if (n.A_Const && n.A_Const.ival !== undefined) {
         const k = n.A_Const.ival.ival ?? 0;
-        if (k < 1 || k > targets.length) throw new DatabaseError(SqlState.invalidColumnReference, `ORDER BY position ${k} is not in select list`, { position: position(n.A_Const) });
+        if (k < 1 || k > targets.length)
+          throw new DatabaseError(
+            SqlState.invalidColumnReference,
+            `ORDER BY position ${k} is not in select list`,
+            { position: position(n.A_Const) },
+          );
         return { expr: k - 1, desc, nullsFirst };
       }
       if (n.ColumnRef && n.ColumnRef.fields.length === 1 && !n.ColumnRef.fields[0].A_Star) {
         const nm = str(n.ColumnRef.fields[0]);
         const matches = names.map((x, i) => (x === nm ? i : -1)).filter((i) => i >= 0);
         if (matches.length > 1 && new Set(matches.map((i) => exprKey(targets[i]!.expr))).size > 1) {
-          throw new DatabaseError(SqlState.ambiguousColumn, `ORDER BY "${nm}" is ambiguous`, { position: position(n.ColumnRef) });
+          throw new DatabaseError(SqlState.ambiguousColumn, `ORDER BY "${nm}" is ambiguous`, {
+            position: position(n.ColumnRef),
+          });
         }
         if (matches.length > 0) return { expr: matches[0]!, desc, nullsFirst };
       }
@@ -500,24 +710,49 @@ export class SelectBinder implements SubqueryBinder {
         mapExpr(e, (x) => {
           const k = keyMap.get(exprKey(x));
           if (k !== undefined) return { kind: 'col', type: x.type, index: k };
-          if (x.kind === 'col' && x.index >= AGG_MARK && x.index < WIN_MARK) return { kind: 'col', type: x.type, index: nkeys + x.index - AGG_MARK };
+          if (x.kind === 'col' && x.index >= AGG_MARK && x.index < WIN_MARK)
+            return { kind: 'col', type: x.type, index: nkeys + x.index - AGG_MARK };
           if (x.kind === 'col' && x.index >= WIN_MARK) return x;
-          if (x.kind === 'call' && x.fn.name === 'grouping' && x.args[0]?.kind === 'const' && x.args[0].value === GROUPING_MARK) {
+          if (
+            x.kind === 'call' &&
+            x.fn.name === 'grouping' &&
+            x.args[0]?.kind === 'const' &&
+            x.args[0].value === GROUPING_MARK
+          ) {
             const idxs = x.args.slice(1).map((a) => {
               const k2 = keyMap.get(exprKey(a));
-              if (k2 === undefined) throw new DatabaseError(SqlState.groupingError, 'arguments to GROUPING must be grouping expressions of the associated query level');
+              if (k2 === undefined)
+                throw new DatabaseError(
+                  SqlState.groupingError,
+                  'arguments to GROUPING must be grouping expressions of the associated query level',
+                );
               return k2;
             });
             if (!sets) return constExpr(T.int4, 0);
-            const fn = { ...x.fn, strict: true, impl: (args: readonly unknown[]) => groupingBits(Number(args[0]), idxs, nkeys) };
-            return { kind: 'call', type: T.int4, fn, args: [{ kind: 'col', type: T.int4, index: groupingCol }] };
+            const fn = {
+              ...x.fn,
+              strict: true,
+              impl: (args: readonly unknown[]) => groupingBits(Number(args[0]), idxs, nkeys),
+            };
+            return {
+              kind: 'call',
+              type: T.int4,
+              fn,
+              args: [{ kind: 'col', type: T.int4, index: groupingCol }],
+            };
           }
           if (x.kind === 'col') {
             const f = scope.fields[x.index]!;
-            throw new DatabaseError(SqlState.groupingError, `column "${f.qualifier ? f.qualifier + '.' : ''}${f.name}" must appear in the GROUP BY clause or be used in an aggregate function`);
+            throw new DatabaseError(
+              SqlState.groupingError,
+              `column "${f.qualifier ? f.qualifier + '.' : ''}${f.name}" must appear in the GROUP BY clause or be used in an aggregate function`,
+            );
           }
           if (x.kind === 'subquery' && x.correlated) {
-            throw new DatabaseError(SqlState.featureNotSupported, 'correlated subqueries over grouped queries are not supported yet');
+            throw new DatabaseError(
+              SqlState.featureNotSupported,
+              'correlated subqueries over grouped queries are not supported yet',
+            );
           }
           return undefined;
         });
@@ -527,7 +762,14 @@ export class SelectBinder implements SubqueryBinder {
         ...aggs.map((a, i) => ({ name: `agg${i}`, type: a.type })),
         ...(sets && sets.length > 0 ? [{ name: 'grouping', type: T.int4 }] : []),
       ];
-      plan = { kind: 'aggregate', fields, input: plan, groupBy: groupExprs, groupingSets: sets, aggs: aggs as AggCall[] };
+      plan = {
+        kind: 'aggregate',
+        fields,
+        input: plan,
+        groupBy: groupExprs,
+        groupingSets: sets,
+        aggs: aggs as AggCall[],
+      };
       if (having) plan = { kind: 'filter', fields: plan.fields, input: plan, predicate: rewrite(having) };
     }
 
@@ -542,9 +784,19 @@ export class SelectBinder implements SubqueryBinder {
         orderBy: w.orderBy.map((k) => ({ ...k, expr: post(k.expr) })),
         filter: w.filter ? post(w.filter) : null,
       }));
-      plan = { kind: 'window', fields: [...plan.fields, ...calls.map((c, i) => ({ name: `win${i}`, type: c.type }))], input: plan, calls };
+      plan = {
+        kind: 'window',
+        fields: [...plan.fields, ...calls.map((c, i) => ({ name: `win${i}`, type: c.type }))],
+        input: plan,
+        calls,
+      };
       const prev = post;
-      post = (e: Expr) => mapExpr(prev(e), (x) => (x.kind === 'col' && x.index >= WIN_MARK ? { kind: 'col', type: x.type, index: inputWidth + x.index - WIN_MARK } : undefined));
+      post = (e: Expr) =>
+        mapExpr(prev(e), (x) =>
+          x.kind === 'col' && x.index >= WIN_MARK
+            ? { kind: 'col', type: x.type, index: inputWidth + x.index - WIN_MARK }
+            : undefined,
+        );
     }
 
     // Project: select list, then hidden ORDER BY expressions.
@@ -553,24 +805,38 @@ export class SelectBinder implements SubqueryBinder {
     const distinct = s.distinctClause as Node[] | undefined;
     const isDistinctOn = distinct && distinct.length > 0 && Object.keys(distinct[0]).length > 0;
     const sortKeys: SortKey[] = orderExprs.map((o) => {
-      if (typeof o.expr === 'number') return { expr: { kind: 'col', type: fields[o.expr]!.type, index: o.expr }, desc: o.desc, nullsFirst: o.nullsFirst };
+      if (typeof o.expr === 'number')
+        return {
+          expr: { kind: 'col', type: fields[o.expr]!.type, index: o.expr },
+          desc: o.desc,
+          nullsFirst: o.nullsFirst,
+        };
       const pe = post(o.expr);
       const key = exprKey(pe);
       const found = projExprs.findIndex((p) => exprKey(p) === key);
-      if (found >= 0) return { expr: { kind: 'col', type: pe.type, index: found }, desc: o.desc, nullsFirst: o.nullsFirst };
+      if (found >= 0)
+        return { expr: { kind: 'col', type: pe.type, index: found }, desc: o.desc, nullsFirst: o.nullsFirst };
       if (distinct && !isDistinctOn) {
-        throw new DatabaseError(SqlState.invalidColumnReference, 'for SELECT DISTINCT, ORDER BY expressions must appear in select list');
+        throw new DatabaseError(
+          SqlState.invalidColumnReference,
+          'for SELECT DISTINCT, ORDER BY expressions must appear in select list',
+        );
       }
       projExprs.push(pe);
       fields.push({ name: '?sort?', type: pe.type, hidden: true });
-      return { expr: { kind: 'col', type: pe.type, index: projExprs.length - 1 }, desc: o.desc, nullsFirst: o.nullsFirst };
+      return {
+        expr: { kind: 'col', type: pe.type, index: projExprs.length - 1 },
+        desc: o.desc,
+        nullsFirst: o.nullsFirst,
+      };
     });
     plan = { kind: 'project', fields, input: plan, exprs: projExprs };
     const visible = targets.length;
     if (distinct && !isDistinctOn) {
       plan = { kind: 'distinct', fields: plan.fields, input: plan, on: null };
     }
-    if (sortKeys.length > 0) plan = { kind: 'sort', fields: plan.fields, input: plan, keys: sortKeys, limit: null };
+    if (sortKeys.length > 0)
+      plan = { kind: 'sort', fields: plan.fields, input: plan, keys: sortKeys, limit: null };
     if (isDistinctOn) {
       const on = distinct!.map((n) => {
         const e = post(this.exprs.bind(n, scope, { ...collector, clause: 'DISTINCT ON' }));
@@ -587,18 +853,32 @@ export class SelectBinder implements SubqueryBinder {
     }
     plan = this.applyLimit(s, plan, scope);
     if (fields.length > visible) {
-      plan = { kind: 'project', fields: fields.slice(0, visible), input: plan, exprs: fields.slice(0, visible).map((f, i) => ({ kind: 'col', type: f.type, index: i })) };
+      plan = {
+        kind: 'project',
+        fields: fields.slice(0, visible),
+        input: plan,
+        exprs: fields.slice(0, visible).map((f, i) => ({ kind: 'col', type: f.type, index: i })),
+      };
     }
     return { plan, names, types: fields.slice(0, visible).map((f) => f.type) };
   }
 
   bindSortKey(sb: Node, scope: Scope, names: readonly string[], _x: null): SortKey {
     const desc = sb.sortby_dir === 'SORTBY_DESC';
-    const nullsFirst = sb.sortby_nulls === 'SORTBY_NULLS_FIRST' ? true : sb.sortby_nulls === 'SORTBY_NULLS_LAST' ? false : desc;
+    const nullsFirst =
+      sb.sortby_nulls === 'SORTBY_NULLS_FIRST'
+        ? true
+        : sb.sortby_nulls === 'SORTBY_NULLS_LAST'
+          ? false
+          : desc;
     const n = sb.node;
     if (n.A_Const && n.A_Const.ival !== undefined) {
       const k = n.A_Const.ival.ival ?? 0;
-      if (k < 1 || k > names.length) throw new DatabaseError(SqlState.invalidColumnReference, `ORDER BY position ${k} is not in select list`);
+      if (k < 1 || k > names.length)
+        throw new DatabaseError(
+          SqlState.invalidColumnReference,
+          `ORDER BY position ${k} is not in select list`,
+        );
       return { expr: { kind: 'col', type: scope.fields[k - 1]!.type, index: k - 1 }, desc, nullsFirst };
     }
     return { expr: this.exprs.bind(n, scope, this.noAggs('ORDER BY')), desc, nullsFirst };
@@ -606,14 +886,15 @@ export class SelectBinder implements SubqueryBinder {
 
   /** Parses and binds a SQL expression string over a scope (DEFAULT expressions). */
   bindExpressionSql(sql: string, scope: Scope): Expr {
-    if (sql.startsWith('__ast__')) return this.exprs.bind(JSON.parse(sql.slice(7)), scope, this.noAggs('DEFAULT expressions'));
+    if (sql.startsWith('__ast__'))
+      return this.exprs.bind(JSON.parse(sql.slice(7)), scope, this.noAggs('DEFAULT expressions'));
     const stmt = parseSql(`SELECT ${sql}`)[0]!.stmt as Node;
-    return this.exprs.bind(stmt.SelectStmt.targetList[0].ResTarget.val, scope, this.noAggs('DEFAULT expressions'));
+    return this.exprs.bind(
+      stmt.SelectStmt.targetList[0].ResTarget.val,
+      scope,
+      this.noAggs('DEFAULT expressions'),
+    );
   }
-}
-
-function hasSub(e: Expr): boolean {
-  return JSON.stringify(e, (_k, v) => (typeof v === 'bigint' ? 0 : v)).includes('"subquery"');
 }
 
 function shift(e: Expr, by: number): Expr {
@@ -640,13 +921,14 @@ export function pushFilter(plan: LogicalPlan, pred: Expr): LogicalPlan {
     else remaining.push(c);
   }
   if (remaining.length === 0) return p;
-  const rest = remaining.length === 1 ? remaining[0]! : { kind: 'and' as const, type: T.bool, args: remaining };
+  const rest =
+    remaining.length === 1 ? remaining[0]! : { kind: 'and' as const, type: T.bool, args: remaining };
   return { kind: 'filter', fields: p.fields, input: p, predicate: rest };
 }
 
+/** Only predicates that depend on nothing but their input row move below other operators. */
 function pushable(e: Expr): boolean {
-  const s = JSON.stringify(e, (_k, v) => (typeof v === 'bigint' ? 0 : v));
-  return !s.includes('"subquery"') && !s.includes('"outer"') && !(e.kind === 'call' && e.fn.volatile);
+  return !containsSubquery(e) && !containsOuter(e) && !isVolatile(e);
 }
 
 function pushOne(p: LogicalPlan, c: Expr): LogicalPlan | null {
@@ -671,8 +953,10 @@ function pushOne(p: LogicalPlan, c: Expr): LogicalPlan | null {
       const rb = referencedColumns(b);
       const L = (s: Set<number>) => s.size > 0 && [...s].every((i) => i < lw);
       const R = (s: Set<number>) => s.size > 0 && [...s].every((i) => i >= lw);
-      if (L(ra) && R(rb)) return { ...p, leftKeys: [...p.leftKeys, a], rightKeys: [...p.rightKeys, shift(b, -lw)] };
-      if (R(ra) && L(rb)) return { ...p, leftKeys: [...p.leftKeys, b], rightKeys: [...p.rightKeys, shift(a, -lw)] };
+      if (L(ra) && R(rb))
+        return { ...p, leftKeys: [...p.leftKeys, a], rightKeys: [...p.rightKeys, shift(b, -lw)] };
+      if (R(ra) && L(rb))
+        return { ...p, leftKeys: [...p.leftKeys, b], rightKeys: [...p.rightKeys, shift(a, -lw)] };
     }
     if (p.joinType === 'inner') {
       return { ...p, condition: p.condition ? { kind: 'and', type: T.bool, args: [p.condition, c] } : c };

@@ -273,53 +273,58 @@ function timestampPart(
   }
   const local = offset === undefined ? us : us + offset * USECS_PER_SEC;
   const tm = toTm(local);
-  let part: Part;
+  let part = clockPart(u, tm, numeric);
+  if (part === undefined)
+    switch (u) {
+      case 'julian': {
+        const jd = tm.days + UNIX_EPOCH_JDATE;
+        const dayUs = ((tm.hour * 60 + tm.min) * 60 + tm.sec) * USECS_PER_SEC + tm.fsec;
+        if (numeric)
+          return Decimal.fromInt(jd).add(Decimal.fromInt(dayUs).div(Decimal.fromInt(USECS_PER_DAY)));
+        part = { float: jd + ((tm.hour * 60 + tm.min) * 60 + tm.sec + tm.fsec / 1e6) / 86400 };
+        break;
+      }
+      case 'epoch':
+        part = numeric ? { int: us, scale: 6 } : { float: us / 1e6 };
+        break;
+      case 'timezone':
+      case 'timezone_hour':
+      case 'timezone_minute':
+        if (offset === undefined) throw unitNotSupported(low, type);
+        part = {
+          int: u === 'timezone' ? offset : u === 'timezone_hour' ? idiv(offset, 3600) : idiv(offset, 60) % 60,
+          scale: 0,
+        };
+        break;
+      default: {
+        const v = datePart(u, tm);
+        if (v === undefined) throw unitNotSupported(low, type);
+        part = { int: v, scale: 0 };
+      }
+    }
+  return partValue(part, numeric);
+}
+
+/** The clock fields every EXTRACT source shares (microseconds through hour); undefined for others. */
+function clockPart(u: Unit, tm: Tm, numeric: boolean): Part | undefined {
   switch (u) {
     case 'microseconds':
-      part = { int: tm.sec * USECS_PER_SEC + tm.fsec, scale: 0 };
-      break;
+      return { int: tm.sec * USECS_PER_SEC + tm.fsec, scale: 0 };
     case 'milliseconds':
-      part = numeric
+      return numeric
         ? { int: tm.sec * USECS_PER_SEC + tm.fsec, scale: 3 }
         : { float: tm.sec * 1000 + tm.fsec / 1000 };
-      break;
     case 'second':
-      part = numeric
+      return numeric
         ? { int: tm.sec * USECS_PER_SEC + tm.fsec, scale: 6 }
         : { float: tm.sec + tm.fsec / 1e6 };
-      break;
     case 'minute':
-      part = { int: tm.min, scale: 0 };
-      break;
+      return { int: tm.min, scale: 0 };
     case 'hour':
-      part = { int: tm.hour, scale: 0 };
-      break;
-    case 'julian': {
-      const jd = tm.days + UNIX_EPOCH_JDATE;
-      const dayUs = ((tm.hour * 60 + tm.min) * 60 + tm.sec) * USECS_PER_SEC + tm.fsec;
-      if (numeric) return Decimal.fromInt(jd).add(Decimal.fromInt(dayUs).div(Decimal.fromInt(USECS_PER_DAY)));
-      part = { float: jd + ((tm.hour * 60 + tm.min) * 60 + tm.sec + tm.fsec / 1e6) / 86400 };
-      break;
-    }
-    case 'epoch':
-      part = numeric ? { int: us, scale: 6 } : { float: us / 1e6 };
-      break;
-    case 'timezone':
-    case 'timezone_hour':
-    case 'timezone_minute':
-      if (offset === undefined) throw unitNotSupported(low, type);
-      part = {
-        int: u === 'timezone' ? offset : u === 'timezone_hour' ? idiv(offset, 3600) : idiv(offset, 60) % 60,
-        scale: 0,
-      };
-      break;
-    default: {
-      const v = datePart(u, tm);
-      if (v === undefined) throw unitNotSupported(low, type);
-      part = { int: v, scale: 0 };
-    }
+      return { int: tm.hour, scale: 0 };
+    default:
+      return undefined;
   }
-  return partValue(part, numeric);
 }
 
 function partValue(p: Part, numeric: boolean): Value {
@@ -352,66 +357,48 @@ function dateExtract(unitText: string, days: number): Value {
 function intervalPart(unitText: string, iv: Interval, numeric: boolean): Value {
   const [u, low] = unitOf(unitText, IV);
   const tm = intervalTm(iv);
-  let part: Part;
-  switch (u) {
-    case 'microseconds':
-      part = { int: tm.sec * USECS_PER_SEC + tm.fsec, scale: 0 };
-      break;
-    case 'milliseconds':
-      part = numeric
-        ? { int: tm.sec * USECS_PER_SEC + tm.fsec, scale: 3 }
-        : { float: tm.sec * 1000 + tm.fsec / 1000 };
-      break;
-    case 'second':
-      part = numeric
-        ? { int: tm.sec * USECS_PER_SEC + tm.fsec, scale: 6 }
-        : { float: tm.sec + tm.fsec / 1e6 };
-      break;
-    case 'minute':
-      part = { int: tm.min, scale: 0 };
-      break;
-    case 'hour':
-      part = { int: tm.hour, scale: 0 };
-      break;
-    case 'day':
-      part = { int: tm.mday, scale: 0 };
-      break;
-    case 'month':
-      part = { int: tm.mon, scale: 0 };
-      break;
-    case 'quarter':
-      part = { int: idiv(tm.mon, 3) + 1, scale: 0 };
-      break;
-    case 'year':
-      part = { int: tm.year, scale: 0 };
-      break;
-    case 'decade':
-      part = { int: idiv(tm.year, 10), scale: 0 };
-      break;
-    case 'century':
-      part = { int: idiv(tm.year, 100), scale: 0 };
-      break;
-    case 'millennium':
-      part = { int: idiv(tm.year, 1000), scale: 0 };
-      break;
-    case 'epoch':
-      if (numeric) {
-        // 365.25-day years and 30-day months, kept exact by working in quarter days.
-        const quarterDays = 1461 * Math.trunc(iv.months / 12) + 120 * (iv.months % 12) + 4 * iv.days;
-        const us = BigInt(quarterDays) * 21_600_000_000n + BigInt(Math.round(iv.micros));
-        return new Decimal(us, 6);
-      }
-      part = {
-        float:
-          iv.micros / 1e6 +
-          365.25 * 86400 * Math.trunc(iv.months / 12) +
-          30 * 86400 * (iv.months % 12) +
-          86400 * iv.days,
-      };
-      break;
-    default:
-      throw unitNotSupported(low, IV);
-  }
+  let part = clockPart(u, tm, numeric);
+  if (part === undefined)
+    switch (u) {
+      case 'day':
+        part = { int: tm.mday, scale: 0 };
+        break;
+      case 'month':
+        part = { int: tm.mon, scale: 0 };
+        break;
+      case 'quarter':
+        part = { int: idiv(tm.mon, 3) + 1, scale: 0 };
+        break;
+      case 'year':
+        part = { int: tm.year, scale: 0 };
+        break;
+      case 'decade':
+        part = { int: idiv(tm.year, 10), scale: 0 };
+        break;
+      case 'century':
+        part = { int: idiv(tm.year, 100), scale: 0 };
+        break;
+      case 'millennium':
+        part = { int: idiv(tm.year, 1000), scale: 0 };
+        break;
+      case 'epoch':
+        if (numeric) {
+          // 365.25-day years and 30-day months, kept exact by working in quarter days.
+          const quarterDays = 1461 * Math.trunc(iv.months / 12) + 120 * (iv.months % 12) + 4 * iv.days;
+          const us = BigInt(quarterDays) * 21_600_000_000n + BigInt(Math.round(iv.micros));
+          return new Decimal(us, 6);
+        }
+        part = {
+          float:
+            iv.micros / 1e6 +
+            365.25 * 86400 * Math.trunc(iv.months / 12) +
+            30 * 86400 * (iv.months % 12) +
+            86400 * iv.days,
+        };
+        break;
+      default:
+        throw unitNotSupported(low, IV);
+    }
   return partValue(part, numeric);
 }
 
@@ -423,33 +410,15 @@ function timePart(unitText: string, t: number, numeric: boolean): Value {
     tm.hour = 24;
     tm.min = tm.sec = tm.fsec = 0;
   }
-  let part: Part;
-  switch (u) {
-    case 'microseconds':
-      part = { int: tm.sec * USECS_PER_SEC + tm.fsec, scale: 0 };
-      break;
-    case 'milliseconds':
-      part = numeric
-        ? { int: tm.sec * USECS_PER_SEC + tm.fsec, scale: 3 }
-        : { float: tm.sec * 1000 + tm.fsec / 1000 };
-      break;
-    case 'second':
-      part = numeric
-        ? { int: tm.sec * USECS_PER_SEC + tm.fsec, scale: 6 }
-        : { float: tm.sec + tm.fsec / 1e6 };
-      break;
-    case 'minute':
-      part = { int: tm.min, scale: 0 };
-      break;
-    case 'hour':
-      part = { int: tm.hour, scale: 0 };
-      break;
-    case 'epoch':
-      part = numeric ? { int: t, scale: 6 } : { float: t / 1e6 };
-      break;
-    default:
-      throw unitNotSupported(low, T.time);
-  }
+  let part = clockPart(u, tm, numeric);
+  if (part === undefined)
+    switch (u) {
+      case 'epoch':
+        part = numeric ? { int: t, scale: 6 } : { float: t / 1e6 };
+        break;
+      default:
+        throw unitNotSupported(low, T.time);
+    }
   return partValue(part, numeric);
 }
 

@@ -55,6 +55,53 @@ interface ParsedFlags {
 
 const flagCache = new BoundedCache<ParsedFlags>(64);
 
+/**
+ * Applies one option letter, as both the flags argument and an embedded `(?x)` option spell them.
+ * Returns false for a letter that is not an option.
+ */
+function applyRegexOption(o: RegexOptions, c: string): boolean {
+  switch (c) {
+    case 'b':
+      o.basic = true;
+      return true;
+    case 'c':
+      o.icase = false;
+      return true;
+    case 'e':
+      o.basic = false;
+      return true;
+    case 'i':
+      o.icase = true;
+      return true;
+    case 'm':
+    case 'n':
+      o.nlStop = o.nlAnchor = true;
+      return true;
+    case 'p':
+      o.nlStop = true;
+      o.nlAnchor = false;
+      return true;
+    case 'q':
+      o.literal = true;
+      return true;
+    case 's':
+      o.nlStop = o.nlAnchor = false;
+      return true;
+    case 't':
+      o.expanded = false;
+      return true;
+    case 'w':
+      o.nlStop = false;
+      o.nlAnchor = true;
+      return true;
+    case 'x':
+      o.expanded = true;
+      return true;
+    default:
+      return false;
+  }
+}
+
 /** parse_re_flags: the flags argument of the regexp_* functions. */
 function parseFlags(flags: string, icase = false, hint?: string): ParsedFlags {
   const key = (icase ? 'I' : '') + flags;
@@ -70,52 +117,13 @@ function parseFlags(flags: string, icase = false, hint?: string): ParsedFlags {
   };
   let global = false;
   for (const c of flags) {
-    switch (c) {
-      case 'g':
-        global = true;
-        break;
-      case 'b':
-        o.basic = true;
-        break;
-      case 'c':
-        o.icase = false;
-        break;
-      case 'e':
-        o.basic = false;
-        break;
-      case 'i':
-        o.icase = true;
-        break;
-      case 'm':
-      case 'n':
-        o.nlStop = o.nlAnchor = true;
-        break;
-      case 'p':
-        o.nlStop = true;
-        o.nlAnchor = false;
-        break;
-      case 'q':
-        o.literal = true;
-        break;
-      case 's':
-        o.nlStop = o.nlAnchor = false;
-        break;
-      case 't':
-        o.expanded = false;
-        break;
-      case 'w':
-        o.nlStop = false;
-        o.nlAnchor = true;
-        break;
-      case 'x':
-        o.expanded = true;
-        break;
-      default:
-        throw new DatabaseError(
-          SqlState.invalidParameterValue,
-          `invalid regular expression option: "${c}"`,
-          hint !== undefined && /^\d+$/.test(flags) ? { hint } : undefined,
-        );
+    if (c === 'g') global = true;
+    else if (!applyRegexOption(o, c)) {
+      throw new DatabaseError(
+        SqlState.invalidParameterValue,
+        `invalid regular expression option: "${c}"`,
+        hint !== undefined && /^\d+$/.test(flags) ? { hint } : undefined,
+      );
     }
   }
   const parsed: ParsedFlags = {
@@ -570,48 +578,7 @@ function translateAre(pattern: string, flags: RegexOptions): { source: string; i
   if (!o.literal) {
     const m = /^\(\?([a-z]*)\)/.exec(p);
     if (m) {
-      for (const c of m[1]!) {
-        switch (c) {
-          case 'b':
-            o.basic = true;
-            break;
-          case 'c':
-            o.icase = false;
-            break;
-          case 'e':
-            o.basic = false;
-            break;
-          case 'i':
-            o.icase = true;
-            break;
-          case 'm':
-          case 'n':
-            o.nlStop = o.nlAnchor = true;
-            break;
-          case 'p':
-            o.nlStop = true;
-            o.nlAnchor = false;
-            break;
-          case 'q':
-            o.literal = true;
-            break;
-          case 's':
-            o.nlStop = o.nlAnchor = false;
-            break;
-          case 't':
-            o.expanded = false;
-            break;
-          case 'w':
-            o.nlStop = false;
-            o.nlAnchor = true;
-            break;
-          case 'x':
-            o.expanded = true;
-            break;
-          default:
-            badRegex('invalid embedded option');
-        }
-      }
+      for (const c of m[1]!) if (!applyRegexOption(o, c)) badRegex('invalid embedded option');
       p = p.slice(m[0].length);
     }
   }
