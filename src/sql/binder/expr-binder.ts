@@ -459,7 +459,7 @@ export class ExprBinder {
       }
       case 'AEXPR_IN': {
         const l = this.bind(v.lexpr, scope, aggs);
-        const items = (v.rexpr as Node[]).map((x) => this.bind(x, scope, aggs));
+        const items = listItems(v.rexpr).map((x) => this.bind(x, scope, aggs));
         const t = commonType([l.type, ...items.map((i) => i.type)], 'IN');
         const negated = opName === '<>';
         return {
@@ -490,7 +490,7 @@ export class ExprBinder {
       case 'AEXPR_BETWEEN_SYM':
       case 'AEXPR_NOT_BETWEEN_SYM': {
         const x = this.bind(v.lexpr, scope, aggs);
-        const [lo, hi] = (v.rexpr as Node[]).map((n) => this.bind(n, scope, aggs)) as [Expr, Expr];
+        const [lo, hi] = listItems(v.rexpr).map((n) => this.bind(n, scope, aggs)) as [Expr, Expr];
         const ge = this.bindOperator('>=', x, lo, loc);
         const le = this.bindOperator('<=', x, hi, loc);
         let e: Expr = { kind: 'and', type: T.bool, args: [ge, le] };
@@ -914,4 +914,9 @@ function castPlanColumn(plan: LogicalPlan, t: SqlType, b: ExprBinder): LogicalPl
 /** Replaces marker column refs (aggregates, windows) using `fn`. */
 export function replaceMarkers(e: Expr, fn: (index: number, e: Expr) => Expr | undefined): Expr {
   return mapExpr(e, (x) => (x.kind === 'col' && x.index >= AGG_MARK ? fn(x.index, x) : undefined));
+}
+
+/** A list operand as PG18's parser gives it: `{List: {items}}`, or a bare array. */
+function listItems(n: Node): Node[] {
+  return Array.isArray(n) ? (n as Node[]) : ((n?.List?.items ?? []) as Node[]);
 }

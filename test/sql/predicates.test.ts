@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { open, type Database } from '../../src/index.js';
+
+let db: Database;
+beforeAll(async () => {
+  db = await open();
+  await db.exec(`CREATE TABLE t (id int, x int, s text)`);
+  await db.exec(`INSERT INTO t VALUES (1, 1, 'a'), (2, 5, 'b'), (3, NULL, NULL), (4, 10, 'c')`);
+});
+afterAll(async () => db.close());
+
+async function col(sql: string): Promise<unknown[]> {
+  return (await db.query(sql, [], { rowMode: 'array' })).rows.map((r) => r[0]);
+}
+
+describe('IN lists', () => {
+  it('matches constants and columns', async () => {
+    expect(await col('SELECT 1 IN (2, 3)')).toEqual([false]);
+    expect(await col('SELECT 3 IN (2, 3)')).toEqual([true]);
+    expect(await col('SELECT id FROM t WHERE x IN (1, 10) ORDER BY id')).toEqual([1, 4]);
+    expect(await col("SELECT id FROM t WHERE s NOT IN ('a', 'c') ORDER BY id")).toEqual([2]);
+  });
+
+  it('follows three-valued logic with NULL members', async () => {
+    expect(await col('SELECT 1 IN (2, NULL)')).toEqual([null]);
+    expect(await col('SELECT 1 IN (1, NULL)')).toEqual([true]);
+    expect(await col('SELECT 1 NOT IN (2, NULL)')).toEqual([null]);
+    expect(await col('SELECT NULL::int IN (1)')).toEqual([null]);
+  });
+
+  it('finds the common type of the operands', async () => {
+    expect(await col('SELECT 1 IN (1.0, 2.5)')).toEqual([true]);
+    expect(await col('SELECT 2.5 IN (1, 2.5)')).toEqual([true]);
+  });
+});
+
+describe('BETWEEN', () => {
+  it('is inclusive and NULL-aware', async () => {
+    expect(await col('SELECT id FROM t WHERE x BETWEEN 1 AND 5 ORDER BY id')).toEqual([1, 2]);
+    expect(await col('SELECT id FROM t WHERE x NOT BETWEEN 1 AND 5 ORDER BY id')).toEqual([4]);
+    expect(await col('SELECT 3 BETWEEN NULL AND 5')).toEqual([null]);
+  });
+
+  it('SYMMETRIC accepts bounds in either order', async () => {
+    expect(await col('SELECT 3 BETWEEN 5 AND 1')).toEqual([false]);
+    expect(await col('SELECT 3 BETWEEN SYMMETRIC 5 AND 1')).toEqual([true]);
+    expect(await col('SELECT 7 NOT BETWEEN SYMMETRIC 5 AND 1')).toEqual([true]);
+  });
+});
