@@ -25,10 +25,15 @@ export class DatabaseError extends Error {
 
 /**
  * SQLSTATE codes used by the engine. Each must be listed in docs/errors.md (a test checks it).
+ *
+ * @example
+ * try { await db.query('INSERT INTO t (id) VALUES (NULL)'); }
+ * catch (e) { if (e instanceof DatabaseError && e.code === SqlState.notNullViolation) { ... } }
  */
 export const SqlState = {
   successfulCompletion: '00000',
   featureNotSupported: '0A000',
+  protocolViolation: '08P01',
   cardinalityViolation: '21000',
   dataException: '22000',
   stringDataRightTruncation: '22001',
@@ -87,6 +92,7 @@ export const SqlState = {
   duplicateSchema: '42P06',
   duplicateObject: '42710',
   duplicateAlias: '42712',
+  duplicatePreparedStatement: '42P05',
   ambiguousColumn: '42702',
   ambiguousFunction: '42725',
   wrongObjectType: '42809',

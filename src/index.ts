@@ -1,8 +1,19 @@
+import type { Table as ArrowTable } from 'apache-arrow';
 import { Engine } from './engine/database.js';
-import { Session, type ResultColumn, type StatementResult } from './engine/session.js';
+import { Session, type StatementResult } from './engine/session.js';
 import { DatabaseError, SqlState } from './errors.js';
+import { typeFromName, arrayOf, type SqlType } from './types/types.js';
 import type { Value } from './types/values.js';
 import type { ColumnBatch } from './engine/append.js';
+import type { ParamValue } from './engine/params.js';
+import { PreparedStatement } from './engine/prepared.js';
+import { resultColumns } from './engine/columnar-result.js';
+import {
+  shapeResult,
+  type ColumnarResult,
+  type QueryOptions,
+  type QueryResult,
+} from './engine/result-shape.js';
 
 export { DatabaseError, SqlState } from './errors.js';
 export type { SqlType, TypeId } from './types/types.js';
@@ -11,22 +22,40 @@ export { Decimal } from './types/decimal.js';
 export { Interval } from './types/interval.js';
 export type { ResultColumn, StatementResult } from './engine/session.js';
 export type { ColumnBatch } from './engine/append.js';
+export type { ParamValue } from './engine/params.js';
+export type { ColumnVector, ColumnValues } from './engine/columnar-result.js';
+export type { ColumnarResult, QueryOptions, QueryResult } from './engine/result-shape.js';
+export { PreparedStatement } from './engine/prepared.js';
 
+/**
+ * Options of open().
+ * @example
+ * const db = await open({}); // in memory
+ */
 export interface OpenOptions {
   /** Data directory; omitted = in memory. (Persistence arrives with the durability work.) */
   readonly path?: string;
 }
 
-export interface QueryOptions {
-  /** 'object' (default): rows as `{column: value}`; 'array': rows as value arrays. */
-  readonly rowMode?: 'object' | 'array';
+/**
+ * Options of Database.prepare().
+ * @example
+ * const stmt = await db.prepare('SELECT $1 + 1 AS x', { paramTypes: ['bigint'] });
+ */
+export interface PrepareOptions {
+  /**
+   * SQL type names of the leading parameters, as PREPARE's list takes them (e.g. 'int4',
+   * 'double precision', 'text[]'). Parameters left out are inferred from context.
+   */
+  readonly paramTypes?: readonly string[];
 }
 
-export interface QueryResult<R = Record<string, Value>> {
-  readonly command: string;
-  readonly columns: ResultColumn[];
-  readonly rows: R[];
-  readonly rowCount: number;
+function parseTypeName(name: string): SqlType {
+  const trimmed = name.trim();
+  const isArray = trimmed.endsWith('[]');
+  const base = typeFromName(isArray ? trimmed.slice(0, -2).trim() : trimmed);
+  if (!base) throw new DatabaseError(SqlState.undefinedObject, `type "${name}" does not exist`);
+  return isArray ? arrayOf(base) : base;
 }
 
 /**
@@ -42,11 +71,17 @@ export interface QueryResult<R = Record<string, Value>> {
 export class Database {
   private closed = false;
   private readonly defaultSession: Session;
+  private readonly guard = (): void => this.checkOpen();
 
   private constructor(readonly engine: Engine) {
     this.defaultSession = new Session(engine);
   }
 
+  /**
+   * Opens a database (same as the open() function).
+   * @example
+   * const db = await Database.open();
+   */
   static async open(options: OpenOptions = {}): Promise<Database> {
     if (options.path !== undefined) {
       // Accepted now so callers can pass it; durability lands in a later release.
@@ -54,7 +89,12 @@ export class Database {
     return new Database(await Engine.create());
   }
 
-  /** A separate connection: its own transaction state and settings. */
+  /**
+   * A separate connection: its own transaction state, settings and PREPAREd statements.
+   * @example
+   * const s = db.session();
+   * await s.execute('BEGIN; INSERT INTO t VALUES (2, 1.0)');
+   */
   session(): Session {
     this.checkOpen();
     return new Session(this.engine);
@@ -64,7 +104,11 @@ export class Database {
     if (this.closed) throw new DatabaseError(SqlState.objectNotInPrerequisiteState, 'database is closed');
   }
 
-  /** Runs one or more statements; returns the last statement's result. */
+  /**
+   * Runs one or more statements (no parameters); returns the last statement's result.
+   * @example
+   * await db.exec('CREATE TABLE t (id int); INSERT INTO t VALUES (1)');
+   */
   async exec(sql: string): Promise<StatementResult | undefined> {
     this.checkOpen();
     const r = await this.defaultSession.execute(sql);
@@ -72,36 +116,70 @@ export class Database {
   }
 
   /**
-   * Runs one statement with $1..$n parameters.
+   * Runs one statement with $1..$n parameters. Parameters take the engine representation of their
+   * type (see Value) or text, read as PostgreSQL reads a text parameter; their number must match
+   * the statement's (08P01). Rows come back as objects (default), arrays, or — with rowMode
+   * 'columns' — as one typed, Arrow-layout column per result column.
    * @example
    * const { rows } = await db.query('SELECT $1::int + 1 AS x', [41]); // [{ x: 42 }]
+   * const { columns } = await db.query('SELECT v FROM t', [], { rowMode: 'columns' });
+   * columns[0].values; // Float64Array
    */
   async query(
     sql: string,
-    params?: readonly Value[],
+    params?: readonly ParamValue[],
     options?: QueryOptions & { rowMode?: 'object' },
   ): Promise<QueryResult<Record<string, Value>>>;
   async query(
     sql: string,
-    params: readonly Value[],
+    params: readonly ParamValue[],
     options: QueryOptions & { rowMode: 'array' },
   ): Promise<QueryResult<Value[]>>;
   async query(
     sql: string,
-    params: readonly Value[] = [],
-    options: QueryOptions = {},
-  ): Promise<QueryResult<any>> {
+    params: readonly ParamValue[],
+    options: QueryOptions & { rowMode: 'columns' },
+  ): Promise<ColumnarResult>;
+  async query(sql: string, params: readonly ParamValue[] = [], options: QueryOptions = {}): Promise<any> {
+    return shapeResult(await this.run(sql, params), options.rowMode);
+  }
+
+  private async run(sql: string, params: readonly ParamValue[]): Promise<StatementResult | undefined> {
     this.checkOpen();
-    const results = await this.defaultSession.execute(sql, params);
-    const r = results[results.length - 1];
-    if (!r) return { command: '', columns: [], rows: [], rowCount: 0 };
-    if (options.rowMode === 'array') return r;
-    const rows = r.rows.map((row) => {
-      const o: Record<string, Value> = {};
-      r.columns.forEach((c, i) => (o[c.name] = row[i] ?? null));
-      return o;
-    });
-    return { ...r, rows };
+    const results = await this.defaultSession.execute(sql, params as readonly Value[]);
+    return results[results.length - 1];
+  }
+
+  /**
+   * Runs one statement and returns its result as an Apache Arrow table. Types map as: int2/4/8 →
+   * Int16/32/64, float4/8 → Float32/64, bool → Bool, text types, uuid and json → Utf8, numeric(p,s)
+   * → Decimal128(p, s) (Utf8 when unconstrained), date → DateDay, time → Time64[µs], timestamp →
+   * Timestamp[µs], timestamptz → Timestamp[µs, 'UTC'], interval → Interval[MONTH_DAY_NANO],
+   * bytea → Binary, arrays → Utf8 in PostgreSQL's text form.
+   * @example
+   * const table = await db.queryArrow('SELECT region, sum(amount) AS total FROM sales GROUP BY 1');
+   * table.getChild('total')?.toArray(); // Float64Array
+   */
+  async queryArrow(sql: string, params: readonly ParamValue[] = []): Promise<ArrowTable> {
+    const r = await this.run(sql, params);
+    const { toArrowTable } = await import('./engine/arrow.js');
+    return toArrowTable(resultColumns(r?.columns ?? [], r?.rows ?? []), r?.rows.length ?? 0);
+  }
+
+  /**
+   * Parses and binds one statement once for running many times. Parameter types are inferred
+   * from context as PostgreSQL does (or given in `options.paramTypes`); a parameter nothing
+   * determines fails with 42P18. Queries keep their plan until the catalog changes.
+   * @example
+   * const byId = await db.prepare('SELECT name FROM users WHERE id = $1');
+   * byId.paramTypes; // [{ id: 'int4' }]
+   * const { rows } = await byId.query([7]);
+   * await byId.close();
+   */
+  async prepare(sql: string, options: PrepareOptions = {}): Promise<PreparedStatement> {
+    this.checkOpen();
+    const declared = (options.paramTypes ?? []).map(parseTypeName);
+    return PreparedStatement.fromSql(this.defaultSession, sql, declared, this.guard);
   }
 
   /**
@@ -115,12 +193,22 @@ export class Database {
     return this.defaultSession.append(table, columns);
   }
 
+  /**
+   * Closes the database; later calls fail with 55000.
+   * @example
+   * await db.close();
+   */
   async close(): Promise<void> {
     this.closed = true;
   }
 }
 
-/** Opens a database: in memory by default. */
+/**
+ * Opens a database: in memory by default.
+ * @example
+ * import { open } from 'liveviewdb';
+ * const db = await open();
+ */
 export function open(options?: OpenOptions): Promise<Database> {
   return Database.open(options);
 }

@@ -3,10 +3,16 @@ import type { Table } from '../storage/table.js';
 import { typeName, type SqlType } from '../types/types.js';
 import { Decimal, Interval, type Value } from '../types/values.js';
 
-/** Column data for a bulk append: one array per column, by name. Missing columns are NULL. */
+/**
+ * Column data for a bulk append: one array per column, by name. Missing columns are NULL.
+ *
+ * @example
+ * const batch: ColumnBatch = { id: new Int32Array([1, 2]), name: ['a', null] };
+ */
 export type ColumnBatch = Readonly<Record<string, ArrayLike<Value>>>;
 
-function accepts(t: SqlType, v: Value): boolean {
+/** Is `v` in the engine representation of `t` (see Value)? Integers are range-checked. */
+export function acceptsValue(t: SqlType, v: Value): boolean {
   switch (t.id) {
     case 'bool':
       return typeof v === 'boolean';
@@ -72,7 +78,7 @@ export function prepareColumnBatch(
             `null value in column "${c.name}" of relation "${t.name}" violates not-null constraint`,
           );
         }
-      } else if (!accepts(c.type, v)) {
+      } else if (!acceptsValue(c.type, v)) {
         throw new DatabaseError(
           SqlState.datatypeMismatch,
           `value at row ${r} of column "${c.name}" is not a valid ${typeName(c.type)}`,

@@ -2,13 +2,11 @@ import { DatabaseError, SqlState, toDatabaseError } from '../errors.js';
 import { CompiledExpr } from '../exec/compile.js';
 import { ExecContext, type ExecLimits } from '../exec/context.js';
 import { installSubqueryRunner, runPlan } from '../exec/build.js';
-import { castValue } from '../types/cast.js';
 import type { Expr } from '../plan/expr.js';
-import type { LogicalPlan } from '../plan/logical.js';
-import { explainPlan } from '../plan/explain.js';
+import type { Field, LogicalPlan } from '../plan/logical.js';
 import { Scope } from '../sql/binder/scope.js';
 import { bindTypeName, str } from '../sql/binder/expr-binder.js';
-import { SelectBinder } from '../sql/binder/select-binder.js';
+import { SelectBinder, type BoundQuery } from '../sql/binder/select-binder.js';
 import type { FunctionContext } from '../sql/functions/registry.js';
 import { parseSql } from '../sql/parser.js';
 import { isTable } from '../storage/catalog.js';
@@ -19,15 +17,30 @@ import type { Value } from '../types/values.js';
 import type { Engine } from './database.js';
 import { Transaction } from './transaction.js';
 import { prepareColumnBatch, type ColumnBatch } from './append.js';
+import { explainStatement } from './explain-statement.js';
+import { checkParamCount, convertParams } from './params.js';
+import { SqlPreparedStatements } from './sql-prepare.js';
+import { bindAssignments, bindDmlJoin, bindReturning, firstMatches, type DmlJoin } from './dml.js';
 
 type Node = any;
 
+/**
+ * A result column's name and type.
+ *
+ * @example
+ * const { columns } = await db.query('SELECT 1 AS x'); // [{ name: 'x', type: { id: 'int4' } }]
+ */
 export interface ResultColumn {
   readonly name: string;
   readonly type: SqlType;
 }
 
-/** The outcome of one statement. */
+/**
+ * The outcome of one statement.
+ *
+ * @example
+ * const r = await db.exec('UPDATE t SET v = 0'); // { command: 'UPDATE', rowCount: 3, ... }
+ */
 export interface StatementResult {
   /** Command tag, e.g. 'SELECT', 'INSERT', 'CREATE TABLE'. */
   readonly command: string;
@@ -36,6 +49,19 @@ export interface StatementResult {
   /** Rows affected (INSERT/UPDATE/DELETE) or returned (SELECT). */
   readonly rowCount: number;
 }
+
+/** Statements that leave the catalog as it is; any other statement bumps its version. */
+const CATALOG_NEUTRAL = new Set([
+  'SelectStmt',
+  'InsertStmt',
+  'UpdateStmt',
+  'DeleteStmt',
+  'ExplainStmt',
+  'VariableSetStmt',
+  'VariableShowStmt',
+  'PrepareStmt',
+  'DeallocateStmt',
+]);
 
 const DEFAULT_LIMITS: ExecLimits = { sliceMs: 10, memoryLimit: 2 * 1024 * 1024 * 1024 };
 
@@ -63,7 +89,13 @@ export class Session {
   ]);
   private txn: Transaction | null = null;
   private running: ExecContext | null = null;
+  /** When the running statement started (statement_timestamp()), microseconds since 1970. */
+  private statementStart: number | undefined;
   private limits: ExecLimits = DEFAULT_LIMITS;
+  /** PREPARE'd statements of this session, by name. */
+  readonly prepared = new SqlPreparedStatements();
+  /** Parameter types fixed by a prepared statement, keyed by the parameter array it runs with. */
+  private readonly boundParamTypes = new WeakMap<readonly Value[], readonly SqlType[]>();
 
   constructor(readonly engine: Engine) {}
 
@@ -94,7 +126,8 @@ export class Session {
     return {
       timezone: this.settings.get('timezone') ?? 'UTC',
       transactionStart: txnStart,
-      clock: () => Date.now() * 1000,
+      ...(this.statementStart !== undefined ? { statementStart: this.statementStart } : {}),
+      clock: wallClockMicros,
       setting: (n) => this.settings.get(n.toLowerCase()),
     };
   }
@@ -135,12 +168,34 @@ export class Session {
   /** Runs every statement of `sql`; returns one result per statement. */
   async execute(sql: string, params: readonly Value[] = []): Promise<StatementResult[]> {
     const stmts = parseSql(sql);
+    checkParamCount(
+      stmts.map((s) => s.stmt),
+      params.length,
+    );
     const out: StatementResult[] = [];
     for (const s of stmts) out.push(await this.executeStatement(s.stmt as Node, params));
     return out;
   }
 
-  private async executeStatement(stmt: Node, params: readonly Value[]): Promise<StatementResult> {
+  /**
+   * Runs one parsed statement whose parameters have fixed types and are already converted to them
+   * (a prepared statement; see prepared.ts), reusing `query`, a plan bound ahead, when given.
+   */
+  executeBound(
+    stmt: Node,
+    params: readonly Value[],
+    paramTypes: readonly SqlType[],
+    query?: BoundQuery,
+  ): Promise<StatementResult> {
+    this.boundParamTypes.set(params, paramTypes);
+    return this.executeStatement(stmt, params, query);
+  }
+
+  private async executeStatement(
+    stmt: Node,
+    params: readonly Value[],
+    query?: BoundQuery,
+  ): Promise<StatementResult> {
     const kind = Object.keys(stmt)[0]!;
     const body = stmt[kind];
     if (kind === 'TransactionStmt') return this.transactionStatement(body);
@@ -150,17 +205,23 @@ export class Session {
         'current transaction is aborted, commands ignored until end of transaction block',
       );
     }
+    if (kind === 'ExecuteStmt') return this.prepared.execute(this, body);
     const autocommit = this.txn === null;
     const txn = this.txn ?? new Transaction(false, Date.now() * 1000);
+    // The first statement of a transaction starts when it does (statement_timestamp() = now()).
+    this.statementStart = autocommit ? txn.startedAt : Date.now() * 1000;
     const mark = txn.mark();
     try {
-      const r = await this.dispatch(kind, body, txn, params);
+      const r = await this.dispatch(kind, body, txn, params, query);
       if (autocommit) this.commit(txn);
       return r;
     } catch (e) {
       txn.rollbackTo(mark);
       if (!autocommit) txn.failed = true;
       throw toDatabaseError(e);
+    } finally {
+      // DDL (and its undo on failure) invalidates prepared statements' plans.
+      if (!CATALOG_NEUTRAL.has(kind)) this.engine.catalog.changed();
     }
   }
 
@@ -178,6 +239,9 @@ export class Session {
 
   private transactionStatement(body: Node): StatementResult {
     const tag = (command: string): StatementResult => ({ command, columns: [], rows: [], rowCount: 0 });
+    // Rolling back undoes DDL too, which prepared statements' plans may depend on.
+    if (body.kind === 'TRANS_STMT_ROLLBACK' || body.kind === 'TRANS_STMT_ROLLBACK_TO' || this.txn?.failed)
+      this.engine.catalog.changed();
     switch (body.kind) {
       case 'TRANS_STMT_BEGIN':
       case 'TRANS_STMT_START':
@@ -256,8 +320,14 @@ export class Session {
     return new ExecContext(params, this.functionContext(txn.startedAt), txn.dataSource(snap), this.limits);
   }
 
-  private async run(plan: LogicalPlan, txn: Transaction, params: readonly Value[]): Promise<Value[][]> {
+  private async run(
+    plan: LogicalPlan,
+    txn: Transaction,
+    params: readonly Value[],
+    profile: ExecContext['profile'] = null,
+  ): Promise<Value[][]> {
     const ctx = this.context(txn, params);
+    ctx.profile = profile;
     this.running = ctx;
     try {
       return await runPlan(plan, ctx);
@@ -267,7 +337,8 @@ export class Session {
   }
 
   private paramTypesFor(params: readonly Value[]): (SqlType | undefined)[] {
-    return params.map((p) => (typeof p === 'bigint' ? T.int8 : undefined));
+    const bound = this.boundParamTypes.get(params);
+    return params.map((p, i) => bound?.[i] ?? (typeof p === 'bigint' ? T.int8 : undefined));
   }
 
   private async dispatch(
@@ -275,12 +346,14 @@ export class Session {
     s: Node,
     txn: Transaction,
     params: readonly Value[],
+    bound?: BoundQuery,
   ): Promise<StatementResult> {
     switch (kind) {
       case 'SelectStmt': {
-        const b = this.binder(txn, this.paramTypesFor(params));
-        const q = b.bindSelect(s, new Scope(null));
-        const rows = await this.run(q.plan, txn, this.convertParams(params, b.exprs.paramTypes));
+        const b = bound ? null : this.binder(txn, this.paramTypesFor(params));
+        const q = bound ?? b!.bindSelect(s, new Scope(null));
+        const types = b ? b.exprs.paramTypes : this.paramTypesFor(params);
+        const rows = await this.run(q.plan, txn, this.convertParams(params, types));
         return {
           command: 'SELECT',
           columns: q.names.map((n, i) => ({ name: n, type: q.types[i]! })),
@@ -328,22 +401,16 @@ export class Session {
       }
       case 'ExplainStmt': {
         const b = this.binder(txn, this.paramTypesFor(params));
-        const inner = s.query.SelectStmt;
-        if (!inner)
-          throw new DatabaseError(SqlState.featureNotSupported, 'EXPLAIN supports SELECT statements');
-        const q = b.bindSelect(inner, new Scope(null));
-        const json = ((s.options ?? []) as Node[]).some(
-          (o) => o.DefElem?.defname === 'format' && str(o.DefElem.arg).toLowerCase() === 'json',
-        );
-        const text = explainPlan(q.plan, json ? 'json' : 'text');
-        const rows = json ? [[text]] : text.split('\n').map((l) => [l]);
-        return {
-          command: 'EXPLAIN',
-          columns: [{ name: 'QUERY PLAN', type: json ? T.json : T.text }],
-          rows,
-          rowCount: rows.length,
-        };
+        return explainStatement(s, {
+          bind: (select) => b.bindSelect(select, new Scope(null)),
+          run: (plan, profile) =>
+            this.run(plan, txn, this.convertParams(params, b.exprs.paramTypes), profile),
+        });
       }
+      case 'PrepareStmt':
+        return this.prepared.prepare(this, s);
+      case 'DeallocateStmt':
+        return this.prepared.deallocate(s);
       default:
         throw new DatabaseError(
           SqlState.featureNotSupported,
@@ -352,22 +419,9 @@ export class Session {
     }
   }
 
-  /** Converts JS parameter values to the types the binder inferred for $1..$n. */
+  /** Converts JS parameter values to the types the binder inferred for $1..$n (see params.ts). */
   private convertParams(params: readonly Value[], types: readonly (SqlType | undefined)[]): Value[] {
-    const fc = this.functionContext(Date.now() * 1000);
-    return params.map((p, i) => {
-      const t = types[i];
-      if (p === null || p === undefined || !t) return p ?? null;
-      if (t.id === 'int8' && typeof p === 'number') return BigInt(p);
-      if (
-        (t.id === 'int4' || t.id === 'int2' || t.id === 'float8' || t.id === 'float4') &&
-        typeof p === 'number'
-      )
-        return p;
-      if (typeof p === 'string' && t.id !== 'text' && t.id !== 'varchar')
-        return castValue(p, T.text, t, fc, false);
-      return p;
-    });
+    return convertParams(params, types, this.functionContext(Date.now() * 1000));
   }
 
   private resolveTable(rv: Node): Table {
@@ -670,8 +724,13 @@ export class Session {
   }
 
   private async insert(s: Node, txn: Transaction, params: readonly Value[]): Promise<StatementResult> {
+    if (s.onConflictClause)
+      throw new DatabaseError(SqlState.featureNotSupported, 'INSERT ... ON CONFLICT is not supported', {
+        hint: 'Unique constraints are not enforced, so there are no conflicts to detect. Use UPDATE ... FROM and INSERT ... SELECT ... WHERE NOT EXISTS in one transaction instead.',
+      });
     const t = this.resolveTable(s.relation);
-    const targets = this.targetColumns(t, s.cols);
+    // DEFAULT VALUES (no source) targets no column: every column takes its default.
+    const targets = s.selectStmt ? this.targetColumns(t, s.cols) : [];
     const b = this.binder(txn, this.paramTypesFor(params));
     const sel = s.selectStmt?.SelectStmt;
     let sourceRows: Value[][];
@@ -747,6 +806,10 @@ export class Session {
     return this.returning(s, t, inserted, txn, params, 'INSERT', inserted.length);
   }
 
+  /**
+   * RETURNING: `rows` are evaluated over `fields`, by default the target table's columns (named by
+   * its alias); UPDATE ... FROM and DELETE ... USING pass the joined row's fields.
+   */
   private async returning(
     s: Node,
     t: Table,
@@ -755,38 +818,25 @@ export class Session {
     params: readonly Value[],
     command: string,
     count: number,
+    fields?: readonly Field[],
   ): Promise<StatementResult> {
     const returningList: Node[] | undefined = s.returningList ?? s.returningClause?.exprs;
     if (!returningList || returningList.length === 0)
       return { command, columns: [], rows: [], rowCount: count };
     const b = this.binder(txn, this.paramTypesFor(params));
-    const scope = new Scope(null);
-    scope.fields = t.columns.map((c) => ({ name: c.name, type: c.type, qualifier: t.name }));
-    const aggs = b.noAggs('RETURNING');
-    const cols: ResultColumn[] = [];
-    const exprs: Expr[] = [];
-    for (const r of returningList) {
-      const rt = r.ResTarget;
-      if (rt.val.ColumnRef?.fields.some((f: Node) => f.A_Star)) {
-        t.columns.forEach((c, i) => {
-          exprs.push({ kind: 'col', type: c.type, index: i });
-          cols.push({ name: c.name, type: c.type });
-        });
-        continue;
-      }
-      const e = b.exprs.bind(rt.val, scope, aggs);
-      exprs.push(e);
-      cols.push({
-        name: rt.name ?? (rt.val.ColumnRef ? str(rt.val.ColumnRef.fields.slice(-1)[0]) : '?column?'),
-        type: e.type,
-      });
-    }
+    const alias: string = s.relation.alias?.aliasname ?? t.name;
+    const r = bindReturning(
+      b,
+      fields ?? t.columns.map((c) => ({ name: c.name, type: c.type, qualifier: alias })),
+      returningList,
+    );
     const ctx = this.context(txn, this.convertParams(params, b.exprs.paramTypes));
-    const compiled = exprs.map((e) => new CompiledExpr(e));
+    installSubqueryRunner(ctx);
+    const compiled = r.exprs.map((e) => new CompiledExpr(e));
     return {
       command,
-      columns: cols,
-      rows: rows.map((r) => compiled.map((c) => c.evalRow(r, ctx))),
+      columns: r.columns,
+      rows: rows.map((row) => compiled.map((c) => c.evalRow(row, ctx))),
       rowCount: count,
     };
   }
@@ -822,72 +872,122 @@ export class Session {
     return scope;
   }
 
+  /** Rows of `t` visible to this transaction for which `where` holds, with their locations. */
+  private matchingRows(
+    t: Table,
+    txn: Transaction,
+    where: CompiledExpr | null,
+    ctx: ExecContext,
+  ): { loc: RowLocation; row: Value[] }[] {
+    const out: { loc: RowLocation; row: Value[] }[] = [];
+    this.forEachRow(t, txn, (row, loc) => {
+      if (!where || where.evalRow(row, ctx) === true) out.push({ loc, row });
+    });
+    return out;
+  }
+
+  /**
+   * Binds UPDATE ... FROM / DELETE ... USING. `targets` is filled with the target's visible rows
+   * just before the returned plan runs, in the order the plan numbers them.
+   */
+  private dmlJoin(
+    s: Node,
+    t: Table,
+    b: SelectBinder,
+    scope: Scope,
+    from: Node[],
+    targets: { loc: RowLocation; row: Value[] }[],
+  ): DmlJoin {
+    return bindDmlJoin(
+      b,
+      t,
+      s.relation.alias?.aliasname ?? t.name,
+      () => targets.map((x) => x.row),
+      from,
+      s.whereClause,
+      scope,
+    );
+  }
+
   private async update(s: Node, txn: Transaction, params: readonly Value[]): Promise<StatementResult> {
-    if (s.fromClause && s.fromClause.length > 0)
-      throw new DatabaseError(SqlState.featureNotSupported, 'UPDATE ... FROM is not supported yet');
     const t = this.resolveTable(s.relation);
     const b = this.binder(txn, this.paramTypesFor(params));
     const scope = this.tableScope(t, s.relation.alias?.aliasname);
-    const where = s.whereClause
-      ? new CompiledExpr(b.exprs.coerce(b.exprs.bind(s.whereClause, scope, b.noAggs('WHERE')), T.bool))
-      : null;
-    const sets = (s.targetList as Node[]).map((n) => {
-      const rt = n.ResTarget;
-      const idx = t.columnIndex(rt.name);
-      if (idx < 0)
-        throw new DatabaseError(
-          SqlState.undefinedColumn,
-          `column "${rt.name}" of relation "${t.name}" does not exist`,
-        );
-      const col = t.columns[idx]!;
-      const e = rt.val.SetToDefault
-        ? col.defaultSql !== undefined
-          ? b.bindExpressionSql(col.defaultSql, new Scope(null))
-          : ({ kind: 'const', type: col.type, value: null } as Expr)
-        : b.exprs.bind(rt.val, scope, b.noAggs('UPDATE'));
-      return { idx, expr: new CompiledExpr(b.exprs.coerce(e, col.type, 'assignment')) };
-    });
-    const ctx = this.context(txn, this.convertParams(params, b.exprs.paramTypes));
+    if (s.withClause) b.bindWith(s.withClause, scope);
+    const targets: { loc: RowLocation; row: Value[] }[] = [];
+    const join = s.fromClause?.length > 0 ? this.dmlJoin(s, t, b, scope, s.fromClause, targets) : null;
+    const where =
+      !join && s.whereClause
+        ? new CompiledExpr(b.exprs.coerce(b.exprs.bind(s.whereClause, scope, b.noAggs('WHERE')), T.bool))
+        : null;
+    const sets = bindAssignments(b, t, s.targetList as Node[], join ? join.scope : scope).map((a) => ({
+      column: a.column,
+      expr: new CompiledExpr(a.expr),
+    }));
+    const values = this.convertParams(params, b.exprs.paramTypes);
+    const ctx = this.context(txn, values);
     installSubqueryRunner(ctx);
-    const changes: { loc: { chunk: Chunk; row: number; local: boolean }; row: Value[] }[] = [];
-    this.forEachRow(t, txn, (row, loc) => {
-      if (where && where.evalRow(row, ctx) !== true) return;
-      const next = row.slice();
-      for (const st of sets) next[st.idx] = st.expr.evalRow(row, ctx);
+    // Each match pairs a target row with the row SET and RETURNING see (the joined row with FROM).
+    let matches: { target: { loc: RowLocation; row: Value[] }; row: Value[] }[];
+    if (join) {
+      this.forEachRow(t, txn, (row, loc) => targets.push({ loc, row }));
+      const joined = await this.run(join.plan, txn, values);
+      matches = firstMatches(joined, t.columns.length).map((m) => ({
+        target: targets[m.ordinal]!,
+        row: m.row,
+      }));
+    } else {
+      matches = this.matchingRows(t, txn, where, ctx).map((m) => ({ target: m, row: m.row }));
+    }
+    // Every new row is computed and checked before anything is written.
+    const changes = matches.map((m) => {
+      const next = m.target.row.slice();
+      for (const st of sets) next[st.column] = st.expr.evalRow(m.row, ctx);
       this.checkRow(t, next);
-      changes.push({ loc, row: next });
+      return { loc: m.target.loc, next, returned: join ? [...next, ...m.row.slice(t.columns.length)] : next };
     });
     for (const c of changes) {
       if (c.loc.local) txn.deleteLocal(c.loc.chunk, c.loc.row);
       else txn.deleteCommitted(t, c.loc.chunk, c.loc.row);
     }
-    for (const c of changes) txn.insert(t, c.row);
+    for (const c of changes) txn.insert(t, c.next);
     return this.returning(
       s,
       t,
-      changes.map((c) => c.row),
+      changes.map((c) => c.returned),
       txn,
       params,
       'UPDATE',
       changes.length,
+      join?.scope.fields,
     );
   }
 
   private async delete(s: Node, txn: Transaction, params: readonly Value[]): Promise<StatementResult> {
-    if (s.usingClause && s.usingClause.length > 0)
-      throw new DatabaseError(SqlState.featureNotSupported, 'DELETE ... USING is not supported yet');
     const t = this.resolveTable(s.relation);
     const b = this.binder(txn, this.paramTypesFor(params));
     const scope = this.tableScope(t, s.relation.alias?.aliasname);
-    const where = s.whereClause
-      ? new CompiledExpr(b.exprs.coerce(b.exprs.bind(s.whereClause, scope, b.noAggs('WHERE')), T.bool))
-      : null;
-    const ctx = this.context(txn, this.convertParams(params, b.exprs.paramTypes));
-    installSubqueryRunner(ctx);
-    const victims: { loc: { chunk: Chunk; row: number; local: boolean }; row: Value[] }[] = [];
-    this.forEachRow(t, txn, (row, loc) => {
-      if (!where || where.evalRow(row, ctx) === true) victims.push({ loc, row });
-    });
+    if (s.withClause) b.bindWith(s.withClause, scope);
+    const targets: { loc: RowLocation; row: Value[] }[] = [];
+    const join = s.usingClause?.length > 0 ? this.dmlJoin(s, t, b, scope, s.usingClause, targets) : null;
+    const where =
+      !join && s.whereClause
+        ? new CompiledExpr(b.exprs.coerce(b.exprs.bind(s.whereClause, scope, b.noAggs('WHERE')), T.bool))
+        : null;
+    const values = this.convertParams(params, b.exprs.paramTypes);
+    let victims: { loc: RowLocation; row: Value[] }[];
+    if (join) {
+      this.forEachRow(t, txn, (row, loc) => targets.push({ loc, row }));
+      const joined = await this.run(join.plan, txn, values);
+      victims = firstMatches(joined, t.columns.length).map((m) => ({
+        loc: targets[m.ordinal]!.loc,
+        row: m.row,
+      }));
+    } else {
+      const ctx = this.context(txn, values);
+      installSubqueryRunner(ctx);
+      victims = this.matchingRows(t, txn, where, ctx);
+    }
     for (const v of victims) {
       if (v.loc.local) txn.deleteLocal(v.loc.chunk, v.loc.row);
       else txn.deleteCommitted(t, v.loc.chunk, v.loc.row);
@@ -900,8 +1000,24 @@ export class Session {
       params,
       'DELETE',
       victims.length,
+      join?.scope.fields,
     );
   }
+}
+
+/** Where a row lives: a committed chunk or the transaction's local chunk, and its index there. */
+interface RowLocation {
+  readonly chunk: Chunk;
+  readonly row: number;
+  readonly local: boolean;
+}
+
+/** Wall-clock microseconds with sub-millisecond resolution, never going backwards (clock_timestamp()). */
+let lastClock = 0;
+function wallClockMicros(): number {
+  const hr = Math.floor((performance.timeOrigin + performance.now()) * 1000);
+  lastClock = Math.max(lastClock, hr, Date.now() * 1000);
+  return lastClock;
 }
 
 function isTag(objType: string): string {

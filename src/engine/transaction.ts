@@ -34,7 +34,8 @@ export class Transaction {
   localChunk(table: Table): Chunk {
     let c = this.local.get(table);
     if (!c) {
-      c = new ChunkClass(table.types);
+      // Unbounded: one transaction may write more than a table chunk holds; commit splits it.
+      c = new ChunkClass(table.types, Infinity);
       this.local.set(table, c);
     }
     return c;

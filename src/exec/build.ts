@@ -11,6 +11,7 @@ import { HashAggregateOperator } from './operators/hash-aggregate.js';
 import { HashJoinOperator } from './operators/hash-join.js';
 import { LimitOperator } from './operators/limit.js';
 import { drain, type Operator } from './operators/operator.js';
+import { ProfiledOperator } from './operators/profiled.js';
 import { ProjectOperator } from './operators/project.js';
 import { RecursiveOperator, SharedRowsOperator } from './operators/recursive.js';
 import { ScanOperator } from './operators/scan.js';
@@ -40,8 +41,19 @@ function constInt(
   return n;
 }
 
-/** Turns a logical plan into a tree of physical operators. */
+/** Turns a logical plan into a tree of physical operators (profiled under EXPLAIN ANALYZE). */
 export function buildOperator(plan: LogicalPlan, ctx: ExecContext): Operator {
+  const op = buildUnprofiled(plan, ctx);
+  if (ctx.profile === null) return op;
+  let stats = ctx.profile.get(plan);
+  if (!stats) {
+    stats = { loops: 0, rows: 0, startupMs: 0, totalMs: 0 };
+    ctx.profile.set(plan, stats);
+  }
+  return new ProfiledOperator(op, stats);
+}
+
+function buildUnprofiled(plan: LogicalPlan, ctx: ExecContext): Operator {
   const width = plan.fields.length;
   switch (plan.kind) {
     case 'scan':

@@ -25,6 +25,18 @@ export interface ExecLimits {
   readonly memoryLimit: number;
 }
 
+/** What EXPLAIN ANALYZE reports for one plan node, summed over every time it ran. */
+export interface OperatorStats {
+  /** Times the node's operator was built and run (re-scans, recursive steps). */
+  loops: number;
+  /** Rows it returned. */
+  rows: number;
+  /** Milliseconds until its first batch (or end), summed over loops. */
+  startupMs: number;
+  /** Milliseconds inside next(), children included, summed over loops. */
+  totalMs: number;
+}
+
 /** Per-query execution state shared by every operator of one plan. */
 export class ExecContext {
   readonly params: readonly Value[];
@@ -39,6 +51,8 @@ export class ExecContext {
   /** Synchronous depth (subqueries run to completion and must not yield). */
   syncDepth = 0;
   cancelled: string | null = null;
+  /** Set for EXPLAIN ANALYZE: operators are wrapped to count rows and time per plan node. */
+  profile: Map<LogicalPlan, OperatorStats> | null = null;
   /** Runs subquery plans for compiled expressions; set by the executor. */
   runner: { sub(plan: LogicalPlan, outerRow: Value[], correlated: boolean): Value[][] } = {
     sub: () => {

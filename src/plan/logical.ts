@@ -11,6 +11,11 @@ export interface Field {
   readonly qualifier?: string;
   /** Hidden columns (sort keys not in the select list) are dropped before results are returned. */
   readonly hidden?: boolean;
+  /**
+   * With `hidden`: still reachable as `qualifier.name` and through `qualifier.*`. The input columns
+   * a USING/NATURAL join merged into one: `l.k` stays valid after `l JOIN r USING (k)`.
+   */
+  readonly qualifiedOnly?: boolean;
 }
 
 export interface SortKey {

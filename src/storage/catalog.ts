@@ -29,9 +29,19 @@ export class Schema {
 /** Schemas, tables and views. Names are already case-folded by the parser. */
 export class Catalog {
   readonly schemas = new Map<string, Schema>();
+  /**
+   * Bumped by every change to the catalog (DDL, and the undo of DDL). Prepared statements keep
+   * their bound plan while it is unchanged and bind again when it moves.
+   */
+  version = 0;
 
   constructor() {
     this.schemas.set('public', new Schema('public', 2200));
+  }
+
+  /** Records a change to schemas, relations or columns (see `version`). */
+  changed(): void {
+    this.version++;
   }
 
   schema(name: string): Schema {

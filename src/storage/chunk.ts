@@ -18,9 +18,12 @@ export class Chunk {
   deletedAt: Float64Array | null = null;
   deletedCount = 0;
   sealed = false;
+  /** Rows this chunk may grow to: CHUNK_ROWS for table chunks; a transaction's private chunk is unbounded (it is split at commit). */
+  readonly maxRows: number;
 
-  constructor(types: readonly SqlType[]) {
+  constructor(types: readonly SqlType[], maxRows: number = CHUNK_ROWS) {
     this.columns = types.map((t) => new ChunkColumn(t, INITIAL_CAPACITY));
+    this.maxRows = maxRows;
   }
 
   get capacity(): number {
@@ -36,7 +39,8 @@ export class Chunk {
     if (rows <= cap) return;
     let next = cap;
     while (next < rows) next *= 2;
-    next = Math.min(Math.max(next, rows), CHUNK_ROWS);
+    if (rows > this.maxRows) throw new RangeError(`chunk holds at most ${this.maxRows} rows`);
+    next = Math.min(Math.max(next, rows), this.maxRows);
     for (const c of this.columns) c.grow(next, this.rowCount);
     if (this.deletedAt) {
       const d = new Float64Array(new SharedArrayBuffer(next * 8));

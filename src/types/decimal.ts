@@ -23,6 +23,10 @@ function divRound(n: bigint, d: bigint): bigint {
 /**
  * Exact decimal: `coef / 10^scale`, where scale is PostgreSQL's display scale (trailing zeros kept,
  * so `1.50` prints as `1.50`). NaN is supported as PostgreSQL's numeric NaN.
+ *
+ * @example
+ * const price = Decimal.parse('19.90');
+ * price.add(Decimal.parse('0.10')).toString(); // '20.00'
  */
 export class Decimal {
   readonly coef: bigint;

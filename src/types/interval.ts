@@ -1,6 +1,10 @@
 /**
  * PostgreSQL interval: months, days and microseconds kept apart, because a month and a day have no
  * fixed length. Comparison normalises with 30-day months and 24-hour days, as PostgreSQL does.
+ *
+ * @example
+ * const oneMonthTwoHours = new Interval(1, 0, 2 * 3_600_000_000);
+ * await db.query('SELECT now() - $1::interval', [oneMonthTwoHours]);
  */
 export class Interval {
   readonly months: number;

@@ -1,6 +1,10 @@
 /**
  * SQL types. A type is a small read-only object with an `id`; modifiers (varchar length, numeric
  * precision and scale) ride along. Runtime values (see values.ts) depend only on the id.
+ *
+ * @example
+ * const { columns } = await db.query('SELECT 1::bigint AS n');
+ * columns[0].type.id; // 'int8'
  */
 export type TypeId =
   | 'bool'
@@ -35,6 +39,12 @@ export type TypeId =
   | 'anyelement'
   | 'anyarray';
 
+/**
+ * A SQL type: its id plus modifiers.
+ *
+ * @example
+ * stmt.paramTypes; // [{ id: 'int4' }, { id: 'numeric', precision: 10, scale: 2 }]
+ */
 export interface SqlType {
   readonly id: TypeId;
   /** varchar(n) / bpchar(n) length. */

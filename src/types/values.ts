@@ -27,6 +27,10 @@ import type { SqlType } from './types.js';
  *
  * Timestamps are float64 microseconds: exact to the microsecond for years 1685–2255 and to the
  * millisecond over PostgreSQL's whole range. This keeps time columns in Float64Arrays for hot loops.
+ *
+ * @example
+ * const { rows } = await db.query(`SELECT 1::bigint AS n, date '1970-01-02' AS d`);
+ * rows[0]; // { n: 1n, d: 1 }
  */
 export type Value = null | boolean | number | bigint | string | Decimal | Interval | Uint8Array | Value[];
 

@@ -6,6 +6,7 @@ import { statisticsAggregates } from './statistics.js';
 
 export type { Accumulator, AggregateFunction } from './aggregate.js';
 export { withDistinct } from './distinct.js';
+export { sortedDescending } from './ordered-set.js';
 export type { DistinctState } from './distinct.js';
 
 /** Every built-in aggregate overload, in catalogue order (overloads of one name are adjacent). */

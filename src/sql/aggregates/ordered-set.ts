@@ -475,30 +475,33 @@ export function multisetAccumulator(
 
 const lastType = (argTypes: readonly SqlType[]): SqlType => argTypes[argTypes.length - 1] ?? T.unknown;
 
-function contSingle(lerp: Lerp) {
-  return (argTypes: readonly SqlType[], direct: readonly Value[]): Accumulator =>
-    multisetAccumulator(
-      (s) => {
-        const f = direct[0] ?? null;
-        if (f === null) return null;
-        const p = toFraction(f);
-        checkFraction(p);
-        return s.size === 0 ? null : percentileCont(s, p, lerp);
-      },
-      comparatorFor(lastType(argTypes)),
-    );
+type Comparator = (a: Value, b: Value) => number;
+
+/** An ordered-set overload whose accumulator sorts with `cmp`: ascending or descending. */
+interface OrderedSetOverload extends Omit<AggregateFunction, 'make'> {
+  readonly make: (argTypes: readonly SqlType[], direct: readonly Value[], cmp: Comparator) => Accumulator;
 }
 
-function contMulti(lerp: Lerp) {
-  return (argTypes: readonly SqlType[], direct: readonly Value[]): Accumulator =>
+function contSingle(lerp: Lerp): OrderedSetOverload['make'] {
+  return (_argTypes, direct, cmp) =>
+    multisetAccumulator((s) => {
+      const f = direct[0] ?? null;
+      if (f === null) return null;
+      const p = toFraction(f);
+      checkFraction(p);
+      return s.size === 0 ? null : percentileCont(s, p, lerp);
+    }, cmp);
+}
+
+function contMulti(lerp: Lerp): OrderedSetOverload['make'] {
+  return (_argTypes, direct, cmp) =>
     multisetAccumulator(
       (s) => (s.size === 0 ? null : mapFractions(direct[0] ?? null, (p) => percentileCont(s, p, lerp))),
-      comparatorFor(lastType(argTypes)),
+      cmp,
     );
 }
 
-/** percentile_cont, percentile_disc and mode (WITHIN GROUP); direct args are the fractions. */
-export const orderedSetAggregates: AggregateFunction[] = [
+const overloads: OrderedSetOverload[] = [
   {
     name: 'percentile_cont',
     orderedSet: true,
@@ -537,17 +540,14 @@ export const orderedSetAggregates: AggregateFunction[] = [
     directArgs: [T.float8],
     args: [T.anyelement],
     ret: lastType,
-    make: (argTypes, direct) =>
-      multisetAccumulator(
-        (s) => {
-          const f = direct[0] ?? null;
-          if (f === null) return null;
-          const p = toFraction(f);
-          checkFraction(p);
-          return s.size === 0 ? null : percentileDisc(s, p);
-        },
-        comparatorFor(lastType(argTypes)),
-      ),
+    make: (_argTypes, direct, cmp) =>
+      multisetAccumulator((s) => {
+        const f = direct[0] ?? null;
+        if (f === null) return null;
+        const p = toFraction(f);
+        checkFraction(p);
+        return s.size === 0 ? null : percentileDisc(s, p);
+      }, cmp),
   },
   {
     name: 'percentile_disc',
@@ -555,10 +555,10 @@ export const orderedSetAggregates: AggregateFunction[] = [
     directArgs: [arrayOf(T.float8)],
     args: [T.anyelement],
     ret: (argTypes) => arrayOf(lastType(argTypes)),
-    make: (argTypes, direct) =>
+    make: (_argTypes, direct, cmp) =>
       multisetAccumulator(
         (s) => (s.size === 0 ? null : mapFractions(direct[0] ?? null, (p) => percentileDisc(s, p))),
-        comparatorFor(lastType(argTypes)),
+        cmp,
       ),
   },
   {
@@ -567,6 +567,37 @@ export const orderedSetAggregates: AggregateFunction[] = [
     directArgs: [],
     args: [T.anyelement],
     ret: lastType,
-    make: (argTypes) => multisetAccumulator((s) => s.mode() ?? null, comparatorFor(lastType(argTypes)), true),
+    // Ties go to the first value in the sort order: the smallest, or the largest under DESC.
+    make: (_argTypes, _direct, cmp) => multisetAccumulator((s) => s.mode() ?? null, cmp, true),
   },
 ];
+
+function withDirection(o: OrderedSetOverload, descending: boolean): AggregateFunction {
+  return {
+    ...o,
+    make: (argTypes, direct) => {
+      const cmp = comparatorFor(lastType(argTypes));
+      return o.make(argTypes, direct, descending ? (a, b) => cmp(b, a) : cmp);
+    },
+  };
+}
+
+/** percentile_cont, percentile_disc and mode (WITHIN GROUP); direct args are the fractions. */
+export const orderedSetAggregates: AggregateFunction[] = overloads.map((o) => withDirection(o, false));
+
+const descendingTwins = new Map<AggregateFunction, AggregateFunction>(
+  orderedSetAggregates.map((f, i) => [f, withDirection(overloads[i]!, true)]),
+);
+
+/**
+ * The same ordered-set overload sorting its input descending, for `WITHIN GROUP (ORDER BY x DESC)`;
+ * `fn` itself when it is not an ordered-set aggregate. NULLs are skipped, so NULLS FIRST/LAST
+ * does not matter.
+ *
+ * @example
+ * // percentile_disc(0.25) WITHIN GROUP (ORDER BY v DESC) over {1, 2, 3, 4} is 4
+ * const fn = sortedDescending(findAggregate('percentile_disc')[0]!);
+ */
+export function sortedDescending(fn: AggregateFunction): AggregateFunction {
+  return descendingTwins.get(fn) ?? fn;
+}

@@ -12,10 +12,14 @@ import {
 } from '../../types/types.js';
 import { Decimal } from '../../types/values.js';
 import type { AggregateFunction } from '../aggregates/aggregate.js';
+import { sortedDescending } from '../aggregates/index.js';
 import type { FunctionRegistry } from '../functions/index.js';
 import type { FunctionContext, ScalarFunction } from '../functions/registry.js';
 import { coerce, commonType } from './coerce.js';
+import { bindNamedArgs } from './named-args.js';
+import { quantifiedOverArray, quantifiedOverRows } from './quantified.js';
 import { formalArg, resolveOverload } from './resolve.js';
+import { rowComparison, rowDistinct, rowInList, rowNullTest, rowOperatorMismatch } from './row-compare.js';
 import { Scope } from './scope.js';
 
 type Node = any;
@@ -116,6 +120,10 @@ export class ExprBinder {
         return { kind: v.boolop === 'AND_EXPR' ? 'and' : 'or', type: T.bool, args };
       }
       case 'NullTest':
+        if (v.arg.RowExpr) {
+          const fields = (v.arg.RowExpr.args ?? []).map((a: Node) => this.bind(a, scope, aggs));
+          return rowNullTest(fields, v.nulltesttype === 'IS_NOT_NULL');
+        }
         return {
           kind: 'isnull',
           type: T.bool,
@@ -208,8 +216,14 @@ export class ExprBinder {
           args: [constExpr(T.int4, GROUPING_MARK), ...args],
         };
       }
-      case 'RowExpr':
-        throw new DatabaseError(SqlState.featureNotSupported, 'row constructors are not supported yet');
+      case 'RowExpr': {
+        // A row value is a record: a JS array of its fields (formatted as "(1,a)").
+        const elems = ((v.args ?? []) as Node[]).map((a) => {
+          const e = this.bind(a, scope, aggs);
+          return e.type.id === 'unknown' ? this.coerce(e, T.text) : e;
+        });
+        return { kind: 'array', type: T.record, elems };
+      }
       default:
         throw new DatabaseError(SqlState.featureNotSupported, `unsupported expression: ${key}`, {
           position: position(v),
@@ -417,39 +431,40 @@ export class ExprBinder {
     const loc = position(v);
     switch (kind) {
       case 'AEXPR_OP': {
+        if (v.lexpr && (v.lexpr.RowExpr || v.rexpr.RowExpr))
+          return this.bindRowOperator(v, opName, scope, aggs);
         const l = v.lexpr ? this.bind(v.lexpr, scope, aggs) : null;
         const r = this.bind(v.rexpr, scope, aggs);
-        if (opName === '~~' || opName === '!~~' || opName === '~~*' || opName === '!~~*') {
-          return this.like(l!, r, opName.includes('*'), opName.startsWith('!'));
-        }
+        if (l && LIKE_OPS.has(opName)) return this.bindComparison(opName, l, r, loc);
         return this.bindOperator(opName, l, r, loc);
       }
       case 'AEXPR_OP_ANY':
       case 'AEXPR_OP_ALL': {
         const l = this.bind(v.lexpr, scope, aggs);
         const r = this.bind(v.rexpr, scope, aggs);
+        const any = kind === 'AEXPR_OP_ANY';
         if (r.kind === 'array') {
-          // x = ANY(ARRAY[a, b]) is an IN list.
-          const items = r.elems.map((e) => this.bindOperator(opName, l, e, loc));
-          if (items.length === 0) return constExpr(T.bool, kind === 'AEXPR_OP_ALL');
-          return { kind: kind === 'AEXPR_OP_ANY' ? 'or' : 'and', type: T.bool, args: items };
+          // x = ANY(ARRAY[a, b]) is an IN list: each element keeps its own operator resolution.
+          const items = r.elems.map((e) => this.bindComparison(opName, l, e, loc));
+          if (items.length === 0) return constExpr(T.bool, !any);
+          return { kind: any ? 'or' : 'and', type: T.bool, args: items };
         }
-        throw new DatabaseError(
-          SqlState.featureNotSupported,
-          'ANY/ALL over an array value is not supported yet',
-        );
+        return quantifiedOverArray(this, opName, l, r, any, loc);
       }
       case 'AEXPR_DISTINCT':
       case 'AEXPR_NOT_DISTINCT': {
-        const l = this.bind(v.lexpr, scope, aggs);
-        const r = this.bind(v.rexpr, scope, aggs);
-        const t = this.comparisonType(l.type, r.type, '=', loc) ?? T.text;
-        return {
-          kind: 'isdistinct',
-          type: T.bool,
-          args: [this.coerce(l, t), this.coerce(r, t)],
-          negated: kind === 'AEXPR_NOT_DISTINCT',
-        };
+        const negated = kind === 'AEXPR_NOT_DISTINCT';
+        if (v.lexpr.RowExpr && v.rexpr.RowExpr) {
+          const lf = this.rowFields(v.lexpr, scope, aggs)!;
+          const rf = this.rowFields(v.rexpr, scope, aggs)!;
+          return rowDistinct(this, lf, rf, negated, loc);
+        }
+        return this.bindDistinct(
+          this.bind(v.lexpr, scope, aggs),
+          this.bind(v.rexpr, scope, aggs),
+          negated,
+          loc,
+        );
       }
       case 'AEXPR_NULLIF': {
         const l = this.bind(v.lexpr, scope, aggs);
@@ -458,6 +473,15 @@ export class ExprBinder {
         return { kind: 'nullif', type: t, args: [this.coerce(l, t), this.coerce(r, t)] };
       }
       case 'AEXPR_IN': {
+        if (v.lexpr.RowExpr) {
+          const lf = this.rowFields(v.lexpr, scope, aggs)!;
+          const items = listItems(v.rexpr).map((x) => {
+            const f = this.rowFields(x, scope, aggs);
+            if (!f) throw rowOperatorMismatch('=', true, this.bind(x, scope, aggs), loc);
+            return f;
+          });
+          return rowInList(this, lf, items, opName === '<>', loc);
+        }
         const l = this.bind(v.lexpr, scope, aggs);
         const items = listItems(v.rexpr).map((x) => this.bind(x, scope, aggs));
         const t = commonType([l.type, ...items.map((i) => i.type)], 'IN');
@@ -506,6 +530,53 @@ export class ExprBinder {
           position: loc,
         });
     }
+  }
+
+  /** `l op r` for comparison and LIKE-family operators (row and quantified comparisons use it). */
+  bindComparison(op: string, l: Expr, r: Expr, loc?: number): Expr {
+    if (LIKE_OPS.has(op)) return this.like(l, r, op.includes('*'), op.startsWith('!'));
+    return this.bindOperator(op, l, r, loc);
+  }
+
+  bindDistinct(l: Expr, r: Expr, negated: boolean, loc?: number): Expr {
+    const t = this.comparisonType(l.type, r.type, '=', loc) ?? T.text;
+    return { kind: 'isdistinct', type: T.bool, args: [this.coerce(l, t), this.coerce(r, t)], negated };
+  }
+
+  /**
+   * The fields of a row operand: a row constructor's items or, with `subquery`, the columns of a
+   * subquery used as a row (`(a, b) = (SELECT x, y ...)`). Null when `n` is not row-shaped.
+   */
+  rowFields(n: Node, scope: Scope, aggs: AggCollector, subquery = false): Expr[] | null {
+    if (n.RowExpr) return ((n.RowExpr.args ?? []) as Node[]).map((a) => this.bind(a, scope, aggs));
+    if (subquery && n.SubLink?.subLinkType === 'EXPR_SUBLINK')
+      return this.rowSubqueryFields(n.SubLink, scope);
+    return null;
+  }
+
+  /**
+   * A subquery used as a row: its single row as a record, each field read by subscript. No row gives
+   * NULL fields; more than one is 21000, as for any scalar subquery.
+   */
+  rowSubqueryFields(v: Node, scope: Scope): Expr[] {
+    const inner = new Scope(scope);
+    const { plan, types } = this.sub.bindSubquery(v.subselect, inner);
+    const sub: Expr = {
+      kind: 'subquery',
+      type: T.record,
+      mode: 'scalar',
+      plan: recordPlan(plan, types),
+      correlated: inner.correlated,
+    };
+    return types.map((t, i) => ({ kind: 'subscript', type: t, arg: sub, index: constExpr(T.int4, i + 1) }));
+  }
+
+  private bindRowOperator(v: Node, op: string, scope: Scope, aggs: AggCollector): Expr {
+    const loc = position(v);
+    const lf = this.rowFields(v.lexpr, scope, aggs, true);
+    const rf = this.rowFields(v.rexpr, scope, aggs, true);
+    if (lf && rf) return rowComparison(this, op, lf, rf, loc);
+    throw rowOperatorMismatch(op, lf !== null, this.bind(lf ? v.rexpr : v.lexpr, scope, aggs), loc);
   }
 
   private like(l: Expr, r: Expr, ci: boolean, negated: boolean): Expr {
@@ -575,13 +646,32 @@ export class ExprBinder {
         return { kind: 'subquery', type: arrayOf(types[0]!), mode: 'array', plan, correlated };
       case 'ANY_SUBLINK':
       case 'ALL_SUBLINK': {
+        let op = (v.operName ?? []).map(str).pop() ?? '=';
+        if (op === '!=') op = '<>';
+        if (v.testexpr?.RowExpr) {
+          const left = this.rowFields(v.testexpr, scope, aggs)!;
+          const rows: Expr = {
+            kind: 'subquery',
+            type: arrayOf(T.record),
+            mode: 'array',
+            plan: recordPlan(plan, types),
+            correlated,
+          };
+          return quantifiedOverRows(
+            this,
+            op,
+            left,
+            types,
+            rows,
+            v.subLinkType === 'ANY_SUBLINK',
+            position(v),
+          );
+        }
         if (types.length !== 1)
           throw new DatabaseError(SqlState.syntaxError, 'subquery has too many columns', {
             position: position(v),
           });
         const test = this.bind(v.testexpr, scope, aggs);
-        let op = (v.operName ?? []).map(str).pop() ?? '=';
-        if (op === '!=') op = '<>';
         const t = this.comparisonType(test.type, types[0]!, op) ?? T.text;
         const mode = v.subLinkType === 'ANY_SUBLINK' ? 'any' : 'all';
         const plan2 = types[0]!.id === t.id ? plan : castPlanColumn(plan, t, this);
@@ -623,10 +713,17 @@ export class ExprBinder {
       throw new DatabaseError(SqlState.undefinedFunction, `function ${name}(*) does not exist`, {
         position: loc,
       });
-    const args = ((v.args ?? []) as Node[]).map((a) =>
-      this.bind(a.NamedArgExpr ? a.NamedArgExpr.arg : a, scope, aggs),
-    );
+    const rawArgs = (v.args ?? []) as Node[];
+    const args = rawArgs.map((a) => this.bind(a.NamedArgExpr ? a.NamedArgExpr.arg : a, scope, aggs));
     const cands = this.registry.scalars.get(name);
+    if (rawArgs.some((a) => a.NamedArgExpr)) {
+      const named = rawArgs.map((a, i) => ({
+        name: (a.NamedArgExpr?.name as string) ?? null,
+        expr: args[i]!,
+      }));
+      const call = bindNamedArgs(name, cands, named, loc);
+      return this.makeCall(call.fn, call.args);
+    }
     if (!cands) {
       if (WINDOW_ONLY.has(name))
         throw new DatabaseError(SqlState.windowingError, `window function ${name} requires an OVER clause`, {
@@ -654,15 +751,20 @@ export class ExprBinder {
     }
   }
 
+  /**
+   * Binds an aggregate call. `argScope` is set for a window aggregate: its arguments are evaluated
+   * after grouping, so they may contain plain aggregates (`sum(count(*)) OVER ()`).
+   */
   bindAggCall(
     v: Node,
     name: string,
     cands: readonly AggregateFunction[],
     scope: Scope,
     outer: AggCollector,
+    argScope?: AggCollector,
   ): AggCall {
-    // Arguments of an aggregate may not contain aggregates.
-    const inner: AggCollector = {
+    // Arguments of a plain aggregate may not contain aggregates.
+    const inner: AggCollector = argScope ?? {
       ...outer,
       aggs: [],
       windows: [],
@@ -688,11 +790,17 @@ export class ExprBinder {
       direct = args;
       args = orderBy.map((o) => o.expr);
     }
-    const fn = resolveOverload(
-      cands.filter((c) => (c.directArgs?.length ?? 0) === direct.length),
-      args.map((a) => a.type),
+    // Direct arguments take part in resolution: percentile_cont(0.5) and percentile_cont(ARRAY[..])
+    // differ only in them.
+    const resolved = resolveOverload(
+      cands
+        .filter((c) => (c.directArgs?.length ?? 0) === direct.length)
+        .map((c) => ({ name: c.name, args: [...(c.directArgs ?? []), ...c.args], fn: c })),
+      [...direct, ...args].map((a) => a.type),
       name,
-    );
+    ).fn;
+    // An ordered-set aggregate sorts its input itself, so the direction is part of the overload.
+    const fn = resolved.orderedSet && orderBy[0]?.desc ? sortedDescending(resolved) : resolved;
     const boundArgs = args.map((a, i) => {
       const f = formalArg(fn, i);
       if ((f.id === 'any' || f.id === 'anyelement') && a.type.id === 'unknown') return this.coerce(a, T.text);
@@ -748,7 +856,7 @@ export class ExprBinder {
     const aggCands = this.registry.aggregates.get(name);
     let call: WindowCall;
     if (aggCands) {
-      const a = this.bindAggCall({ ...v, over: undefined }, name, aggCands, scope, inner);
+      const a = this.bindAggCall({ ...v, over: undefined }, name, aggCands, scope, inner, inner);
       call = {
         name,
         agg: a.fn,
@@ -850,6 +958,20 @@ export class ExprBinder {
             : 'no_others';
     return { mode, start, end, exclude };
   }
+}
+
+const LIKE_OPS = new Set(['~~', '!~~', '~~*', '!~~*']);
+
+/** Wraps a plan so its single output column is the record of all its columns. */
+function recordPlan(plan: LogicalPlan, types: readonly SqlType[]): LogicalPlan {
+  return {
+    kind: 'project',
+    fields: [{ name: 'row', type: T.record }],
+    input: plan,
+    exprs: [
+      { kind: 'array', type: T.record, elems: types.map((t, i) => ({ kind: 'col', type: t, index: i })) },
+    ],
+  };
 }
 
 const WINDOW_ONLY = new Set([

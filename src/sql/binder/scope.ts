@@ -36,7 +36,7 @@ export class Scope {
     let found = -1;
     for (let i = 0; i < this.fields.length; i++) {
       const f = this.fields[i]!;
-      if (f.hidden || f.name !== name) continue;
+      if (f.name !== name || (f.hidden && !(f.qualifiedOnly && qualifier !== undefined))) continue;
       if (qualifier !== undefined && f.qualifier !== qualifier) continue;
       if (found >= 0) {
         throw new DatabaseError(SqlState.ambiguousColumn, `column reference "${name}" is ambiguous`);

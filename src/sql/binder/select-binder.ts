@@ -57,7 +57,7 @@ function position(n: Node): number | undefined {
 }
 
 /** Output column name PostgreSQL gives an unaliased select-list expression. */
-function defaultName(n: Node): string {
+export function defaultName(n: Node): string {
   if (n.ColumnRef) {
     const f = n.ColumnRef.fields as Node[];
     return str(f[f.length - 1]) || '?column?';
@@ -89,6 +89,7 @@ function defaultName(n: Node): string {
         ? 'array'
         : defaultSubName(n.SubLink);
   if (n.A_ArrayExpr) return 'array';
+  if (n.RowExpr) return 'row';
   if (n.SQLValueFunction) {
     const m: Record<string, string> = {
       SVFOP_CURRENT_DATE: 'current_date',
@@ -149,7 +150,8 @@ export class SelectBinder implements SubqueryBinder {
     return { ...q, plan };
   }
 
-  private bindWith(w: Node, scope: Scope): void {
+  /** Binds a WITH clause's CTEs into `scope` (SELECT, and UPDATE/DELETE through the session). */
+  bindWith(w: Node, scope: Scope): void {
     for (const c of w.ctes as Node[]) {
       const cte = c.CommonTableExpr;
       const binding: CteBinding = {
@@ -297,6 +299,8 @@ export class SelectBinder implements SubqueryBinder {
     if (n.RangeSubselect) {
       const rs = n.RangeSubselect;
       const inner = new Scope(rs.lateral ? scope : scope.parent);
+      // Not lateral: the FROM list's columns are out of reach, but this level's CTEs are not.
+      if (!rs.lateral) for (const [k, v] of scope.ctes) inner.ctes.set(k, v);
       const q = this.bindSelect(rs.subquery.SelectStmt, inner);
       const alias = rs.alias?.aliasname;
       const colnames: string[] = (rs.alias?.colnames ?? []).map(str);
@@ -472,14 +476,21 @@ export class SelectBinder implements SubqueryBinder {
       const rest = plan.fields.map((f, i) => ({ f, i }));
       plan = {
         kind: 'project',
-        fields: [...fields, ...rest.map(({ f, i }) => (hideIdx.has(i) ? { ...f, hidden: true } : f))],
+        fields: [
+          ...fields,
+          ...rest.map(({ f, i }) => (hideIdx.has(i) ? { ...f, hidden: true, qualifiedOnly: true } : f)),
+        ],
         input: plan,
         exprs: [...merged, ...rest.map(({ f, i }) => ({ kind: 'col' as const, type: f.type, index: i }))],
       };
     }
     if (j.alias?.aliasname) {
       const a = j.alias.aliasname;
-      plan = { ...plan, fields: plan.fields.map((f) => ({ ...f, qualifier: a })) } as LogicalPlan;
+      // The alias replaces the inputs' names, so the merged-away USING columns become unreachable.
+      const fields = plan.fields.map((f): Field =>
+        f.qualifiedOnly ? { name: f.name, type: f.type, hidden: true } : { ...f, qualifier: a },
+      );
+      plan = { ...plan, fields } as LogicalPlan;
     }
     return plan;
   }
@@ -556,7 +567,7 @@ export class SelectBinder implements SubqueryBinder {
         const qual = cr.fields.length > 1 ? str(cr.fields[cr.fields.length - 2]) : undefined;
         let any = false;
         scope.fields.forEach((f, i) => {
-          if (f.hidden || (qual !== undefined && f.qualifier !== qual)) return;
+          if (qual === undefined ? f.hidden : f.qualifier !== qual || (f.hidden && !f.qualifiedOnly)) return;
           any = true;
           targets.push({ expr: { kind: 'col', type: f.type, index: i }, name: f.name, node: null });
         });

@@ -658,6 +658,9 @@ function makeInterval(args: Value[]): Interval {
 /** Parameter names of make_interval, in order, for binders that accept named arguments. */
 export const MAKE_INTERVAL_ARG_NAMES = ['years', 'months', 'weeks', 'days', 'hours', 'mins', 'secs'] as const;
 
+/** Parameter names of make_timestamp and make_timestamptz (which adds `timezone`). */
+const MAKE_TIMESTAMP_ARG_NAMES = ['year', 'month', 'mday', 'hour', 'min', 'sec'] as const;
+
 // ---------------------------------------------------------------------------------------------
 // age
 
@@ -2552,7 +2555,12 @@ const f = (
   args: readonly SqlType[],
   ret: SqlType,
   impl: ScalarFunction['impl'],
-  extra?: { volatile?: boolean; strict?: boolean },
+  extra?: {
+    volatile?: boolean;
+    strict?: boolean;
+    argNames?: readonly string[];
+    argDefaults?: readonly Value[];
+  },
 ): ScalarFunction => ({ name, args, ret, impl, ...extra });
 
 const nowFn = (_a: Value[], ctx: FunctionContext): Value => ctx.transactionStart;
@@ -2569,7 +2577,9 @@ const makeIntervalOverloads: ScalarFunction[] = [];
 for (let n = 0; n <= 7; n++) {
   const args: SqlType[] = [];
   for (let i = 0; i < n; i++) args.push(i === 6 ? T.float8 : T.int4);
-  makeIntervalOverloads.push(f('make_interval', args, IV, (a) => makeInterval(a)));
+  // The full form carries PostgreSQL's parameter names and zero defaults, for named notation.
+  const named = n === 7 ? { argNames: MAKE_INTERVAL_ARG_NAMES, argDefaults: [0, 0, 0, 0, 0, 0, 0] } : {};
+  makeIntervalOverloads.push(f('make_interval', args, IV, (a) => makeInterval(a), named));
 }
 
 const toCharNumeric = (type: SqlType): ScalarFunction =>
@@ -2579,9 +2589,18 @@ const toCharNumeric = (type: SqlType): ScalarFunction =>
 export const datetimeFunctions: ScalarFunction[] = [
   f('now', [], TSTZ, nowFn),
   f('transaction_timestamp', [], TSTZ, nowFn),
-  // Statement start is not in FunctionContext; within a statement now() is the closest stable value.
-  f('statement_timestamp', [], TSTZ, nowFn),
+  f('statement_timestamp', [], TSTZ, (_a, ctx) => ctx.statementStart ?? ctx.transactionStart),
   f('clock_timestamp', [], TSTZ, (_a, ctx) => ctx.clock(), { volatile: true }),
+  f(
+    'timeofday',
+    [],
+    T.text,
+    (_a, ctx) => {
+      const z = sessionZone(ctx);
+      return timestampToChar(ctx.clock(), 'Dy Mon DD HH24:MI:SS.US YYYY TZ', z);
+    },
+    { volatile: true },
+  ),
   f('current_timestamp', [], TSTZ, nowFn),
   f('current_date', [], T.date, (_a, ctx) => Math.floor(localNow(ctx) / USECS_PER_DAY)),
   f('localtimestamp', [], TS, (_a, ctx) => localNow(ctx)),
@@ -2628,18 +2647,36 @@ export const datetimeFunctions: ScalarFunction[] = [
   f('date_trunc', [T.text, TSTZ, T.text], TSTZ, dateTruncTz),
   f('date_trunc', [T.text, IV], IV, (a) => truncInterval(a[0] as string, a[1] as Interval)),
 
-  f('make_date', [T.int4, T.int4, T.int4], T.date, (a) =>
-    makeDate(a[0] as number, a[1] as number, a[2] as number),
+  f(
+    'make_date',
+    [T.int4, T.int4, T.int4],
+    T.date,
+    (a) => makeDate(a[0] as number, a[1] as number, a[2] as number),
+    { argNames: ['year', 'month', 'day'] },
   ),
-  f('make_time', [T.int4, T.int4, T.float8], T.time, (a) =>
-    makeTimeMicros(a[0] as number, a[1] as number, a[2] as number),
+  f(
+    'make_time',
+    [T.int4, T.int4, T.float8],
+    T.time,
+    (a) => makeTimeMicros(a[0] as number, a[1] as number, a[2] as number),
+    { argNames: ['hour', 'min', 'sec'] },
   ),
-  f('make_timestamp', [T.int4, T.int4, T.int4, T.int4, T.int4, T.float8], TS, (a) => makeTimestamp(a)),
-  f('make_timestamptz', [T.int4, T.int4, T.int4, T.int4, T.int4, T.float8], TSTZ, (a, ctx) =>
-    checkTimestamp(localToUtc(makeTimestamp(a), sessionZone(ctx))),
+  f('make_timestamp', [T.int4, T.int4, T.int4, T.int4, T.int4, T.float8], TS, (a) => makeTimestamp(a), {
+    argNames: MAKE_TIMESTAMP_ARG_NAMES,
+  }),
+  f(
+    'make_timestamptz',
+    [T.int4, T.int4, T.int4, T.int4, T.int4, T.float8],
+    TSTZ,
+    (a, ctx) => checkTimestamp(localToUtc(makeTimestamp(a), sessionZone(ctx))),
+    { argNames: MAKE_TIMESTAMP_ARG_NAMES },
   ),
-  f('make_timestamptz', [T.int4, T.int4, T.int4, T.int4, T.int4, T.float8, T.text], TSTZ, (a) =>
-    checkTimestamp(localToUtc(makeTimestamp(a), saneTimeZone(a[6] as string))),
+  f(
+    'make_timestamptz',
+    [T.int4, T.int4, T.int4, T.int4, T.int4, T.float8, T.text],
+    TSTZ,
+    (a) => checkTimestamp(localToUtc(makeTimestamp(a), saneTimeZone(a[6] as string))),
+    { argNames: [...MAKE_TIMESTAMP_ARG_NAMES, 'timezone'] },
   ),
   ...makeIntervalOverloads,
 

@@ -7,6 +7,8 @@ export interface FunctionContext {
   readonly timezone: string;
   /** Start of the current transaction, microseconds since 1970-01-01 UTC (now(), current_timestamp). */
   readonly transactionStart: number;
+  /** Start of the current statement, microseconds since 1970 (statement_timestamp()); defaults to transactionStart. */
+  readonly statementStart?: number;
   /** Current wall clock in microseconds (clock_timestamp()). */
   clock(): number;
   /** Session setting lookup for current_setting(); undefined when unknown. */
@@ -28,6 +30,10 @@ export interface ScalarFunction {
   readonly strict?: boolean;
   /** Volatile functions (random, clock_timestamp) are never constant-folded. */
   readonly volatile?: boolean;
+  /** Parameter names, for calls in named notation: `make_interval(days => 3)`. */
+  readonly argNames?: readonly string[];
+  /** Values of the trailing parameters a named-notation call may omit (PostgreSQL's DEFAULTs). */
+  readonly argDefaults?: readonly Value[];
   /** `argTypes` are the resolved argument types (after implicit casts). */
   readonly impl: (args: Value[], ctx: FunctionContext, argTypes: readonly SqlType[]) => Value;
 }
