@@ -60,7 +60,6 @@ export function buildOperator(plan: LogicalPlan, ctx: ExecContext): Operator {
     case 'aggregate':
       return new HashAggregateOperator(
         buildOperator(plan.input, ctx),
-        width,
         plan.groupBy,
         plan.groupingSets,
         plan.aggs,
@@ -74,7 +73,7 @@ export function buildOperator(plan: LogicalPlan, ctx: ExecContext): Operator {
         plan.rightKeys,
         plan.condition,
         plan.left.fields.length,
-        plan.right.fields.length,
+        plan.right.fields.map((f) => f.type),
       );
     case 'sort':
       return new SortOperator(buildOperator(plan.input, ctx), width, plan.keys, plan.limit);
