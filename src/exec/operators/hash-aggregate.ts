@@ -88,10 +88,10 @@ export class HashAggregateOperator implements Operator {
       const argTypes = s.call.args.map((a) => a.type);
       s.acc = s.call.fn.make(argTypes, direct);
       if (s.call.distinct) s.acc = withDistinct(s.acc);
-      const plain = !s.call.distinct && (s.call.orderBy.length === 0 || s.call.fn.orderedSet === true);
+      const plain = s.call.orderBy.length === 0 || s.call.fn.orderedSet === true;
       const buffered = s.call.orderBy.length > 0 && !s.call.fn.orderedSet;
       s.perSet = this.sets.map(() => ({
-        kernel: plain ? (s.call.fn.grouped?.(argTypes, direct) ?? null) : null,
+        kernel: plain ? (s.call.fn.grouped?.(argTypes, direct, s.call.distinct) ?? null) : null,
         states: [],
         ordered: buffered ? [] : null,
       }));

@@ -49,6 +49,13 @@ export interface AggregateFunction {
    * arguments of an ordered-set aggregate (constant per group, e.g. the fraction 0.5).
    */
   readonly make: (argTypes: readonly SqlType[], direct: readonly Value[]) => Accumulator;
-  /** Columnar fast path for hash aggregation, when one exists for these argument types. */
-  readonly grouped?: (argTypes: readonly SqlType[], direct: readonly Value[]) => GroupedStates | null;
+  /**
+   * Columnar fast path for hash aggregation, when one exists for these argument types (and for
+   * DISTINCT, when `distinct`).
+   */
+  readonly grouped?: (
+    argTypes: readonly SqlType[],
+    direct: readonly Value[],
+    distinct: boolean,
+  ) => GroupedStates | null;
 }

@@ -4,7 +4,7 @@ import { Interval } from '../../types/interval.js';
 import { arrayOf, T } from '../../types/types.js';
 import type { SqlType } from '../../types/types.js';
 import type { Value } from '../../types/values.js';
-import type { Accumulator, AggregateFunction } from './aggregate.js';
+import type { Accumulator, AggregateFunction, GroupedStates } from './aggregate.js';
 import { tupleKey, valueKey } from './distinct.js';
 import { groupedKernel } from './grouped.js';
 import { comparatorFor, multisetAccumulator, scaleInterval } from './ordered-set.js';
@@ -563,8 +563,10 @@ const first = (argTypes: readonly SqlType[]): SqlType => argTypes[0] ?? T.unknow
 const INT_TYPES = [T.int2, T.int4] as const;
 
 /** The columnar hash-aggregation kernel of an aggregate (null for argument types it lacks). */
-const kernel = (name: string) => (argTypes: readonly SqlType[]) =>
-  groupedKernel(name, argTypes, floatOverflow);
+const kernel =
+  (name: string) =>
+  (argTypes: readonly SqlType[], _direct: readonly Value[], distinct: boolean): GroupedStates | null =>
+    groupedKernel(name, argTypes, floatOverflow, distinct);
 const FLOAT_TYPES = [T.float4, T.float8] as const;
 
 /** count, sum, avg, min, max, bool_and, bool_or, every, string_agg, array_agg. */

@@ -1,10 +1,12 @@
 import { DatabaseError, SqlState } from '../../errors.js';
 import type { Vector } from '../../exec/batch.js';
-import { growFloat64 } from '../../exec/hash-tables.js';
+import { growFloat64, PairIdMap } from '../../exec/hash-tables.js';
+import { KeyCoder } from '../../exec/key-coder.js';
 import { Decimal } from '../../types/decimal.js';
 import type { SqlType } from '../../types/types.js';
 import { isNumberRepr, type Value } from '../../types/values.js';
 import type { GroupedStates } from './aggregate.js';
+import { numberPercentile } from './percentile.js';
 
 /**
  * Columnar aggregate states for GROUP BY: one typed array slot per group, updated by tight loops
@@ -200,8 +202,11 @@ export function groupedKernel(
   name: string,
   argTypes: readonly SqlType[],
   overflow: () => Error,
+  distinct = false,
 ): GroupedStates | null {
   const t = argTypes[0];
+  if (name === 'count' && distinct) return t === undefined ? null : new DistinctCount();
+  if (distinct) return null;
   if (name === 'count') return t === undefined ? new CountStar() : new CountValues();
   if (t === undefined || !isNumberRepr(t)) return null;
   const int = t.id === 'int2' || t.id === 'int4';
@@ -219,4 +224,127 @@ export function groupedKernel(
     default:
       return null;
   }
+}
+
+/** count(DISTINCT x): (group, value code) pairs seen once each. */
+class DistinctCount extends Counted {
+  private readonly values = new KeyCoder();
+  private readonly pairs = new PairIdMap();
+  private codes = new Int32Array(2048);
+  update(gids: Int32Array, rows: Int32Array | null, count: number, args: readonly Vector[]): void {
+    const v = args[0]!;
+    if (this.codes.length < count) this.codes = new Int32Array(count);
+    const codes = this.codes;
+    this.values.encode(v, rows, count, codes);
+    const c = this.counts;
+    for (let k = 0; k < count; k++) {
+      if (isNull(v, rows === null ? k : rows[k]!)) continue;
+      const before = this.pairs.size;
+      const g = gids[k]!;
+      if (this.pairs.getOrAdd(g, codes[k]!) === before) c[g]!++;
+    }
+  }
+  result(g: number): Value {
+    return BigInt(this.counts[g]!);
+  }
+}
+
+/** percentile_cont(float8) and percentile_disc over numbers: values collected per group, then selected. */
+class NumberPercentile implements GroupedStates {
+  private vals: Float64Array[] = [];
+  private lens = new Int32Array(16);
+  constructor(
+    private readonly kind: 'cont' | 'disc',
+    private readonly direct: Value,
+  ) {}
+  resize(groups: number): void {
+    if (this.lens.length < groups) {
+      const l = new Int32Array(Math.max(groups, this.lens.length * 2));
+      l.set(this.lens);
+      this.lens = l;
+    }
+    while (this.vals.length < groups) this.vals.push(new Float64Array(8));
+  }
+  update(gids: Int32Array, rows: Int32Array | null, count: number, args: readonly Vector[]): void {
+    const v = args[0]!;
+    const lens = this.lens;
+    for (let k = 0; k < count; k++) {
+      const x = numberAt(v, rows === null ? k : rows[k]!);
+      if (x === null) continue;
+      const g = gids[k]!;
+      let arr = this.vals[g]!;
+      const n = lens[g]!;
+      if (n === arr.length) {
+        const next = new Float64Array(n * 2);
+        next.set(arr);
+        this.vals[g] = arr = next;
+      }
+      arr[n] = x;
+      lens[g] = n + 1;
+    }
+  }
+  result(g: number): Value {
+    const arr = this.vals[g]!.subarray(0, this.lens[g]!);
+    // One fraction: select the ranks needed (linear); several: sort once (NaN sorts last).
+    const sorted = Array.isArray(this.direct);
+    if (sorted) arr.sort();
+    const nans = sorted ? 0 : moveNaNsLast(arr);
+    const finite = arr.length - nans;
+    return numberPercentile(this.kind, this.direct, {
+      size: arr.length,
+      at: (rank) => (sorted ? arr[rank]! : rank >= finite ? NaN : select(arr, finite, rank)),
+    });
+  }
+}
+
+/** Moves NaNs (which sort above every number) to the end; returns how many. */
+function moveNaNsLast(a: Float64Array): number {
+  let end = a.length;
+  for (let i = 0; i < end;) {
+    if (a[i] !== a[i]) {
+      a[i] = a[--end]!;
+      a[end] = NaN;
+    } else i++;
+  }
+  return a.length - end;
+}
+
+/** The value of rank k among a[0..n) (no NaNs), partially reordering a (quickselect). */
+function select(a: Float64Array, n: number, k: number): number {
+  let lo = 0;
+  let hi = n - 1;
+  while (hi > lo) {
+    const mid = (lo + hi) >>> 1;
+    // Median of three as the pivot keeps sorted input linear.
+    const x = a[lo]!;
+    const y = a[mid]!;
+    const z = a[hi]!;
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i++] = a[j]!;
+        a[j--] = t;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k]!;
+  }
+  return a[k]!;
+}
+
+/** Kernels of the ordered-set aggregates over numbers (percentile_cont over float8, percentile_disc). */
+export function percentileKernel(
+  kind: 'cont' | 'disc',
+  argTypes: readonly SqlType[],
+  direct: readonly Value[],
+): GroupedStates | null {
+  const t = argTypes[argTypes.length - 1];
+  if (t === undefined || !isNumberRepr(t) || (kind === 'cont' && t.id !== 'float8')) return null;
+  return new NumberPercentile(kind, direct[0] ?? null);
 }
