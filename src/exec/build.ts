@@ -1,5 +1,6 @@
 import { DatabaseError, SqlState } from '../errors.js';
 import type { LogicalPlan } from '../plan/logical.js';
+import { pruneColumns } from '../plan/prune.js';
 import type { Expr } from '../plan/expr.js';
 import type { Value } from '../types/values.js';
 import { batchRows } from './batch.js';
@@ -140,7 +141,7 @@ export function installSubqueryRunner(ctx: ExecContext): void {
  */
 export async function runPlan(plan: LogicalPlan, ctx: ExecContext): Promise<Value[][]> {
   installSubqueryRunner(ctx);
-  const root = buildOperator(plan, ctx);
+  const root = buildOperator(pruneColumns(plan), ctx);
   const rows: Value[][] = [];
   ctx.startSlice();
   for (;;) {

@@ -39,6 +39,8 @@ export class HashJoinOperator implements Operator {
   private head = new Int32Array(0);
   private chain = new Int32Array(0);
   private rightMatched: Uint8Array | null = null;
+  /** Every right key tuple occurs once (a dimension table): see probeUnique. */
+  private unique = false;
   private probe: Probe | null = null;
   private readonly out: Batch[] = [];
   private leftDone = false;
@@ -101,6 +103,7 @@ export class HashJoinOperator implements Operator {
       this.head[id] = r;
     }
     if (this.joinType === 'right' || this.joinType === 'full') this.rightMatched = new Uint8Array(n);
+    this.unique = keyed && this.chain.every((r) => r < 0);
   }
 
   next(ctx: ExecContext): NextResult {
@@ -127,7 +130,32 @@ export class HashJoinOperator implements Operator {
       this.coder.encode(keyVecs, b.sel, b.count, ids, true);
       for (let k = 0; k < b.count; k++) if (hasNullAt(keyVecs, b.sel === null ? k : b.sel[k]!)) ids[k] = -1;
     }
-    this.probe = { batch: b, ids, matched: new Uint8Array(b.count), k: 0, r: -1 };
+    const jt = this.joinType;
+    if (this.unique && this.cond === null && (jt === 'inner' || jt === 'left')) this.probeUnique(b, ids);
+    else this.probe = { batch: b, ids, matched: new Uint8Array(b.count), k: 0, r: -1 };
+  }
+
+  /**
+   * Inner and left joins against unique right keys without a residual condition: each left row
+   * has at most one partner, so the left vectors pass through untouched (a selection picks the
+   * matched rows) and only the right columns are gathered, aligned to the left's physical rows.
+   */
+  private probeUnique(b: Batch, ids: Int32Array): void {
+    const partner = new Int32Array(b.size).fill(-1);
+    const sel = new Int32Array(b.count);
+    let n = 0;
+    const inner = this.joinType === 'inner';
+    for (let k = 0; k < b.count; k++) {
+      const i = b.sel === null ? k : b.sel[k]!;
+      const id = ids[k]!;
+      const r = id < 0 ? -1 : this.head[id]!;
+      partner[i] = r;
+      if (r >= 0 || !inner) sel[n++] = i;
+    }
+    if (n === 0) return;
+    const cols: Vector[] = [...b.cols];
+    for (const v of this.right) cols.push(gather(v, partner, b.size));
+    this.out.push({ size: b.size, count: n, sel: n === b.size ? null : sel.subarray(0, n), cols });
   }
 
   /** Produces up to BATCH_ROWS candidate pairs of the current probe, then finishes the batch. */

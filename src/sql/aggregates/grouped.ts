@@ -226,10 +226,14 @@ export function groupedKernel(
   }
 }
 
-/** count(DISTINCT x): (group, value code) pairs seen once each. */
+/**
+ * count(DISTINCT x): (group, value code) pairs seen once each. While every row is in group 0 (no
+ * GROUP BY) a byte per value code stands in for the pair table.
+ */
 class DistinctCount extends Counted {
   private readonly values = new KeyCoder();
-  private readonly pairs = new PairIdMap();
+  private pairs: PairIdMap | null = null;
+  private seen: Uint8Array = new Uint8Array(1024);
   private codes = new Int32Array(2048);
   update(gids: Int32Array, rows: Int32Array | null, count: number, args: readonly Vector[]): void {
     const v = args[0]!;
@@ -239,14 +243,35 @@ class DistinctCount extends Counted {
     const c = this.counts;
     for (let k = 0; k < count; k++) {
       if (isNull(v, rows === null ? k : rows[k]!)) continue;
-      const before = this.pairs.size;
       const g = gids[k]!;
-      if (this.pairs.getOrAdd(g, codes[k]!) === before) c[g]!++;
+      const code = codes[k]!;
+      if (this.pairs === null && g === 0) {
+        if (code >= this.seen.length) this.seen = growBytes(this.seen, code + 1);
+        if (this.seen[code] === 0) {
+          this.seen[code] = 1;
+          c[0]!++;
+        }
+        continue;
+      }
+      const pairs = (this.pairs ??= this.pairsFromSeen());
+      const before = pairs.size;
+      if (pairs.getOrAdd(g, code) === before) c[g]!++;
     }
+  }
+  private pairsFromSeen(): PairIdMap {
+    const pairs = new PairIdMap();
+    for (let code = 0; code < this.seen.length; code++) if (this.seen[code] === 1) pairs.getOrAdd(0, code);
+    return pairs;
   }
   result(g: number): Value {
     return BigInt(this.counts[g]!);
   }
+}
+
+function growBytes(a: Uint8Array, n: number): Uint8Array {
+  const next = new Uint8Array(Math.max(n, a.length * 2));
+  next.set(a);
+  return next;
 }
 
 /** percentile_cont(float8) and percentile_disc over numbers: values collected per group, then selected. */
