@@ -83,7 +83,9 @@ describe('hash join over several batches', () => {
   });
 
   it('joins on a unique dimension key keep unmatched left rows', async () => {
-    await db.exec('CREATE TABLE d (k int, w int); INSERT INTO d SELECT g, g * 10 FROM generate_series(0, 999) g');
+    await db.exec(
+      'CREATE TABLE d (k int, w int); INSERT INTO d SELECT g, g * 10 FROM generate_series(0, 999) g',
+    );
     const got = await all('SELECT l.v, d.w FROM l LEFT JOIN d ON l.k = d.k');
     const want = L.map((a) => JSON.stringify([a[1], a[0] !== null && a[0] < 1000 ? a[0] * 10 : null])).sort();
     expect(got).toEqual(want);
