@@ -1,6 +1,7 @@
 import { DatabaseError, SqlState } from '../errors.js';
 import type { OperatorStats } from '../exec/context.js';
 import { explainPlan, type ExplainOptions } from '../plan/explain.js';
+import { pruneColumns } from '../plan/prune.js';
 import type { LogicalPlan } from '../plan/logical.js';
 import type { BoundQuery } from '../sql/binder/select-binder.js';
 import { str } from '../sql/binder/expr-binder.js';
@@ -95,15 +96,17 @@ export async function explainStatement(s: Node, host: ExplainHost): Promise<Stat
   }
   const t0 = performance.now();
   const q = host.bind(inner);
+  // The plan as it runs: projection pushdown applied.
+  const plan = pruneColumns(q.plan);
   const planningMs = performance.now() - t0;
   let run = null;
   if (opts.analyze) {
     const stats = new Map<LogicalPlan, OperatorStats>();
     const t1 = performance.now();
-    await host.run(q.plan, stats);
+    await host.run(plan, stats);
     run = { stats, planningMs, executionMs: performance.now() - t1 };
   }
-  const text = explainPlan(q.plan, opts, run);
+  const text = explainPlan(plan, opts, run);
   const json = opts.format === 'json';
   const rows = json ? [[text]] : text.split('\n').map((l) => [l]);
   return {

@@ -82,3 +82,18 @@ export function allocVector(
   const data: Value[] = new Array(size).fill(null);
   return { vec: objVector(data), data, validity: null };
 }
+
+/** A vector holding `values` (typed when the type is number-represented). */
+export function vectorOf(t: SqlType, values: readonly Value[]): Vector {
+  if (!isNumberRepr(t)) return objVector(values as Value[]);
+  const { vec, data, validity } = allocVector(t, values.length);
+  const d = data as Float64Array;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v !== null) {
+      d[i] = v as number;
+      validity![i >> 3]! |= 1 << (i & 7);
+    }
+  }
+  return vec;
+}

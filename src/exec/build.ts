@@ -1,5 +1,6 @@
 import { DatabaseError, SqlState } from '../errors.js';
 import type { LogicalPlan } from '../plan/logical.js';
+import { pruneColumns } from '../plan/prune.js';
 import type { Expr } from '../plan/expr.js';
 import type { Value } from '../types/values.js';
 import { batchRows } from './batch.js';
@@ -72,7 +73,6 @@ function buildUnprofiled(plan: LogicalPlan, ctx: ExecContext): Operator {
     case 'aggregate':
       return new HashAggregateOperator(
         buildOperator(plan.input, ctx),
-        width,
         plan.groupBy,
         plan.groupingSets,
         plan.aggs,
@@ -86,7 +86,7 @@ function buildUnprofiled(plan: LogicalPlan, ctx: ExecContext): Operator {
         plan.rightKeys,
         plan.condition,
         plan.left.fields.length,
-        plan.right.fields.length,
+        plan.right.fields.map((f) => f.type),
       );
     case 'sort':
       return new SortOperator(buildOperator(plan.input, ctx), width, plan.keys, plan.limit);
@@ -153,7 +153,7 @@ export function installSubqueryRunner(ctx: ExecContext): void {
  */
 export async function runPlan(plan: LogicalPlan, ctx: ExecContext): Promise<Value[][]> {
   installSubqueryRunner(ctx);
-  const root = buildOperator(plan, ctx);
+  const root = buildOperator(pruneColumns(plan), ctx);
   const rows: Value[][] = [];
   ctx.startSlice();
   for (;;) {

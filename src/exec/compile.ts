@@ -24,6 +24,8 @@ interface Gen {
   readonly mode: Mode;
   readonly consts: unknown[];
   temps: number;
+  /** Memo variables (batch mode): declared per batch call, see memoCall. */
+  memos: number;
   /** Column index → storage kind (batch mode). */
   readonly kinds: readonly string[];
   readonly usedCols: Set<number>;
@@ -149,6 +151,23 @@ function unaryNeg(t: SqlType, a: string): string {
 }
 
 /** JS expression evaluating `e` to a value or null. */
+/**
+ * In batch mode, a non-volatile call whose arguments are identical (===) to the previous row's
+ * returns the previous result: time-ordered data repeats date_trunc/extract/time_bucket inputs
+ * thousands of times in a row. The memo lives for one batch call, so stable functions (which
+ * depend on session settings) are safe too.
+ */
+function memoCall(g: Gen, argTemps: readonly string[], call: string, volatile: boolean): string {
+  if (g.mode !== 'batch' || volatile || argTemps.length === 0) return call;
+  const base = g.memos;
+  g.memos += argTemps.length + 1;
+  const result = `m${base}_`;
+  const vars = argTemps.map((_t, k) => `m${base + k + 1}_`);
+  const same = argTemps.map((t, k) => `${t} === ${vars[k]}`).join(' && ');
+  const store = argTemps.map((t, k) => `${vars[k]} = ${t}`).join(', ');
+  return `(${same} ? ${result} : (${store}, ${result} = ${call}))`;
+}
+
 function gen(g: Gen, e: Expr): string {
   switch (e.kind) {
     case 'const':
@@ -181,11 +200,12 @@ function gen(g: Gen, e: Expr): string {
         e.args.map((x) => x.type),
       );
       const args = e.args.map((x) => gen(g, x));
-      if (e.fn.strict === false) return `${fn}([${args.join(', ')}], FC, ${types})`;
       const ts = args.map(() => temp(g));
       const assigns = args.map((a, k) => `${ts[k]} = ${a}`).join(', ');
+      const call = memoCall(g, ts, `${fn}([${ts.join(', ')}], FC, ${types})`, e.fn.volatile === true);
+      if (e.fn.strict === false) return `(${assigns}${assigns ? ', ' : ''}${call})`;
       const anyNull = ts.map((t) => `${t} === null`).join(' || ') || 'false';
-      return `(${assigns}${assigns ? ', ' : ''}${anyNull} ? null : ${fn}([${ts.join(', ')}], FC, ${types}))`;
+      return `(${assigns}${assigns ? ', ' : ''}${anyNull} ? null : ${call})`;
     }
     case 'cast': {
       const from = e.arg.type;
@@ -405,6 +425,7 @@ function prologue(g: Gen): string {
 
 function batchPrologue(g: Gen): string {
   let s = 'const cols = batch.cols; const sel = batch.sel; const n = batch.count;\n';
+  if (g.memos > 0) s += `let ${Array.from({ length: g.memos }, (_x, k) => `m${k}_`).join(', ')};\n`;
   s += 'const P = ctx.params, O = ctx.outer, FC = ctx.fn, X = ctx.runner;\n';
   for (const c of g.usedCols)
     s += `const D${c} = cols[${c}].data, V${c} = cols[${c}].validity, X${c} = cols[${c}].dict;\n`;
@@ -431,7 +452,7 @@ export class CompiledExpr {
   /** Evaluates over one row array. */
   evalRow(row: readonly Value[], ctx: ExecContext): Value {
     if (!this.rowFn) {
-      const g: Gen = { mode: 'row', consts: [], temps: 0, kinds: [], usedCols: new Set() };
+      const g: Gen = { mode: 'row', consts: [], temps: 0, memos: 0, kinds: [], usedCols: new Set() };
       const body = gen(g, this.expr);
       const src = `${prologue(g)}return function(ROW, ctx) { const P = ctx.params, O = ctx.outer, FC = ctx.fn, X = ctx.runner; return ${body}; };`;
       this.rowFn = new Function('C', 'R', src)(g.consts, runtime) as RowFn;
@@ -449,6 +470,7 @@ export class CompiledExpr {
         mode: 'batch',
         consts: [],
         temps: 0,
+        memos: 0,
         kinds: batch.cols.map((c) => c.kind),
         usedCols: new Set(),
       };
@@ -472,6 +494,7 @@ export class CompiledExpr {
         mode: 'batch',
         consts: [],
         temps: 0,
+        memos: 0,
         kinds: batch.cols.map((c) => c.kind),
         usedCols: new Set(),
       };

@@ -123,3 +123,29 @@ describe('EXPLAIN', () => {
     });
   });
 });
+
+describe('projection pushdown', () => {
+  it('scans read only the columns the query uses', async () => {
+    await db.exec('CREATE TABLE d (id int, name text, extra text)');
+    const p = await plan(
+      'EXPLAIN VERBOSE SELECT d.name, sum(t.v) FROM t JOIN d ON t.id = d.id GROUP BY d.name',
+    );
+    expect(p).toContain('Seq Scan on public.t\n');
+    expect(p).toMatch(/Seq Scan on public\.t\n\s+Output: t\.id, t\.v\n/);
+    expect(p).toMatch(/Seq Scan on public\.d\n\s+Output: d\.id, d\.name\n?/);
+    expect(await plan('EXPLAIN VERBOSE SELECT count(*) FROM t WHERE k = $1', ['k1'])).toMatch(
+      /Seq Scan on public\.t\n\s+Output: t\.k\n/,
+    );
+  });
+
+  it('keeps every column under a correlated subquery', async () => {
+    const p = await plan(
+      'EXPLAIN VERBOSE SELECT id FROM t WHERE v > (SELECT min(v) FROM t t2 WHERE t2.k = t.k)',
+    );
+    expect(p).toMatch(/Output: t\.id, t\.k, t\.v/);
+    const rows = await db.query(
+      'SELECT count(*) AS n FROM t WHERE v > (SELECT min(v) FROM t t2 WHERE t2.k = t.k)',
+    );
+    expect(rows.rows[0]!.n).toBe(97n);
+  });
+});

@@ -47,3 +47,22 @@ describe('BETWEEN', () => {
     expect(await col('SELECT 7 NOT BETWEEN SYMMETRIC 5 AND 1')).toEqual([true]);
   });
 });
+
+describe('range filters on scanned columns', () => {
+  it('merge bounds per column, keep boundaries exact and drop NULLs', async () => {
+    await db.exec(`CREATE TABLE ts_r (t timestamp, d date, n int)`);
+    await db.exec(`INSERT INTO ts_r VALUES
+      ('2025-01-01 00:00', '2025-01-01', 1), ('2025-01-02 00:00', '2025-01-02', 2),
+      ('2025-01-03 00:00', NULL, NULL), (NULL, '2025-01-04', 4),
+      ('infinity', 'infinity', 5), ('-infinity', '-infinity', 6)`);
+    const q = async (w: string) => col(`SELECT n FROM ts_r WHERE ${w} ORDER BY n NULLS LAST`);
+    expect(await q(`t >= '2025-01-01' AND t < '2025-01-03'`)).toEqual([1, 2]);
+    expect(await q(`t > '2025-01-01' AND t <= '2025-01-03'`)).toEqual([2, null]);
+    expect(await q(`t = '2025-01-02'`)).toEqual([2]);
+    expect(await q(`t >= '2025-01-02' AND t >= '2025-01-03' AND t < 'infinity'`)).toEqual([null]);
+    expect(await q(`t > '2030-01-01'`)).toEqual([5]);
+    expect(await q(`t < '1900-01-01'`)).toEqual([6]);
+    expect(await q(`d <= '2025-01-02' AND n > 1`)).toEqual([2, 6]);
+    expect(await q(`n > 1 AND n < 1`)).toEqual([]);
+  });
+});

@@ -1,123 +1,263 @@
 import type { Expr } from '../../plan/expr.js';
 import type { JoinType } from '../../plan/logical.js';
-import type { Value } from '../../types/values.js';
-import { BATCH_ROWS, batchFromRows, vectorGet, type Batch } from '../batch.js';
+import type { SqlType } from '../../types/types.js';
+import { BATCH_ROWS, type Batch, type Vector } from '../batch.js';
 import { CompiledExpr } from '../compile.js';
 import { YIELD, type ExecContext } from '../context.js';
-import { groupKey } from './keys.js';
-import { drain, rowBytes, type NextResult, type Operator } from './operator.js';
+import { growInt32 } from '../hash-tables.js';
+import { TupleCoder } from '../key-coder.js';
+import type { NextResult, Operator } from './operator.js';
+import { ColumnBuffer, gather, hasNullAt } from './vectors.js';
+
+/** A left batch being probed: its key tuple ids, match flags and where pair generation stopped. */
+interface Probe {
+  readonly batch: Batch;
+  readonly ids: Int32Array;
+  readonly matched: Uint8Array;
+  /** Next live row k to probe, and the next right row of its chain (-1: start of the chain). */
+  k: number;
+  r: number;
+}
 
 /**
  * Hash join (nested loop when there are no equi-keys: every right row is a candidate). The right
- * input is built into a hash table keyed by its join keys; left batches probe it. A NULL key never
- * matches. The residual condition sees the left row followed by the right row. Right and full
- * joins emit unmatched right rows at the end; semi and anti joins emit left rows only.
+ * input is buffered column-wise and its key tuples get dense ids; rows with the same id are chained
+ * (head/next arrays). Left batches probe by id and produce (left row, right row) pairs, gathered
+ * into output vectors BATCH_ROWS pairs at a time; the residual condition filters those batches. A
+ * NULL key never matches. Right and full joins emit unmatched right rows at the end; semi and anti
+ * joins emit left rows only, as a selection over the probed batch.
  */
 export class HashJoinOperator implements Operator {
-  private table: Map<unknown, number[]> | null = null;
-  private rightRows: Value[][] = [];
-  private rightMatched: Uint8Array | null = null;
   private readonly leftKeys: CompiledExpr[];
   private readonly rightKeys: CompiledExpr[];
   private readonly cond: CompiledExpr | null;
-  private pending: Value[][] = [];
+  private readonly coder: TupleCoder;
+  private built = false;
+  private right: Vector[] = [];
+  private rightCount = 0;
+  /** Tuple id → first right row; right row → next row with the same id (-1 ends). */
+  private head = new Int32Array(0);
+  private chain = new Int32Array(0);
+  private rightMatched: Uint8Array | null = null;
+  /** Every right key tuple occurs once (a dimension table): see probeUnique. */
+  private unique = false;
+  private probe: Probe | null = null;
+  private readonly out: Batch[] = [];
   private leftDone = false;
-  private tailDone = false;
+  private tailPos = 0;
+  private pl = new Int32Array(BATCH_ROWS);
+  private pr = new Int32Array(BATCH_ROWS);
+  private pk = new Int32Array(BATCH_ROWS);
 
   constructor(
     private readonly left: Operator,
-    private readonly right: Operator,
+    private readonly rightInput: Operator,
     private readonly joinType: JoinType,
     leftKeys: readonly Expr[],
     rightKeys: readonly Expr[],
     condition: Expr | null,
     private readonly leftWidth: number,
-    private readonly rightWidth: number,
+    private readonly rightTypes: readonly SqlType[],
   ) {
     this.leftKeys = leftKeys.map((e) => new CompiledExpr(e));
     this.rightKeys = rightKeys.map((e) => new CompiledExpr(e));
     this.cond = condition ? new CompiledExpr(condition) : null;
+    this.coder = new TupleCoder(rightKeys.length);
   }
 
+  /** Buffers the right input (synchronously, as subqueries do) and chains rows by key tuple. */
   private build(ctx: ExecContext): void {
-    const rows = drain(this.right, ctx);
-    this.rightRows = rows;
-    const table = new Map<unknown, number[]>();
-    for (let r = 0; r < rows.length; r++) {
-      const row = rows[r]!;
-      ctx.reserve(rowBytes(row) + 16);
-      const keys = this.rightKeys.map((k) => k.evalRow(row, ctx));
-      if (keys.some((k) => k === null)) continue;
-      const hk = keys.length === 0 ? 0 : groupKey(keys);
-      const list = table.get(hk);
-      if (list) list.push(r);
-      else table.set(hk, [r]);
-    }
-    this.table = table;
-    if (this.joinType === 'right' || this.joinType === 'full')
-      this.rightMatched = new Uint8Array(rows.length);
-  }
-
-  private probe(b: Batch, ctx: ExecContext): void {
-    const keyVecs = this.leftKeys.map((k) => k.evalBatch(b, ctx));
-    const ncols = b.cols.length;
-    const jt = this.joinType;
-    const nullRight: Value[] = new Array(this.rightWidth).fill(null);
-    for (let k = 0; k < b.count; k++) {
-      const i = b.sel === null ? k : b.sel[k]!;
-      const keys = keyVecs.map((v) => vectorGet(v, i));
-      const left: Value[] = new Array(ncols);
-      for (let c = 0; c < ncols; c++) left[c] = vectorGet(b.cols[c]!, i);
-      let matched = false;
-      if (!keys.some((x) => x === null)) {
-        const cands = this.table!.get(keys.length === 0 ? 0 : groupKey(keys));
-        if (cands) {
-          for (const r of cands) {
-            const right = this.rightRows[r]!;
-            const joined = left.concat(right);
-            if (this.cond && this.cond.evalRow(joined, ctx) !== true) continue;
-            matched = true;
-            if (jt === 'semi' || jt === 'anti') break;
-            if (this.rightMatched) this.rightMatched[r] = 1;
-            this.pending.push(joined);
-          }
-        }
+    this.built = true;
+    const cols = this.rightTypes.map((t) => new ColumnBuffer(t));
+    let ids: Int32Array = new Int32Array(BATCH_ROWS);
+    let n = 0;
+    ctx.syncDepth++;
+    try {
+      for (;;) {
+        const b = this.rightInput.next(ctx);
+        if (b === null) break;
+        if (b === YIELD || b.count === 0) continue;
+        cols.forEach((c, j) => c.append(b.cols[j]!, b.sel, b.count, ctx));
+        const keyVecs = this.rightKeys.map((k) => k.evalBatch(b, ctx));
+        ids = growInt32(ids, n + b.count);
+        const part = ids.subarray(n, n + b.count);
+        this.coder.encode(keyVecs, b.sel, b.count, part);
+        // NULL keys never match: such rows stay out of the chains.
+        for (let k = 0; k < b.count; k++)
+          if (hasNullAt(keyVecs, b.sel === null ? k : b.sel[k]!)) part[k] = -1;
+        n += b.count;
       }
-      if (jt === 'semi' && matched) this.pending.push(left);
-      else if (jt === 'anti' && !matched) this.pending.push(left);
-      else if (!matched && (jt === 'left' || jt === 'full')) this.pending.push(left.concat(nullRight));
+    } finally {
+      ctx.syncDepth--;
     }
+    this.right = cols.map((c) => c.finish());
+    this.rightCount = n;
+    const keyed = this.rightKeys.length > 0;
+    this.head = new Int32Array(keyed ? this.coder.size : 1).fill(-1);
+    this.chain = new Int32Array(n).fill(-1);
+    // Chains in reverse so each lists its rows in input order.
+    for (let r = n - 1; r >= 0; r--) {
+      const id = keyed ? ids[r]! : 0;
+      if (id < 0) continue;
+      this.chain[r] = this.head[id]!;
+      this.head[id] = r;
+    }
+    if (this.joinType === 'right' || this.joinType === 'full') this.rightMatched = new Uint8Array(n);
+    this.unique = keyed && this.chain.every((r) => r < 0);
   }
 
   next(ctx: ExecContext): NextResult {
-    if (!this.table) this.build(ctx);
-    while (this.pending.length < BATCH_ROWS && !this.leftDone) {
+    if (!this.built) this.build(ctx);
+    for (;;) {
+      const ready = this.out.shift();
+      if (ready) return ready;
+      if (this.probe) {
+        this.step(ctx);
+        continue;
+      }
+      if (this.leftDone) return this.tail();
       const b = this.left.next(ctx);
-      if (b === YIELD) {
-        if (this.pending.length > 0) break;
-        return YIELD;
-      }
-      if (b === null) {
-        this.leftDone = true;
-        break;
-      }
-      this.probe(b, ctx);
-      if (ctx.shouldYield() && this.pending.length === 0) return YIELD;
+      if (b === YIELD) return YIELD;
+      if (b === null) this.leftDone = true;
+      else if (b.count > 0) this.startProbe(b, ctx);
     }
-    if (this.leftDone && !this.tailDone) {
-      this.tailDone = true;
-      if (this.rightMatched) {
-        const nullLeft: Value[] = new Array(this.leftWidth).fill(null);
-        for (let r = 0; r < this.rightRows.length; r++)
-          if (!this.rightMatched[r]) this.pending.push(nullLeft.concat(this.rightRows[r]!));
+  }
+
+  private startProbe(b: Batch, ctx: ExecContext): void {
+    const ids = new Int32Array(b.count);
+    if (this.leftKeys.length > 0) {
+      const keyVecs = this.leftKeys.map((k) => k.evalBatch(b, ctx));
+      this.coder.encode(keyVecs, b.sel, b.count, ids, true);
+      for (let k = 0; k < b.count; k++) if (hasNullAt(keyVecs, b.sel === null ? k : b.sel[k]!)) ids[k] = -1;
+    }
+    const jt = this.joinType;
+    if (this.unique && this.cond === null && (jt === 'inner' || jt === 'left')) this.probeUnique(b, ids);
+    else this.probe = { batch: b, ids, matched: new Uint8Array(b.count), k: 0, r: -1 };
+  }
+
+  /**
+   * Inner and left joins against unique right keys without a residual condition: each left row
+   * has at most one partner, so the left vectors pass through untouched (a selection picks the
+   * matched rows) and only the right columns are gathered, aligned to the left's physical rows.
+   */
+  private probeUnique(b: Batch, ids: Int32Array): void {
+    const partner = new Int32Array(b.size).fill(-1);
+    const sel = new Int32Array(b.count);
+    let n = 0;
+    const inner = this.joinType === 'inner';
+    for (let k = 0; k < b.count; k++) {
+      const i = b.sel === null ? k : b.sel[k]!;
+      const id = ids[k]!;
+      const r = id < 0 ? -1 : this.head[id]!;
+      partner[i] = r;
+      if (r >= 0 || !inner) sel[n++] = i;
+    }
+    if (n === 0) return;
+    const cols: Vector[] = [...b.cols];
+    for (const v of this.right) cols.push(gather(v, partner, b.size));
+    this.out.push({ size: b.size, count: n, sel: n === b.size ? null : sel.subarray(0, n), cols });
+  }
+
+  /** Produces up to BATCH_ROWS candidate pairs of the current probe, then finishes the batch. */
+  private step(ctx: ExecContext): void {
+    const p = this.probe!;
+    const { batch, ids } = p;
+    const jt = this.joinType;
+    // Semi and anti joins without a residual condition only need to know a chain is non-empty.
+    const existsOnly = (jt === 'semi' || jt === 'anti') && this.cond === null;
+    let m = 0;
+    while (p.k < batch.count && m < BATCH_ROWS) {
+      const id = ids[p.k]!;
+      let r = p.r < 0 ? (id < 0 ? -1 : this.head[id]!) : p.r;
+      if (existsOnly) {
+        if (r >= 0) p.matched[p.k] = 1;
+        r = -1;
+      }
+      while (r >= 0 && m < BATCH_ROWS) {
+        this.pl[m] = batch.sel === null ? p.k : batch.sel[p.k]!;
+        this.pr[m] = r;
+        this.pk[m++] = p.k;
+        r = this.chain[r]!;
+      }
+      if (r >= 0) p.r = r;
+      else {
+        p.k++;
+        p.r = -1;
       }
     }
-    if (this.pending.length === 0) return null;
-    const width =
-      this.joinType === 'semi' || this.joinType === 'anti'
-        ? this.leftWidth
-        : this.leftWidth + this.rightWidth;
-    const out = this.pending.splice(0, BATCH_ROWS);
-    return batchFromRows(out, width);
+    if (m > 0) this.emitPairs(batch, m, ctx);
+    if (p.k >= batch.count) {
+      this.finishProbe(p);
+      this.probe = null;
+    }
+  }
+
+  /** Gathers m pairs into a joined batch, applies the condition and records the matches. */
+  private emitPairs(batch: Batch, m: number, ctx: ExecContext): void {
+    const joined = this.joinedBatch(batch, this.pl, this.pr, m);
+    let sel: Int32Array | null = null;
+    if (this.cond) sel = this.cond.filterBatch(joined, ctx);
+    const count = sel === null ? m : sel.length;
+    const matched = this.probe!.matched;
+    for (let q = 0; q < count; q++) {
+      const j = sel === null ? q : sel[q]!;
+      matched[this.pk[j]!] = 1;
+      if (this.rightMatched) this.rightMatched[this.pr[j]!] = 1;
+    }
+    const jt = this.joinType;
+    if (jt === 'semi' || jt === 'anti' || count === 0) return;
+    this.out.push({ size: m, count, sel: sel !== null && count < m ? sel : null, cols: joined.cols });
+  }
+
+  private joinedBatch(batch: Batch, pl: Int32Array, pr: Int32Array, m: number): Batch {
+    const cols: Vector[] = [];
+    for (const v of batch.cols) cols.push(gather(v, pl, m));
+    for (const v of this.right) cols.push(gather(v, pr, m));
+    return { size: m, count: m, sel: null, cols };
+  }
+
+  /** After the last pair of a left batch: semi/anti rows, or left rows without a match. */
+  private finishProbe(p: Probe): void {
+    const { batch, matched } = p;
+    const jt = this.joinType;
+    if (jt === 'semi' || jt === 'anti') {
+      const want = jt === 'semi' ? 1 : 0;
+      const sel = new Int32Array(batch.count);
+      let n = 0;
+      for (let k = 0; k < batch.count; k++)
+        if (matched[k] === want) sel[n++] = batch.sel === null ? k : batch.sel[k]!;
+      if (n > 0) this.out.push({ size: batch.size, count: n, sel: sel.subarray(0, n), cols: batch.cols });
+      return;
+    }
+    if (jt !== 'left' && jt !== 'full') return;
+    let n = 0;
+    for (let k = 0; k < batch.count; k++) {
+      if (matched[k] === 1) continue;
+      this.pl[n] = batch.sel === null ? k : batch.sel[k]!;
+      this.pr[n++] = -1;
+      if (n === BATCH_ROWS) {
+        this.out.push(this.joinedBatch(batch, this.pl, this.pr, n));
+        n = 0;
+      }
+    }
+    if (n > 0) this.out.push(this.joinedBatch(batch, this.pl, this.pr, n));
+  }
+
+  /** Right and full joins: the right rows no left row matched, with NULL left columns. */
+  private tail(): Batch | null {
+    if (!this.rightMatched) return null;
+    const rows = new Int32Array(BATCH_ROWS);
+    const nulls = new Int32Array(BATCH_ROWS).fill(-1);
+    let n = 0;
+    while (this.tailPos < this.rightCount && n < BATCH_ROWS) {
+      const r = this.tailPos++;
+      if (this.rightMatched[r] === 0) rows[n++] = r;
+    }
+    if (n === 0) return null;
+    const cols: Vector[] = [];
+    const nullLeft: Vector = { kind: 'obj', data: [], validity: null, dict: null };
+    for (let c = 0; c < this.leftWidth; c++) cols.push(gather(nullLeft, nulls, n));
+    for (const v of this.right) cols.push(gather(v, rows, n));
+    return { size: n, count: n, sel: null, cols };
   }
 }

@@ -63,6 +63,8 @@ export class ScanOperator implements Operator {
   private readonly chunks: Chunk[];
   private readonly rowCounts: number[];
   private readonly filters: CompiledExpr[];
+  /** Filters of the form `column op number` (no NaN possible), run as tight typed-array loops. */
+  private readonly ranges: RangeFilter[];
   private readonly tests: ZoneTest[];
   /** Number of committed chunks; the local chunk (if any) comes after. */
   private readonly committed: number;
@@ -80,8 +82,10 @@ export class ScanOperator implements Operator {
       this.chunks.push(local);
       this.rowCounts.push(local.rowCount);
     }
-    this.filters = filters.map((f) => new CompiledExpr(f));
     this.tests = zoneTests(filters);
+    const { ranges, rest } = rangeFilters(filters);
+    this.ranges = ranges;
+    this.filters = rest.map((f) => new CompiledExpr(f));
   }
 
   private chunkMayMatch(chunk: Chunk): boolean {
@@ -115,6 +119,12 @@ export class ScanOperator implements Operator {
       const batch = this.makeBatch(chunk, start, end, this.chunkIdx >= this.committed, ctx);
       if (batch.count === 0) continue;
       let out = batch;
+      for (const r of this.ranges) {
+        const sel = applyRange(r, out);
+        out = { size: out.size, count: sel.length, sel, cols: out.cols };
+        if (out.count === 0) break;
+      }
+      if (out.count === 0) continue;
       for (const f of this.filters) {
         const sel = f.filterBatch(out, ctx);
         out = { size: out.size, count: sel.length, sel, cols: out.cols };
@@ -162,4 +172,66 @@ export class ScanOperator implements Operator {
     }
     return { size, count, sel, cols };
   }
+}
+
+/** Rows whose column lies between lo and hi (each bound inclusive or not); NULLs fail. */
+interface RangeFilter {
+  readonly col: number;
+  lo: number;
+  loInc: boolean;
+  hi: number;
+  hiInc: boolean;
+}
+
+/** Types whose values are plain numbers that never hold NaN (floats may: PostgreSQL sorts NaN high). */
+const RANGE_TYPES = new Set(['int2', 'int4', 'date', 'time', 'timestamp', 'timestamptz']);
+
+/** Splits `col op number` comparisons (merged per column into ranges) from the other filters. */
+function rangeFilters(filters: readonly Expr[]): { ranges: RangeFilter[]; rest: Expr[] } {
+  const byCol = new Map<number, RangeFilter>();
+  const rest: Expr[] = [];
+  for (const f of filters) {
+    const t = f.kind === 'op' ? zoneTests([f])[0] : undefined;
+    const colType = f.kind === 'op' ? f.args.find((a) => a.kind === 'col')?.type : undefined;
+    if (
+      !t ||
+      typeof t.value !== 'number' ||
+      t.value !== t.value ||
+      !colType ||
+      !RANGE_TYPES.has(colType.id)
+    ) {
+      rest.push(f);
+      continue;
+    }
+    let r = byCol.get(t.col);
+    if (!r) byCol.set(t.col, (r = { col: t.col, lo: -Infinity, loInc: true, hi: Infinity, hiInc: true }));
+    const v = t.value;
+    if (t.op === '=' || t.op === '>' || t.op === '>=') {
+      const inc = t.op !== '>';
+      if (v > r.lo || (v === r.lo && !inc)) [r.lo, r.loInc] = [v, inc];
+    }
+    if (t.op === '=' || t.op === '<' || t.op === '<=') {
+      const inc = t.op !== '<';
+      if (v < r.hi || (v === r.hi && !inc)) [r.hi, r.hiInc] = [v, inc];
+    }
+  }
+  return { ranges: [...byCol.values()], rest };
+}
+
+function applyRange(r: RangeFilter, b: Batch): Int32Array {
+  const v = b.cols[r.col]!;
+  const d = v.data as Float64Array;
+  const valid = v.validity;
+  const { lo, hi, loInc, hiInc } = r;
+  const sel = b.sel;
+  const out = new Int32Array(b.count);
+  let m = 0;
+  for (let k = 0; k < b.count; k++) {
+    const i = sel === null ? k : sel[k]!;
+    const x = d[i]!;
+    if (x < lo || x > hi || (x === lo && !loInc) || (x === hi && !hiInc)) continue;
+    if (valid !== null && ((valid[i >> 3]! >> (i & 7)) & 1) === 0) continue;
+    out[m++] = i;
+  }
+  return m === out.length ? out : out.subarray(0, m);
 }

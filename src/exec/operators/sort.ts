@@ -29,6 +29,8 @@ export function compareKeys(a: readonly Value[], b: readonly Value[], keys: read
 export class SortOperator extends BlockingOperator {
   private readonly keys: CompiledExpr[];
   private rows: { row: Value[]; key: Value[] }[] = [];
+  /** Top-N: the worst row still kept once `limit` rows are buffered; rows not better are skipped. */
+  private cutoff: Value[] | null = null;
 
   constructor(
     input: Operator,
@@ -43,11 +45,26 @@ export class SortOperator extends BlockingOperator {
   protected consume(b: Batch, ctx: ExecContext): void {
     const keyVecs = this.keys.map((k) => k.evalBatch(b, ctx));
     const ncols = b.cols.length;
+    const nkeys = keyVecs.length;
+    const cutoff = this.cutoff;
+    // With a cutoff and a numeric first key, one number comparison rejects most rows.
+    const first = keyVecs[0];
+    const fast =
+      cutoff !== null && first !== undefined && typeof cutoff[0] === 'number' && first.kind !== 'obj';
+    const c0 = fast ? (cutoff[0] as number) : 0;
+    const desc = this.sortKeys[0]?.desc === true;
+    const fd = fast ? (first.data as Float64Array) : null;
     for (let k = 0; k < b.count; k++) {
       const i = b.sel === null ? k : b.sel[k]!;
+      if (fd !== null && (first!.validity === null || ((first!.validity[i >> 3]! >> (i & 7)) & 1) === 1)) {
+        const x = fd[i]!;
+        if (desc ? x < c0 : x > c0) continue;
+      }
+      const key: Value[] = new Array(nkeys);
+      for (let c = 0; c < nkeys; c++) key[c] = vectorGet(keyVecs[c]!, i);
+      if (cutoff !== null && compareKeys(key, cutoff, this.sortKeys) >= 0) continue;
       const row: Value[] = new Array(ncols);
       for (let c = 0; c < ncols; c++) row[c] = vectorGet(b.cols[c]!, i);
-      const key = keyVecs.map((v) => vectorGet(v, i));
       this.rows.push({ row, key });
       ctx.reserve(rowBytes(row) + rowBytes(key));
     }
@@ -59,9 +76,9 @@ export class SortOperator extends BlockingOperator {
     const before = this.rows.length;
     this.rows.sort((a, b) => compareKeys(a.key, b.key, this.sortKeys));
     this.rows.length = this.limit!;
+    this.cutoff = this.limit! > 0 ? this.rows[this.limit! - 1]!.key : null;
     ctx.release(((before - this.rows.length) * 64) | 0);
   }
-
   protected finish(): Value[][] {
     this.rows.sort((a, b) => compareKeys(a.key, b.key, this.sortKeys));
     if (this.limit !== null && this.rows.length > this.limit) this.rows.length = this.limit;

@@ -1,3 +1,4 @@
+import type { Vector } from '../../exec/batch.js';
 import type { SqlType } from '../../types/types.js';
 import type { Value } from '../../types/values.js';
 
@@ -17,6 +18,21 @@ export interface Accumulator<S = any> {
   result(state: S): Value;
 }
 
+/**
+ * Columnar states of one aggregate for many groups (hash aggregation): typed arrays indexed by
+ * group id, updated a batch at a time. Never retracts; results equal the Accumulator's.
+ */
+export interface GroupedStates {
+  /** Makes room for group ids below `groups`; new groups start empty. */
+  resize(groups: number): void;
+  /**
+   * Folds rows into their groups: for k < count, physical row `rows[k]` (k when rows is null) of the
+   * argument vectors goes to group `gids[k]`. Kernels skip NULL arguments themselves.
+   */
+  update(gids: Int32Array, rows: Int32Array | null, count: number, args: readonly Vector[]): void;
+  result(group: number): Value;
+}
+
 /** One overload of an aggregate function as the binder sees it. */
 export interface AggregateFunction {
   readonly name: string;
@@ -33,4 +49,13 @@ export interface AggregateFunction {
    * arguments of an ordered-set aggregate (constant per group, e.g. the fraction 0.5).
    */
   readonly make: (argTypes: readonly SqlType[], direct: readonly Value[]) => Accumulator;
+  /**
+   * Columnar fast path for hash aggregation, when one exists for these argument types (and for
+   * DISTINCT, when `distinct`).
+   */
+  readonly grouped?: (
+    argTypes: readonly SqlType[],
+    direct: readonly Value[],
+    distinct: boolean,
+  ) => GroupedStates | null;
 }

@@ -4,8 +4,9 @@ import { Interval } from '../../types/interval.js';
 import { arrayOf, T } from '../../types/types.js';
 import type { SqlType } from '../../types/types.js';
 import type { Value } from '../../types/values.js';
-import type { Accumulator, AggregateFunction } from './aggregate.js';
+import type { Accumulator, AggregateFunction, GroupedStates } from './aggregate.js';
 import { tupleKey, valueKey } from './distinct.js';
+import { groupedKernel } from './grouped.js';
 import { comparatorFor, multisetAccumulator, scaleInterval } from './ordered-set.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -560,18 +561,32 @@ function arrayAggType(t: SqlType): SqlType {
 const first = (argTypes: readonly SqlType[]): SqlType => argTypes[0] ?? T.unknown;
 
 const INT_TYPES = [T.int2, T.int4] as const;
+
+/** The columnar hash-aggregation kernel of an aggregate (null for argument types it lacks). */
+const kernel =
+  (name: string) =>
+  (argTypes: readonly SqlType[], _direct: readonly Value[], distinct: boolean): GroupedStates | null =>
+    groupedKernel(name, argTypes, floatOverflow, distinct);
 const FLOAT_TYPES = [T.float4, T.float8] as const;
 
 /** count, sum, avg, min, max, bool_and, bool_or, every, string_agg, array_agg. */
 export const basicAggregates: AggregateFunction[] = [
-  { name: 'count', args: [], ret: T.int8, strict: false, make: () => countAccumulator },
-  { name: 'count', args: [T.any], ret: T.int8, make: () => countAccumulator },
+  {
+    name: 'count',
+    args: [],
+    ret: T.int8,
+    strict: false,
+    make: () => countAccumulator,
+    grouped: kernel('count'),
+  },
+  { name: 'count', args: [T.any], ret: T.int8, make: () => countAccumulator, grouped: kernel('count') },
 
   ...INT_TYPES.map((t): AggregateFunction => ({
     name: 'sum',
     args: [t],
     ret: T.int8,
     make: () => intSum((s) => checkedInt8(s.sum.value())),
+    grouped: kernel('sum'),
   })),
   {
     name: 'sum',
@@ -580,8 +595,20 @@ export const basicAggregates: AggregateFunction[] = [
     make: () => intSum((s) => Decimal.fromBigInt(s.sum.value())),
   },
   { name: 'sum', args: [T.numeric], ret: T.numeric, make: () => numericSum((s) => s.sum.value()) },
-  { name: 'sum', args: [T.float4], ret: T.float4, make: () => floatSum(true, floatSumValue) },
-  { name: 'sum', args: [T.float8], ret: T.float8, make: () => floatSum(false, floatSumValue) },
+  {
+    name: 'sum',
+    args: [T.float4],
+    ret: T.float4,
+    make: () => floatSum(true, floatSumValue),
+    grouped: kernel('sum'),
+  },
+  {
+    name: 'sum',
+    args: [T.float8],
+    ret: T.float8,
+    make: () => floatSum(false, floatSumValue),
+    grouped: kernel('sum'),
+  },
   { name: 'sum', args: [T.interval], ret: T.interval, make: () => intervalSum(intervalSumValue) },
 
   ...[T.int2, T.int4, T.int8].map((t): AggregateFunction => ({
@@ -589,6 +616,7 @@ export const basicAggregates: AggregateFunction[] = [
     args: [t],
     ret: T.numeric,
     make: () => intSum(intAvg),
+    grouped: kernel('avg'),
   })),
   {
     name: 'avg',
@@ -601,6 +629,7 @@ export const basicAggregates: AggregateFunction[] = [
     args: [t],
     ret: T.float8,
     make: () => floatSum(false, (s) => floatSumValue(s) / s.n),
+    grouped: kernel('avg'),
   })),
   {
     name: 'avg',
@@ -614,12 +643,14 @@ export const basicAggregates: AggregateFunction[] = [
     args: [T.anyelement],
     ret: (a) => minMaxType(first(a)),
     make: (a) => multisetAccumulator((s) => s.min() ?? null, comparatorFor(a[0])),
+    grouped: kernel('min'),
   },
   {
     name: 'max',
     args: [T.anyelement],
     ret: (a) => minMaxType(first(a)),
     make: (a) => multisetAccumulator((s) => s.max() ?? null, comparatorFor(a[0])),
+    grouped: kernel('max'),
   },
 
   { name: 'bool_and', args: [T.bool], ret: T.bool, make: () => boolAgg((s) => s.f === 0) },

@@ -5,6 +5,16 @@ import type { SqlType } from '../../types/types.js';
 import { compareValues, isNumberRepr } from '../../types/values.js';
 import type { Value } from '../../types/values.js';
 import type { Accumulator, AggregateFunction } from './aggregate.js';
+import { percentileKernel } from './grouped.js';
+import {
+  checkFraction,
+  lerpFloat,
+  mapFractions,
+  percentileCont,
+  percentileDisc,
+  toFraction,
+  type Lerp,
+} from './percentile.js';
 
 // ---------------------------------------------------------------------------------------------
 // OrderedMultiset: a counted B+-tree. Leaves hold distinct keys with their multiplicities; every
@@ -371,63 +381,8 @@ export function scaleInterval(iv: Interval, factor: number, divide: boolean): In
 // percentile_cont, percentile_disc, mode
 // ---------------------------------------------------------------------------------------------
 
-/** C printf's %g (6 significant digits), as PostgreSQL's own snprintf prints a float8. */
-export function formatG(x: number): string {
-  if (Number.isNaN(x)) return 'NaN';
-  if (!Number.isFinite(x)) return x > 0 ? 'Infinity' : '-Infinity';
-  if (x === 0) return Object.is(x, -0) ? '-0' : '0';
-  const exp = Number(x.toExponential(5).split('e')[1]);
-  const strip = (s: string): string => (s.includes('.') ? s.replace(/\.?0+$/, '') : s);
-  if (exp < -4 || exp >= 6) {
-    const [mant, e] = x.toExponential(5).split('e') as [string, string];
-    const n = Math.abs(Number(e));
-    return `${strip(mant)}e${e.startsWith('-') ? '-' : '+'}${n < 10 ? '0' : ''}${n}`;
-  }
-  return strip(x.toFixed(5 - exp));
-}
-
-/** Raises PostgreSQL's error for a fraction outside [0, 1] (NaN included). */
-export function checkFraction(p: number): void {
-  if (!(p >= 0 && p <= 1)) {
-    throw new DatabaseError(
-      SqlState.numericValueOutOfRange,
-      `percentile value ${formatG(p)} is not between 0 and 1`,
-    );
-  }
-}
-
-function toFraction(v: Value): number {
-  return typeof v === 'number' ? v : Number(v);
-}
-
-type Lerp = (lo: Value, hi: Value, t: number) => Value;
-
-const lerpFloat: Lerp = (lo, hi, t) => (lo as number) + ((hi as number) - (lo as number)) * t;
 const lerpInterval: Lerp = (lo, hi, t) =>
   (lo as Interval).add(scaleInterval((hi as Interval).sub(lo as Interval), t, false));
-
-function percentileCont(s: OrderedMultiset, p: number, lerp: Lerp): Value {
-  const pos = p * (s.size - 1);
-  const first = Math.floor(pos);
-  const second = Math.ceil(pos);
-  const lo = s.at(first)!;
-  if (first === second) return lo;
-  return lerp(lo, s.at(second)!, pos - first);
-}
-
-function percentileDisc(s: OrderedMultiset, p: number): Value {
-  const row = Math.max(Math.ceil(p * s.size), 1);
-  return s.at(row - 1)!;
-}
-
-/** Applies `pick` to every fraction of a (possibly nested) array, keeping NULLs as NULL. */
-function mapFractions(fractions: Value, pick: (p: number) => Value): Value {
-  if (fractions === null) return null;
-  if (Array.isArray(fractions)) return fractions.map((f) => mapFractions(f, pick));
-  const p = toFraction(fractions);
-  checkFraction(p);
-  return pick(p);
-}
 
 /** compareValues for two numbers, small enough to inline in the tree's binary searches. */
 export function compareNumbers(a: Value, b: Value): number {
@@ -509,6 +464,7 @@ const overloads: OrderedSetOverload[] = [
     args: [T.float8],
     ret: T.float8,
     make: contSingle(lerpFloat),
+    grouped: (argTypes, direct) => percentileKernel('cont', argTypes, direct),
   },
   {
     name: 'percentile_cont',
@@ -525,6 +481,7 @@ const overloads: OrderedSetOverload[] = [
     args: [T.float8],
     ret: arrayOf(T.float8),
     make: contMulti(lerpFloat),
+    grouped: (argTypes, direct) => percentileKernel('cont', argTypes, direct),
   },
   {
     name: 'percentile_cont',
@@ -548,6 +505,7 @@ const overloads: OrderedSetOverload[] = [
         checkFraction(p);
         return s.size === 0 ? null : percentileDisc(s, p);
       }, cmp),
+    grouped: (argTypes, direct) => percentileKernel('disc', argTypes, direct),
   },
   {
     name: 'percentile_disc',
@@ -560,6 +518,7 @@ const overloads: OrderedSetOverload[] = [
         (s) => (s.size === 0 ? null : mapFractions(direct[0] ?? null, (p) => percentileDisc(s, p))),
         cmp,
       ),
+    grouped: (argTypes, direct) => percentileKernel('disc', argTypes, direct),
   },
   {
     name: 'mode',
@@ -575,6 +534,8 @@ const overloads: OrderedSetOverload[] = [
 function withDirection(o: OrderedSetOverload, descending: boolean): AggregateFunction {
   return {
     ...o,
+    // The columnar kernels rank ascending only.
+    grouped: descending ? undefined : o.grouped,
     make: (argTypes, direct) => {
       const cmp = comparatorFor(lastType(argTypes));
       return o.make(argTypes, direct, descending ? (a, b) => cmp(b, a) : cmp);

@@ -6,7 +6,7 @@ import type { SqlType } from '../../types/types.js';
 import type { Value } from '../../types/values.js';
 import type { Accumulator, AggregateFunction } from './aggregate.js';
 import { tupleKey } from './distinct.js';
-import { checkFraction } from './ordered-set.js';
+import { checkFraction } from './percentile.js';
 
 // ---------------------------------------------------------------------------------------------
 // 64-bit value hash: two MurmurHash3-style 32-bit lanes with different seeds over a canonical

@@ -502,9 +502,30 @@ function truncUnit(unitText: string, type: SqlType): Unit {
   return u;
 }
 
+/** Units of fixed length (µs), which date_trunc on a timestamp floors arithmetically. */
+const FIXED_UNIT_US: Partial<Record<Unit, number>> = {
+  microseconds: 1,
+  milliseconds: 1000,
+  second: USECS_PER_SEC,
+  minute: 60 * USECS_PER_SEC,
+  hour: 3600 * USECS_PER_SEC,
+  day: 86400 * USECS_PER_SEC,
+};
+
+let lastTruncText = '';
+let lastTruncUnit: Unit = 'microseconds';
+
 function truncTimestamp(unitText: string, ts: number): number {
   if (!Number.isFinite(ts)) return ts;
-  const u = truncUnit(unitText, TS);
+  let u = lastTruncUnit;
+  if (unitText !== lastTruncText) {
+    u = truncUnit(unitText, TS);
+    lastTruncText = unitText;
+    lastTruncUnit = u;
+  }
+  const step = FIXED_UNIT_US[u];
+  // Timestamps count µs from midnight, so fixed units up to a day align with the epoch.
+  if (step !== undefined) return ts - (((ts % step) + step) % step);
   const tm = toTm(ts);
   truncTm(u, tm);
   return checkTimestamp(fromTm(tm));

@@ -7,12 +7,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  checkFraction,
-  formatG,
-  OrderedMultiset,
-  scaleInterval,
-} from '../../../src/sql/aggregates/ordered-set.js';
+import { OrderedMultiset, scaleInterval } from '../../../src/sql/aggregates/ordered-set.js';
+import { checkFraction, formatG } from '../../../src/sql/aggregates/percentile.js';
 import { Interval } from '../../../src/types/interval.js';
 import { arrayOf, T, varcharType } from '../../../src/types/types.js';
 import { compareValues } from '../../../src/types/values.js';
