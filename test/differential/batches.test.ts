@@ -35,7 +35,7 @@ function table(name: string, rows: number, keys: number, nullEvery: number, seed
 
 const tablesArb = fc
   .record({
-    rows: fc.integer({ min: 1_500, max: 6_000 }),
+    rows: fc.integer({ min: 1_500, max: 4_500 }),
     keys: fc.integer({ min: 50, max: 5_000 }),
     nullEvery: fc.integer({ min: 2, max: 200 }),
     small: fc.integer({ min: 0, max: 300 }),

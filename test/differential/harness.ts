@@ -8,9 +8,11 @@
  * - text and booleans compare exactly, NULL is null;
  * - rows compare as multisets unless the query has a total ORDER BY.
  *
- * Queries must avoid the places where DuckDB and PostgreSQL legitimately differ (integer `/`,
- * default NULL ordering is aligned with PostgreSQL's through DuckDB's `default_null_order`);
- * PostgreSQL semantics are the target, never DuckDB's.
+ * PostgreSQL semantics are the target, never DuckDB's. DuckDB's default NULL ordering is set to
+ * PostgreSQL's; elsewhere queries avoid the places where the two legitimately differ (integer `/`,
+ * NaN results where PostgreSQL returns NULL) or pass DuckDB an `oracle` spelling of the query.
+ *
+ * Failures print the tables and the query; rerun with the same DIFFERENTIAL_SEED to reproduce.
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import fc from 'fast-check';
@@ -58,7 +60,7 @@ export const cellArb: Record<ColumnType, fc.Arbitrary<Cell>> = {
     fc.oneof(fc.bigInt({ min: -3n, max: 3n }), fc.bigInt({ min: -(2n ** 62n), max: 2n ** 62n })),
     { nil: null, freq: 4 },
   ),
-  // Cents, printed exactly by toFixed(2).
+  // Cents: String() prints them exactly, and numeric(12, 2) stores them exactly.
   numeric: fc.option(
     fc.integer({ min: -99_999, max: 99_999 }).map((c) => c / 100),
     { nil: null, freq: 4 },
@@ -153,8 +155,13 @@ function sortKey(row: readonly Canon[]): string {
 /** Equal as multisets: sorted pairwise first, then a greedy matching for rounding-boundary ties. */
 export function sameMultiset(a: readonly Canon[][], b: readonly Canon[][], tolerance = TOLERANCE): boolean {
   if (a.length !== b.length) return false;
-  const sa = [...a].sort((x, y) => (sortKey(x) < sortKey(y) ? -1 : sortKey(x) > sortKey(y) ? 1 : 0));
-  const sb = [...b].sort((x, y) => (sortKey(x) < sortKey(y) ? -1 : sortKey(x) > sortKey(y) ? 1 : 0));
+  const sorted = (rows: readonly Canon[][]): Canon[][] =>
+    rows
+      .map((row) => ({ row, key: sortKey(row) }))
+      .sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0))
+      .map((x) => x.row);
+  const sa = sorted(a);
+  const sb = sorted(b);
   if (sa.every((r, i) => rowsClose(r, sb[i]!, tolerance))) return true;
   const used = new Array<boolean>(sb.length).fill(false);
   return sa.every((r) => {
@@ -240,8 +247,13 @@ export class DifferentialPair {
     }
   }
 
+  /** The failing case as SQL, with very large loads cut short (the seed reproduces them). */
   private describe(sql: string): string {
-    return `${this.tables.map(loadSql).join('\n')}\n${sql}`;
+    const load = this.tables.map((t) => {
+      const full = loadSql(t);
+      return full.length <= 4000 ? full : `${full.slice(0, 4000)} … (${t.rows.length} rows)`;
+    });
+    return `${load.join('\n')}\n${sql}`;
   }
 
   async close(): Promise<void> {

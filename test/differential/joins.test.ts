@@ -3,7 +3,8 @@
  * - INNER, LEFT, RIGHT and FULL joins on one- and two-column equality keys, with extra
  *   non-equi conditions in ON, give DuckDB's rows (NULL keys never match, duplicates multiply);
  * - joins whose ON has no equality (pure theta, OR, IS NOT DISTINCT FROM) and CROSS JOIN agree;
- * - USING and NATURAL merge the common columns as PostgreSQL does, for every join type;
+ * - USING and NATURAL merge the common columns as PostgreSQL does, for every join type, while
+ *   the inputs' own key columns stay reachable by qualified name (l.k, r.k);
  * - a WHERE clause after an outer join filters the NULL-extended rows (anti-join pattern);
  * - three-way joins mixing inner and outer joins agree.
  */
@@ -38,6 +39,8 @@ const EXTRA_CONDITIONS = [
   'l.k + 1 = r.k + 1',
 ] as const;
 
+// PostgreSQL rejects FULL JOIN on these (only merge- or hash-joinable conditions); LiveViewDB and
+// DuckDB accept it, and the answer is still defined, so FULL JOIN is compared too.
 const THETA_CONDITIONS = [
   'l.a < r.b',
   'l.k = r.k OR l.a = r.b',
