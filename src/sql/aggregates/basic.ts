@@ -1,7 +1,7 @@
 import { DatabaseError, SqlState } from '../../errors.js';
 import { Decimal } from '../../types/decimal.js';
 import { Interval } from '../../types/interval.js';
-import { arrayOf, T } from '../../types/types.js';
+import { arrayOf, T, typeName } from '../../types/types.js';
 import type { SqlType } from '../../types/types.js';
 import type { Value } from '../../types/values.js';
 import type { Accumulator, AggregateFunction, GroupedStates } from './aggregate.js';
@@ -551,6 +551,19 @@ function minMaxType(t: SqlType): SqlType {
   }
 }
 
+/** min/max's result type; PostgreSQL has none for bool and json (bool_and/bool_or, casts). */
+function minMaxResult(name: string): (argTypes: readonly SqlType[]) => SqlType {
+  return (argTypes) => {
+    const t = first(argTypes);
+    if (t.id === 'bool' || t.id === 'json' || t.id === 'jsonb') {
+      throw new DatabaseError(SqlState.undefinedFunction, `function ${name}(${typeName(t)}) does not exist`, {
+        hint: 'No function matches the given name and argument types. You might need to add explicit type casts.',
+      });
+    }
+    return minMaxType(t);
+  };
+}
+
 function arrayAggType(t: SqlType): SqlType {
   if (t.id === 'array') return t;
   if (t.id === 'varchar') return arrayOf(T.varchar);
@@ -641,14 +654,14 @@ export const basicAggregates: AggregateFunction[] = [
   {
     name: 'min',
     args: [T.anyelement],
-    ret: (a) => minMaxType(first(a)),
+    ret: minMaxResult('min'),
     make: (a) => multisetAccumulator((s) => s.min() ?? null, comparatorFor(a[0])),
     grouped: kernel('min'),
   },
   {
     name: 'max',
     args: [T.anyelement],
-    ret: (a) => minMaxType(first(a)),
+    ret: minMaxResult('max'),
     make: (a) => multisetAccumulator((s) => s.max() ?? null, comparatorFor(a[0])),
     grouped: kernel('max'),
   },
