@@ -50,16 +50,16 @@ export class KeyCoder {
     return c;
   }
 
-  /** The code of a value seen before, or -1 (probing joins: unseen keys cannot match). */
+  /** The code of a value seen before, or -1 (probing joins: unseen keys and NULL cannot match). */
   find(v: Value): number {
-    if (v === null) return this.nullCode;
+    if (v === null) return -1;
     if (typeof v === 'number') return this.nums.get(v);
     return this.others.get(typeof v === 'string' || typeof v === 'bigint' ? v : hashKey(v)) ?? -1;
   }
 
   /**
    * Codes of the live rows of `vec` (row `rows[k]`, or k when rows is null) into out[k]. With
-   * `probe`, unseen values get -1 instead of a new code.
+   * `probe`, unseen values and NULL get -1 instead of a code.
    */
   encode(vec: Vector, rows: Int32Array | null, count: number, out: Int32Array, probe = false): void {
     const valid = vec.validity;
@@ -72,7 +72,7 @@ export class KeyCoder {
         for (let k = 0; k < count; k++) {
           const i = rows === null ? k : rows[k]!;
           if (valid !== null && ((valid[i >> 3]! >> (i & 7)) & 1) === 0) {
-            out[k] = probe ? this.nullCode : this.codeOfNull();
+            out[k] = probe ? -1 : this.codeOfNull();
             continue;
           }
           const v = d[i]!;
@@ -90,7 +90,7 @@ export class KeyCoder {
         for (let k = 0; k < count; k++) {
           const i = rows === null ? k : rows[k]!;
           if (valid !== null && ((valid[i >> 3]! >> (i & 7)) & 1) === 0) {
-            out[k] = probe ? this.nullCode : this.codeOfNull();
+            out[k] = probe ? -1 : this.codeOfNull();
             continue;
           }
           const c = d[i]!;

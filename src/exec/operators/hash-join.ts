@@ -7,7 +7,7 @@ import { YIELD, type ExecContext } from '../context.js';
 import { growInt32 } from '../hash-tables.js';
 import { TupleCoder } from '../key-coder.js';
 import type { NextResult, Operator } from './operator.js';
-import { ColumnBuffer, gather, hasNullAt } from './vectors.js';
+import { ColumnBuffer, gather, hasNullAt, mayHoldNull } from './vectors.js';
 
 /** A left batch being probed: its key tuple ids, match flags and where pair generation stopped. */
 interface Probe {
@@ -83,8 +83,9 @@ export class HashJoinOperator implements Operator {
         const part = ids.subarray(n, n + b.count);
         this.coder.encode(keyVecs, b.sel, b.count, part);
         // NULL keys never match: such rows stay out of the chains.
-        for (let k = 0; k < b.count; k++)
-          if (hasNullAt(keyVecs, b.sel === null ? k : b.sel[k]!)) part[k] = -1;
+        if (keyVecs.some(mayHoldNull))
+          for (let k = 0; k < b.count; k++)
+            if (hasNullAt(keyVecs, b.sel === null ? k : b.sel[k]!)) part[k] = -1;
         n += b.count;
       }
     } finally {
@@ -127,8 +128,8 @@ export class HashJoinOperator implements Operator {
     const ids = new Int32Array(b.count);
     if (this.leftKeys.length > 0) {
       const keyVecs = this.leftKeys.map((k) => k.evalBatch(b, ctx));
+      // Probing codes NULL as -1: it matches nothing.
       this.coder.encode(keyVecs, b.sel, b.count, ids, true);
-      for (let k = 0; k < b.count; k++) if (hasNullAt(keyVecs, b.sel === null ? k : b.sel[k]!)) ids[k] = -1;
     }
     const jt = this.joinType;
     if (this.unique && this.cond === null && (jt === 'inner' || jt === 'left')) this.probeUnique(b, ids);

@@ -5,6 +5,11 @@ import { vectorGet, type Vector } from '../batch.js';
 import type { ExecContext } from '../context.js';
 import { growFloat64, growInt32 } from '../hash-tables.js';
 
+/** Can the vector hold a NULL at all (a validity bitmap, or values inline)? */
+export function mayHoldNull(v: Vector): boolean {
+  return v.kind === 'obj' || v.validity !== null;
+}
+
 /** Is any of the vectors NULL at physical row i? */
 export function hasNullAt(vecs: readonly Vector[], i: number): boolean {
   for (const v of vecs) {
