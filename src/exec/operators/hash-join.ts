@@ -93,6 +93,8 @@ export class HashJoinOperator implements Operator {
     }
     this.right = cols.map((c) => c.finish());
     this.rightCount = n;
+    // Key ids, chains and heads: about 12 bytes a build row.
+    ctx.reserve(n * 12);
     const keyed = this.rightKeys.length > 0;
     this.head = new Int32Array(keyed ? this.coder.size : 1).fill(-1);
     this.chain = new Int32Array(n).fill(-1);

@@ -157,3 +157,23 @@ describe('hash aggregation over several batches', () => {
     ]);
   });
 });
+
+describe('memory limit', () => {
+  it('fails a large GROUP BY and a large join build with 53200, and the session stays usable', async () => {
+    const s = db.session();
+    s.setLimits({ memoryLimit: 32 * 1024 });
+    const fail = async (sql: string): Promise<string> => {
+      try {
+        await s.execute(sql);
+        return 'ok';
+      } catch (e) {
+        return (e as { code?: string }).code ?? String(e);
+      }
+    };
+    expect(await fail('SELECT v, s, k, count(*) FROM l GROUP BY v, s, k')).toBe('53200');
+    expect(await fail('SELECT count(*) FROM l JOIN r ON l.v = r.v')).toBe('53200');
+    s.setLimits({ memoryLimit: 1 << 30 });
+    const [res] = await s.execute('SELECT count(*) FROM l');
+    expect(res!.rows).toEqual([[5000n]]);
+  });
+});
