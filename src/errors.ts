@@ -13,6 +13,8 @@ export class DatabaseError extends Error {
   hint?: string;
   /** 1-based character position in the statement text, as PostgreSQL reports it. */
   position?: number;
+  /** Where the error happened (CONTEXT), e.g. `COPY t, line 3, column a: "x"`. */
+  where?: string;
 
   constructor(code: string, message: string, extra?: { detail?: string; hint?: string; position?: number }) {
     super(message);
@@ -72,6 +74,10 @@ export const SqlState = {
   inFailedSqlTransaction: '25P02',
   invalidSqlStatementName: '26000',
   invalidCursorName: '34000',
+  duplicateCursor: '42P03',
+  badCopyFileFormat: '22P04',
+  undefinedFile: '58P01',
+  ioError: '58030',
   invalidSavepointSpecification: '3B001',
   serializationFailure: '40001',
   syntaxError: '42601',
@@ -104,7 +110,11 @@ export const SqlState = {
   tooManyColumns: '54011',
   outOfMemory: '53200',
   queryCanceled: '57014',
+  invalidAuthorizationSpecification: '28000',
+  invalidPassword: '28P01',
+  invalidCatalogName: '3D000',
   objectNotInPrerequisiteState: '55000',
+  lockNotAvailable: '55P03',
   internalError: 'XX000',
 } as const;
 

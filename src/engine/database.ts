@@ -2,6 +2,18 @@ import { Catalog } from '../storage/catalog.js';
 import type { Table, TableSnapshot } from '../storage/table.js';
 import { builtinFunctions, type FunctionRegistry } from '../sql/functions/index.js';
 import { loadParser } from '../sql/parser.js';
+import { RoleStore } from '../tenancy/roles.js';
+import { AccessTokens } from './access-tokens.js';
+
+/**
+ * What one commit changed: the tables whose rows it inserted or deleted, and how many rows it
+ * inserted. Adapters (the live WebSocket feed, metrics) listen through Engine.onCommit.
+ */
+export interface CommitEvent {
+  readonly seq: number;
+  readonly tables: ReadonlySet<Table>;
+  readonly rowsInserted: number;
+}
 
 /** Engine-wide state shared by every session: the catalog and the commit sequence. */
 export class Engine {
@@ -9,6 +21,13 @@ export class Engine {
   readonly functions: FunctionRegistry;
   /** Sequence number of the last commit. */
   seq = 0;
+  /** Rows inserted by every commit so far (INSERT, COPY, append). */
+  rowsInserted = 0;
+  /** API access tokens (liveview_create_token), kept as SHA-256 hashes. */
+  readonly tokens = new AccessTokens();
+  /** Login roles and their password secrets (CREATE/ALTER/DROP ROLE; the servers authenticate against it). */
+  readonly roles = new RoleStore();
+  private readonly commitListeners = new Set<(e: CommitEvent) => void>();
 
   private constructor(functions: FunctionRegistry) {
     this.functions = functions;
@@ -17,6 +36,30 @@ export class Engine {
   static async create(): Promise<Engine> {
     await loadParser();
     return new Engine(builtinFunctions());
+  }
+
+  /**
+   * Calls `listener` after every commit that changed rows; returns the function that stops it.
+   * @example
+   * const stop = engine.onCommit((e) => console.log([...e.tables].map((t) => t.name)));
+   */
+  onCommit(listener: (e: CommitEvent) => void): () => void {
+    this.commitListeners.add(listener);
+    return () => this.commitListeners.delete(listener);
+  }
+
+  /** Called by the session once a commit is applied; a failing listener never fails the commit. */
+  notifyCommit(tables: ReadonlySet<Table>, rowsInserted: number): void {
+    this.rowsInserted += rowsInserted;
+    if (tables.size === 0) return;
+    const e: CommitEvent = { seq: this.seq, tables, rowsInserted };
+    for (const l of this.commitListeners) {
+      try {
+        l(e);
+      } catch {
+        // Listeners are adapters' notifications; the commit has already happened.
+      }
+    }
   }
 
   snapshot(table: Table): TableSnapshot {

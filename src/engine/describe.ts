@@ -16,7 +16,11 @@ type Node = any;
 export interface BindingHost {
   readonly engine: Engine;
   readonly searchPath: string[];
+  /** The transaction name resolution sees the catalog as (null outside one; see Catalog). */
+  readonly lockOwner: object | null;
   functionContext(txnStart: number): FunctionContext;
+  /** Result columns of an open SQL cursor (FETCH), if the host has cursors. */
+  cursorColumns?(name: string): ResultColumn[] | undefined;
 }
 
 /** A statement described ahead of running it, as PostgreSQL's Parse + Describe do. */
@@ -31,7 +35,13 @@ export interface Description {
 
 function binder(host: BindingHost, types: (SqlType | undefined)[]): SelectBinder {
   const fc = host.functionContext(Date.now() * 1000);
-  return new SelectBinder(host.engine.catalog, host.engine.functions, fc, host.searchPath, types);
+  return new SelectBinder(
+    host.engine.catalog.reader(host.lockOwner),
+    host.engine.functions,
+    fc,
+    host.searchPath,
+    types,
+  );
 }
 
 function paramIndex(n: Node): number | null {
@@ -58,7 +68,7 @@ function bareOutputParams(s: Node, out: number[] = []): number[] {
 const unresolved = (t: SqlType | undefined): boolean => t === undefined || t.id === 'unknown';
 
 function resolveTable(host: BindingHost, rv: Node): Table {
-  const rel = host.engine.catalog.findRelation(rv.relname, rv.schemaname, host.searchPath);
+  const rel = host.engine.catalog.findRelation(rv.relname, rv.schemaname, host.searchPath, host.lockOwner);
   if (!rel)
     throw new DatabaseError(SqlState.undefinedTable, `relation "${rv.relname}" does not exist`, {
       ...(rv.location >= 0 ? { position: rv.location + 1 } : {}),
@@ -151,13 +161,16 @@ function describeOnce(
   const b = binder(host, types.slice());
   let columns: ResultColumn[] = [];
   let query: BoundQuery | null = null;
-  if (kind === 'SelectStmt') {
+  // SELECT ... INTO is CREATE TABLE AS: a utility statement without result columns.
+  if (kind === 'SelectStmt' && !s.intoClause) {
     query = b.bindSelect(s, new Scope(null));
     columns = query.names.map((name, i) => ({ name, type: query!.types[i]! }));
     for (const i of bareOutputParams(s))
       if (unresolved(b.exprs.paramTypes[i])) b.exprs.paramTypes[i] = T.text;
   } else if (kind === 'InsertStmt' || kind === 'UpdateStmt' || kind === 'DeleteStmt') {
     columns = describeDml(host, b, kind, s);
+  } else if (kind === 'FetchStmt' && s.ismove !== true) {
+    columns = host.cursorColumns?.(s.portalname) ?? [];
   } else if (kind === 'ExplainStmt') {
     const inner = describeOnce(host, s.query, types);
     const json = explainOptions((s.options ?? []) as Node[]).format === 'json';

@@ -10,6 +10,7 @@ import { SelectBinder, type BoundQuery } from '../sql/binder/select-binder.js';
 import type { FunctionContext } from '../sql/functions/registry.js';
 import { parseSql } from '../sql/parser.js';
 import { isTable } from '../storage/catalog.js';
+import { relationKey, schemaKey } from '../storage/locks.js';
 import type { ColumnDef, Table, TableSnapshot } from '../storage/table.js';
 import type { Chunk } from '../storage/chunk.js';
 import { T, typeName, type SqlType } from '../types/types.js';
@@ -21,6 +22,8 @@ import { explainStatement } from './explain-statement.js';
 import { checkParamCount, convertParams } from './params.js';
 import { SqlPreparedStatements } from './sql-prepare.js';
 import { bindAssignments, bindDmlJoin, bindReturning, firstMatches, type DmlJoin } from './dml.js';
+import { Cursors } from './cursors.js';
+import { createSystemAccess } from '../sql/system-catalog/access.js';
 
 type Node = any;
 
@@ -61,6 +64,12 @@ const CATALOG_NEUTRAL = new Set([
   'VariableShowStmt',
   'PrepareStmt',
   'DeallocateStmt',
+  'DeclareCursorStmt',
+  'FetchStmt',
+  'ClosePortalStmt',
+  'CreateRoleStmt',
+  'AlterRoleStmt',
+  'DropRoleStmt',
 ]);
 
 const DEFAULT_LIMITS: ExecLimits = { sliceMs: 10, memoryLimit: 2 * 1024 * 1024 * 1024 };
@@ -86,6 +95,7 @@ export class Session {
     ['server_version_num', '150000'],
     ['transaction_isolation', 'read committed'],
     ['work_mem', '2GB'],
+    ['password_encryption', 'scram-sha-256'],
   ]);
   private txn: Transaction | null = null;
   private running: ExecContext | null = null;
@@ -94,10 +104,22 @@ export class Session {
   private limits: ExecLimits = DEFAULT_LIMITS;
   /** PREPARE'd statements of this session, by name. */
   readonly prepared = new SqlPreparedStatements();
+  /** DECLAREd cursors of this session, by name. */
+  private readonly cursors = new Cursors();
   /** Parameter types fixed by a prepared statement, keyed by the parameter array it runs with. */
   private readonly boundParamTypes = new WeakMap<readonly Value[], readonly SqlType[]>();
 
   constructor(readonly engine: Engine) {}
+
+  /** The open transaction block, which name resolution sees the catalog as (see Catalog). */
+  get lockOwner(): object | null {
+    return this.txn;
+  }
+
+  /** Result columns of an open cursor (Describe of a FETCH through the extended protocol). */
+  cursorColumns(name: string): ResultColumn[] | undefined {
+    return this.cursors.columns(name, this.txn);
+  }
 
   /** 'I' idle, 'T' in a transaction block, 'E' in a failed transaction block (ReadyForQuery). */
   get transactionStatus(): 'I' | 'T' | 'E' {
@@ -129,6 +151,14 @@ export class Session {
       ...(this.statementStart !== undefined ? { statementStart: this.statementStart } : {}),
       clock: wallClockMicros,
       setting: (n) => this.settings.get(n.toLowerCase()),
+      tokens: this.engine.tokens,
+      system: createSystemAccess({
+        catalog: this.engine.catalog,
+        viewer: this.lockOwner,
+        settings: this.settings,
+        searchPath: this.searchPath,
+        functions: this.engine.functions,
+      }),
     };
   }
 
@@ -148,19 +178,18 @@ export class Session {
       dot < 0 ? tableName : tableName.slice(dot + 1),
       dot < 0 ? undefined : tableName.slice(0, dot),
       this.searchPath,
+      this.txn,
     );
     if (!rel) throw new DatabaseError(SqlState.undefinedTable, `relation "${tableName}" does not exist`);
     if (!isTable(rel)) throw new DatabaseError(SqlState.wrongObjectType, `"${tableName}" is not a table`);
     const { cols, count } = prepareColumnBatch(rel, batch);
     if (this.txn) {
-      for (let r = 0; r < count; r++)
-        this.txn.insert(
-          rel,
-          cols.map((c) => c[r] ?? null),
-        );
+      this.lock(this.txn, relationKey(rel.schema, rel.name), 'shared', `relation "${rel.name}"`);
+      this.txn.insertColumns(rel, cols, count);
     } else {
       this.engine.seq++;
       rel.appendColumns(cols, count);
+      this.engine.notifyCommit(new Set([rel]), count);
     }
     return count;
   }
@@ -220,6 +249,7 @@ export class Session {
       if (!autocommit) txn.failed = true;
       throw toDatabaseError(e);
     } finally {
+      if (autocommit) this.engine.catalog.locks.releaseAll(txn);
       // DDL (and its undo on failure) invalidates prepared statements' plans.
       if (!CATALOG_NEUTRAL.has(kind)) this.engine.catalog.changed();
     }
@@ -235,6 +265,9 @@ export class Session {
     }
     const seq = ++this.engine.seq;
     txn.apply(seq);
+    let inserted = 0;
+    for (const c of txn.local.values()) inserted += c.rowCount;
+    this.engine.notifyCommit(txn.touchedTables(), inserted);
   }
 
   private transactionStatement(body: Node): StatementResult {
@@ -250,15 +283,28 @@ export class Session {
       case 'TRANS_STMT_COMMIT': {
         const t = this.txn;
         this.txn = null;
-        if (t && !t.failed) this.commit(t);
-        if (t?.failed) {
+        if (!t) return tag('COMMIT');
+        try {
+          if (t.failed) {
+            t.rollbackTo(0);
+            return tag('ROLLBACK');
+          }
+          this.commit(t);
+        } catch (e) {
+          // A commit that fails (40001) leaves no trace, DDL included.
           t.rollbackTo(0);
-          return tag('ROLLBACK');
+          this.engine.catalog.changed();
+          throw e;
+        } finally {
+          this.engine.catalog.locks.releaseAll(t);
         }
         return tag('COMMIT');
       }
       case 'TRANS_STMT_ROLLBACK':
-        this.txn?.rollbackTo(0);
+        if (this.txn) {
+          this.txn.rollbackTo(0);
+          this.engine.catalog.locks.releaseAll(this.txn);
+        }
         this.txn = null;
         return tag('ROLLBACK');
       case 'TRANS_STMT_SAVEPOINT':
@@ -307,7 +353,7 @@ export class Session {
 
   private binder(txn: Transaction, paramTypes: (SqlType | undefined)[]): SelectBinder {
     return new SelectBinder(
-      this.engine.catalog,
+      this.engine.catalog.reader(txn),
       this.engine.functions,
       this.functionContext(txn.startedAt),
       this.searchPath,
@@ -350,6 +396,12 @@ export class Session {
   ): Promise<StatementResult> {
     switch (kind) {
       case 'SelectStmt': {
+        if (s.intoClause) {
+          const { intoClause, ...select } = s;
+          const r = await this.createTableAs(select, intoClause, false, txn, params);
+          this.engine.catalog.changed();
+          return r;
+        }
         const b = bound ? null : this.binder(txn, this.paramTypesFor(params));
         const q = bound ?? b!.bindSelect(s, new Scope(null));
         const types = b ? b.exprs.paramTypes : this.paramTypesFor(params);
@@ -369,14 +421,19 @@ export class Session {
         return this.delete(s, txn, params);
       case 'CreateStmt':
         return this.createTable(s, txn);
+      case 'CreateTableAsStmt':
+        if (s.objtype !== 'OBJECT_TABLE')
+          throw new DatabaseError(
+            SqlState.featureNotSupported,
+            'CREATE MATERIALIZED VIEW is not supported yet',
+          );
+        return this.createTableAs(s.query.SelectStmt, s.into, s.if_not_exists === true, txn, params);
       case 'ViewStmt':
         return this.createView(s, txn);
       case 'DropStmt':
         return this.drop(s, txn);
       case 'CreateSchemaStmt':
-        this.engine.catalog.createSchema(s.schemaname, s.if_not_exists === true);
-        txn.onRollback(() => this.engine.catalog.schemas.delete(s.schemaname));
-        return { command: 'CREATE SCHEMA', columns: [], rows: [], rowCount: 0 };
+        return this.createSchema(s, txn);
       case 'TruncateStmt':
         return this.truncate(s, txn);
       case 'AlterTableStmt':
@@ -385,7 +442,7 @@ export class Session {
         return this.rename(s, txn);
       case 'IndexStmt':
         // Indexes are accepted for compatibility; scans use zone maps instead.
-        this.resolveTable(s.relation);
+        this.resolveTable(s.relation, txn, null);
         return { command: 'CREATE INDEX', columns: [], rows: [], rowCount: 0 };
       case 'VariableSetStmt':
         return this.setVariable(s);
@@ -411,6 +468,21 @@ export class Session {
         return this.prepared.prepare(this, s);
       case 'DeallocateStmt':
         return this.prepared.deallocate(s);
+      case 'DeclareCursorStmt':
+        return this.cursors.declare(s, this.txn, (q) =>
+          this.dispatch('SelectStmt', q.SelectStmt, txn, params),
+        );
+      case 'FetchStmt':
+        return this.cursors.fetch(s, this.txn);
+      case 'ClosePortalStmt':
+        return this.cursors.close(s, this.txn);
+      case 'CreateRoleStmt':
+      case 'AlterRoleStmt':
+      case 'DropRoleStmt': {
+        const encryption = this.settings.get('password_encryption') ?? 'scram-sha-256';
+        const command = this.engine.roles.execute(kind, s, encryption, (undo) => txn.onRollback(undo));
+        return { command, columns: [], rows: [], rowCount: 0 };
+      }
       default:
         throw new DatabaseError(
           SqlState.featureNotSupported,
@@ -424,13 +496,64 @@ export class Session {
     return convertParams(params, types, this.functionContext(Date.now() * 1000));
   }
 
-  private resolveTable(rv: Node): Table {
-    const rel = this.engine.catalog.findRelation(rv.relname, rv.schemaname, this.searchPath);
+  /**
+   * Locks a name for `txn` until it ends (see LockTable); a lock the statement newly took is released
+   * again if the statement fails or a savepoint before it is rolled back to.
+   */
+  private lock(
+    txn: Transaction,
+    key: string,
+    mode: 'shared' | 'exclusive',
+    label: string,
+    existed = true,
+  ): void {
+    const locks = this.engine.catalog.locks;
+    if (mode === 'shared') {
+      if (locks.acquireShared(key, txn, label)) txn.onRollback(() => locks.releaseShared(key, txn));
+    } else if (locks.acquireExclusive(key, txn, existed, label)) {
+      txn.onRollback(() => locks.releaseExclusive(key, txn));
+    }
+  }
+
+  /** Locks a relation name for DDL; `existed` is whether another transaction could see it already. */
+  private lockRelationName(txn: Transaction, schema: string, name: string): void {
+    const sch = this.engine.catalog.schemas.get(schema);
+    const existed = sch !== undefined && (sch.tables.has(name) || sch.views.has(name));
+    this.lock(txn, relationKey(schema, name), 'exclusive', `relation "${name}"`, existed);
+  }
+
+  /** A schema for DDL to create relations in: visible to `txn`, and kept from being dropped. */
+  private schemaForDdl(txn: Transaction, name: string): void {
+    this.engine.catalog.schema(name, txn);
+    this.lock(txn, schemaKey(name), 'shared', `schema "${name}"`);
+  }
+
+  private createSchema(s: Node, txn: Transaction): StatementResult {
+    const cat = this.engine.catalog;
+    const name: string = s.schemaname;
+    const existed = cat.schemas.has(name);
+    // IF NOT EXISTS finding the schema takes no lock, as in PostgreSQL.
+    if (
+      existed &&
+      s.if_not_exists === true &&
+      cat.locks.check(schemaKey(name), txn, `schema "${name}"`) === 'free'
+    )
+      return { command: 'CREATE SCHEMA', columns: [], rows: [], rowCount: 0 };
+    this.lock(txn, schemaKey(name), 'exclusive', `schema "${name}"`, existed);
+    cat.createSchema(name, s.if_not_exists === true);
+    if (!existed) txn.onRollback(() => cat.schemas.delete(name));
+    return { command: 'CREATE SCHEMA', columns: [], rows: [], rowCount: 0 };
+  }
+
+  /** Resolves a table as `txn` sees it, taking `lock` on it (DML: shared; DDL: exclusive). */
+  private resolveTable(rv: Node, txn: Transaction | null, lock: 'shared' | 'exclusive' | null): Table {
+    const rel = this.engine.catalog.findRelation(rv.relname, rv.schemaname, this.searchPath, txn);
     if (!rel)
       throw new DatabaseError(SqlState.undefinedTable, `relation "${rv.relname}" does not exist`, {
         position: rv.location >= 0 ? rv.location + 1 : undefined,
       });
     if (!isTable(rel)) throw new DatabaseError(SqlState.wrongObjectType, `"${rv.relname}" is not a table`);
+    if (txn && lock) this.lock(txn, relationKey(rel.schema, rel.name), lock, `relation "${rel.name}"`);
     return rel;
   }
 
@@ -462,10 +585,56 @@ export class Session {
       }
       cols.push({ name: cd.colname, type, notNull, ...(defaultSql !== undefined ? { defaultSql } : {}) });
     }
-    const schema = rv.schemaname ?? this.searchPath[0] ?? 'public';
-    const t = this.engine.catalog.createTable(schema, rv.relname, cols, s.if_not_exists === true);
-    if (t) txn.onRollback(() => this.engine.catalog.schema(schema).tables.delete(rv.relname));
+    this.defineTable(txn, rv, cols, s.if_not_exists === true);
     return { command: 'CREATE TABLE', columns: [], rows: [], rowCount: 0 };
+  }
+
+  /** Adds a table to the catalog under this transaction's lock; undefined if IF NOT EXISTS found one. */
+  private defineTable(
+    txn: Transaction,
+    rv: Node,
+    cols: ColumnDef[],
+    ifNotExists: boolean,
+  ): Table | undefined {
+    const schema: string = rv.schemaname ?? this.searchPath[0] ?? 'public';
+    this.schemaForDdl(txn, schema);
+    // Finding the table there already takes no lock, as in PostgreSQL.
+    if (ifNotExists && this.engine.catalog.findRelation(rv.relname, schema, [], txn)) return undefined;
+    this.lockRelationName(txn, schema, rv.relname);
+    const t = this.engine.catalog.createTable(schema, rv.relname, cols, ifNotExists);
+    if (t) txn.onRollback(() => this.engine.catalog.schemas.get(schema)?.tables.delete(rv.relname));
+    return t;
+  }
+
+  /**
+   * CREATE TABLE ... AS and SELECT ... INTO: columns named and typed by the query (unknown-typed
+   * literals become text). The statement is atomic: if the query fails the new table goes with it.
+   */
+  private async createTableAs(
+    select: Node,
+    into: Node,
+    ifNotExists: boolean,
+    txn: Transaction,
+    params: readonly Value[],
+  ): Promise<StatementResult> {
+    const b = this.binder(txn, this.paramTypesFor(params));
+    const q = b.bindSelect(select, new Scope(null));
+    const names: string[] = ((into.colNames ?? []) as Node[]).map(str);
+    if (names.length > q.names.length)
+      throw new DatabaseError(SqlState.syntaxError, 'too many column names were specified');
+    const cols: ColumnDef[] = q.names.map((n, i) => {
+      const type = q.types[i]!;
+      return { name: names[i] ?? n, type: type.id === 'unknown' ? T.text : type, notNull: false };
+    });
+    cols.forEach((c, i) => {
+      if (cols.findIndex((x) => x.name === c.name) !== i)
+        throw new DatabaseError(SqlState.duplicateColumn, `column "${c.name}" specified more than once`);
+    });
+    const t = this.defineTable(txn, into.rel, cols, ifNotExists);
+    if (!t || into.skipData) return { command: 'CREATE TABLE AS', columns: [], rows: [], rowCount: 0 };
+    const rows = await this.run(q.plan, txn, this.convertParams(params, b.exprs.paramTypes));
+    for (const r of rows) txn.insert(t, r);
+    return { command: 'SELECT', columns: [], rows: [], rowCount: rows.length };
   }
 
   private createView(s: Node, txn: Transaction): StatementResult {
@@ -475,13 +644,15 @@ export class Session {
     const q = b.bindSelect(s.query.SelectStmt, new Scope(null));
     const aliases: string[] = ((s.aliases ?? []) as Node[]).map(str);
     const names = q.names.map((n, i) => aliases[i] ?? n);
-    const prev = this.engine.catalog.schema(schema).views.get(rv.relname);
+    this.schemaForDdl(txn, schema);
+    this.lockRelationName(txn, schema, rv.relname);
+    const prev = this.engine.catalog.schema(schema, txn).views.get(rv.relname);
     this.engine.catalog.createView(
       { schema, name: rv.relname, sql: '', columnNames: names, query: s.query.SelectStmt },
       s.replace === true,
     );
     txn.onRollback(() => {
-      const v = this.engine.catalog.schema(schema).views;
+      const v = this.engine.catalog.schema(schema, txn).views;
       if (prev) v.set(rv.relname, prev);
       else v.delete(rv.relname);
     });
@@ -495,7 +666,8 @@ export class Session {
       const parts: string[] = obj.List ? (obj.List.items as Node[]).map(str) : [str(obj)];
       const name = parts[parts.length - 1]!;
       if (objType === 'OBJECT_SCHEMA') {
-        if (!cat.schemas.has(name)) {
+        const hidden = cat.locks.check(schemaKey(name), txn, `schema "${name}"`) === 'hidden';
+        if (hidden || !cat.schemas.has(name)) {
           if (s.missing_ok) continue;
           throw new DatabaseError(SqlState.undefinedSchema, `schema "${name}" does not exist`);
         }
@@ -507,13 +679,15 @@ export class Session {
             { hint: 'Use DROP ... CASCADE to drop the dependent objects too.' },
           );
         }
+        this.lock(txn, schemaKey(name), 'exclusive', `schema "${name}"`);
+        for (const rel of [...sch.tables.keys(), ...sch.views.keys()]) this.lockRelationName(txn, name, rel);
         cat.schemas.delete(name);
         txn.onRollback(() => cat.schemas.set(name, sch));
         continue;
       }
       if (objType === 'OBJECT_INDEX') continue;
       const schemaName = parts.length > 1 ? parts[parts.length - 2] : undefined;
-      const rel = cat.findRelation(name, schemaName, this.searchPath);
+      const rel = cat.findRelation(name, schemaName, this.searchPath, txn);
       const isView = objType === 'OBJECT_VIEW';
       if (!rel || isTable(rel) === isView) {
         if (s.missing_ok) continue;
@@ -528,7 +702,8 @@ export class Session {
           `${isView ? 'view' : 'table'} "${name}" does not exist`,
         );
       }
-      const sch = cat.schema(rel.schema);
+      this.lockRelationName(txn, rel.schema, name);
+      const sch = cat.schema(rel.schema, txn);
       if (isTable(rel)) {
         sch.tables.delete(name);
         txn.onRollback(() => sch.tables.set(name, rel));
@@ -542,7 +717,7 @@ export class Session {
 
   private truncate(s: Node, txn: Transaction): StatementResult {
     for (const rv of s.relations as Node[]) {
-      const t = this.resolveTable(rv.RangeVar);
+      const t = this.resolveTable(rv.RangeVar, txn, 'shared');
       const snap = this.engine.snapshot(t);
       snap.chunks.forEach((c, ci) => {
         for (let r = 0; r < snap.rowCounts[ci]!; r++)
@@ -555,7 +730,7 @@ export class Session {
   }
 
   private alterTable(s: Node, txn: Transaction): StatementResult {
-    const t = this.resolveTable(s.relation);
+    const t = this.resolveTable(s.relation, txn, 'exclusive');
     for (const c of (s.cmds ?? []) as Node[]) {
       const cmd = c.AlterTableCmd;
       const oldCols = t.columns;
@@ -577,20 +752,23 @@ export class Session {
         }
         let fill: Value = null;
         if (defaultSql !== undefined) fill = this.evalDefault(defaultSql, type, txn);
-        if (notNull && fill === null && t.liveRowCount() > 0) {
+        let hasRows = false;
+        if (notNull && fill === null) this.forEachRow(t, txn, () => (hasRows = true));
+        if (hasRows) {
           throw new DatabaseError(
             SqlState.notNullViolation,
             `column "${cd.colname}" of relation "${t.name}" contains null values`,
           );
         }
-        t.rebuildColumns(
+        this.reshapeTable(
+          txn,
+          t,
           [
             ...oldCols,
             { name: cd.colname, type, notNull, ...(defaultSql !== undefined ? { defaultSql } : {}) },
           ],
           (row) => [...row, fill],
         );
-        txn.onRollback(() => t.rebuildColumns(oldCols, (row) => row.slice(0, -1)));
       } else if (cmd.subtype === 'AT_DropColumn') {
         const idx = t.columnIndex(cmd.name);
         if (idx < 0) {
@@ -600,16 +778,12 @@ export class Session {
             `column "${cmd.name}" of relation "${t.name}" does not exist`,
           );
         }
-        const removed: Value[][] = [];
-        t.rebuildColumns(
+        this.reshapeTable(
+          txn,
+          t,
           oldCols.filter((_x, i) => i !== idx),
-          (row) => {
-            removed.push(row);
-            return row.filter((_x, i) => i !== idx);
-          },
+          (row) => row.filter((_x, i) => i !== idx),
         );
-        let k = 0;
-        txn.onRollback(() => t.rebuildColumns(oldCols, () => removed[k++]!));
       } else if (cmd.subtype === 'AT_SetNotNull' || cmd.subtype === 'AT_DropNotNull') {
         const idx = t.columnIndex(cmd.name);
         if (idx < 0)
@@ -617,10 +791,42 @@ export class Session {
             SqlState.undefinedColumn,
             `column "${cmd.name}" of relation "${t.name}" does not exist`,
           );
+        if (cmd.subtype === 'AT_SetNotNull') {
+          let hasNull = false;
+          this.forEachRow(t, txn, (row) => (hasNull ||= row[idx] === null));
+          if (hasNull)
+            throw new DatabaseError(
+              SqlState.notNullViolation,
+              `column "${cmd.name}" of relation "${t.name}" contains null values`,
+            );
+        }
         const cols = oldCols.slice();
         cols[idx] = { ...cols[idx]!, notNull: cmd.subtype === 'AT_SetNotNull' };
         t.columns = cols;
         txn.onRollback(() => (t.columns = oldCols));
+      } else if (cmd.subtype === 'AT_ColumnDefault') {
+        const idx = this.alteredColumn(t, cmd.name);
+        const col = oldCols[idx]!;
+        const { defaultSql: _dropped, ...rest } = col;
+        let next: ColumnDef = rest;
+        if (cmd.def) {
+          const defaultSql = deparseExpr(cmd.def);
+          // Bound now so that a default of the wrong type fails here, as in PostgreSQL.
+          const b = this.binder(txn, []);
+          b.exprs.coerce(
+            b.bindExpressionSql(defaultSql, new Scope(null)),
+            col.type,
+            'assignment',
+            `column "${col.name}" is of type ${typeName(col.type)} but default expression is of type %`,
+          );
+          next = { ...rest, defaultSql };
+        }
+        const cols = oldCols.slice();
+        cols[idx] = next;
+        t.columns = cols;
+        txn.onRollback(() => (t.columns = oldCols));
+      } else if (cmd.subtype === 'AT_AlterColumnType') {
+        this.alterColumnType(t, txn, cmd);
       } else {
         throw new DatabaseError(
           SqlState.featureNotSupported,
@@ -631,9 +837,88 @@ export class Session {
     return { command: 'ALTER TABLE', columns: [], rows: [], rowCount: 0 };
   }
 
+  private alteredColumn(t: Table, name: string): number {
+    const idx = t.columnIndex(name);
+    if (idx < 0)
+      throw new DatabaseError(
+        SqlState.undefinedColumn,
+        `column "${name}" of relation "${t.name}" does not exist`,
+      );
+    return idx;
+  }
+
+  /** ALTER COLUMN ... TYPE [USING expr]: every row is converted, by assignment cast or by `expr`. */
+  private alterColumnType(t: Table, txn: Transaction, cmd: Node): void {
+    const idx = this.alteredColumn(t, cmd.name);
+    const cd = cmd.def.ColumnDef;
+    const type = bindTypeName(cd.typeName);
+    const b = this.binder(txn, []);
+    const scope = this.tableScope(t, undefined);
+    let e: Expr;
+    try {
+      e = cd.raw_default
+        ? b.exprs.coerce(b.exprs.bind(cd.raw_default, scope, b.noAggs('USING')), type, 'assignment')
+        : b.exprs.coerce({ kind: 'col', type: t.columns[idx]!.type, index: idx }, type, 'assignment');
+    } catch (err) {
+      if (cd.raw_default || !(err instanceof DatabaseError) || err.code !== SqlState.datatypeMismatch)
+        throw err;
+      throw new DatabaseError(
+        SqlState.datatypeMismatch,
+        `column "${cmd.name}" cannot be cast automatically to type ${typeName(type)}`,
+        { hint: `You might need to specify "USING ${cmd.name}::${typeName(type)}".` },
+      );
+    }
+    const convert = new CompiledExpr(e);
+    const ctx = this.context(txn, []);
+    installSubqueryRunner(ctx);
+    // Converted first over the visible rows, so that a failing conversion changes nothing.
+    const col = t.columns[idx]!;
+    this.forEachRow(t, txn, (row) => {
+      if (convert.evalRow(row, ctx) === null && col.notNull)
+        throw new DatabaseError(
+          SqlState.notNullViolation,
+          `column "${col.name}" of relation "${t.name}" contains null values`,
+        );
+    });
+    const cols = t.columns.slice();
+    cols[idx] = { ...cols[idx]!, type };
+    this.reshapeTable(txn, t, cols, (row) => {
+      const next = row.slice();
+      // Rows deleted for every reader keep a value only old snapshots can see; one failing to
+      // convert becomes NULL rather than failing the statement.
+      try {
+        next[idx] = convert.evalRow(row, ctx);
+      } catch {
+        next[idx] = null;
+      }
+      return next;
+    });
+  }
+
+  /**
+   * Rebuilds `t` with `columns` (ALTER TABLE); the transaction's pending rows follow, and undo puts
+   * back the very chunks there were (the exclusive lock kept every other writer out meanwhile).
+   */
+  private reshapeTable(
+    txn: Transaction,
+    t: Table,
+    columns: ColumnDef[],
+    mapRow: (row: Value[]) => Value[],
+  ): void {
+    const before = { columns: t.columns, chunks: t.chunks };
+    t.rebuildColumns(columns, mapRow);
+    const moveBack = txn.reshaped(t, before.chunks, mapRow);
+    txn.onRollback(() => {
+      t.columns = before.columns;
+      t.chunks = before.chunks;
+      t.version++;
+      moveBack();
+    });
+  }
+
   private rename(s: Node, txn: Transaction): StatementResult {
     if (s.renameType === 'OBJECT_COLUMN') {
-      const t = this.resolveTable(s.relation);
+      const t = this.resolveTable(s.relation, txn, 'exclusive');
       const idx = t.columnIndex(s.subname);
       if (idx < 0) throw new DatabaseError(SqlState.undefinedColumn, `column "${s.subname}" does not exist`);
       if (t.columnIndex(s.newname) >= 0)
@@ -649,8 +934,9 @@ export class Session {
       return { command: 'ALTER TABLE', columns: [], rows: [], rowCount: 0 };
     }
     if (s.renameType === 'OBJECT_TABLE') {
-      const t = this.resolveTable(s.relation);
-      const sch = this.engine.catalog.schema(t.schema);
+      const t = this.resolveTable(s.relation, txn, 'exclusive');
+      this.lockRelationName(txn, t.schema, s.newname);
+      const sch = this.engine.catalog.schema(t.schema, txn);
       if (sch.tables.has(s.newname) || sch.views.has(s.newname))
         throw new DatabaseError(SqlState.duplicateTable, `relation "${s.newname}" already exists`);
       const oldName = t.name;
@@ -728,7 +1014,7 @@ export class Session {
       throw new DatabaseError(SqlState.featureNotSupported, 'INSERT ... ON CONFLICT is not supported', {
         hint: 'Unique constraints are not enforced, so there are no conflicts to detect. Use UPDATE ... FROM and INSERT ... SELECT ... WHERE NOT EXISTS in one transaction instead.',
       });
-    const t = this.resolveTable(s.relation);
+    const t = this.resolveTable(s.relation, txn, 'shared');
     // DEFAULT VALUES (no source) targets no column: every column takes its default.
     const targets = s.selectStmt ? this.targetColumns(t, s.cols) : [];
     const b = this.binder(txn, this.paramTypesFor(params));
@@ -910,7 +1196,7 @@ export class Session {
   }
 
   private async update(s: Node, txn: Transaction, params: readonly Value[]): Promise<StatementResult> {
-    const t = this.resolveTable(s.relation);
+    const t = this.resolveTable(s.relation, txn, 'shared');
     const b = this.binder(txn, this.paramTypesFor(params));
     const scope = this.tableScope(t, s.relation.alias?.aliasname);
     if (s.withClause) b.bindWith(s.withClause, scope);
@@ -964,7 +1250,7 @@ export class Session {
   }
 
   private async delete(s: Node, txn: Transaction, params: readonly Value[]): Promise<StatementResult> {
-    const t = this.resolveTable(s.relation);
+    const t = this.resolveTable(s.relation, txn, 'shared');
     const b = this.binder(txn, this.paramTypesFor(params));
     const scope = this.tableScope(t, s.relation.alias?.aliasname);
     if (s.withClause) b.bindWith(s.withClause, scope);

@@ -47,6 +47,13 @@ export class Transaction {
     c.appendRow(row);
   }
 
+  /** Appends `count` rows given column-wise (one undo entry for the whole batch). */
+  insertColumns(table: Table, cols: readonly (ArrayLike<Value> | readonly Value[])[], count: number): void {
+    const c = this.localChunk(table);
+    this.undo.push({ kind: 'insert', chunk: c, rowsBefore: c.rowCount });
+    c.appendColumns(cols, 0, count);
+  }
+
   deleteCommitted(table: Table, chunk: Chunk, row: number): void {
     let s = this.deletes.get(chunk);
     if (!s) {
@@ -81,6 +88,51 @@ export class Transaction {
         if (u.local) u.chunk.unmarkDeleted(u.row);
         else this.deletes.get(u.chunk)?.delete(u.row);
       } else u.undo();
+    }
+  }
+
+  /**
+   * Follows ALTER TABLE's rebuild of `table`: chunk i of `before` became chunk i of `table.chunks`
+   * with rows in place, so pending deletes and the undo log move over as they are; the local chunk
+   * is rebuilt row by row with `mapRow`. Returns the step that moves everything back (for the
+   * ALTER's own undo, which restores `before`).
+   */
+  reshaped(table: Table, before: readonly Chunk[], mapRow: (row: Value[]) => Value[]): () => void {
+    const forward = new Map<Chunk, Chunk>();
+    before.forEach((c, i) => forward.set(c, table.chunks[i]!));
+    const oldLocal = this.local.get(table);
+    if (oldLocal) {
+      const next = new ChunkClass(table.types, Infinity);
+      for (let r = 0; r < oldLocal.rowCount; r++) {
+        next.appendRow(mapRow(oldLocal.getRow(r)));
+        if (oldLocal.deletedAt && oldLocal.deletedAt[r] !== 0) next.markDeleted(r, oldLocal.deletedAt[r]!);
+      }
+      forward.set(oldLocal, next);
+    }
+    this.moveChunks(table, forward);
+    const backward = new Map<Chunk, Chunk>();
+    for (const [from, to] of forward) backward.set(to, from);
+    return () => this.moveChunks(table, backward);
+  }
+
+  private moveChunks(table: Table, moves: ReadonlyMap<Chunk, Chunk>): void {
+    for (const [from, to] of moves) {
+      const rows = this.deletes.get(from);
+      if (rows) {
+        this.deletes.delete(from);
+        this.deleteTables.delete(from);
+        this.deletes.set(to, rows);
+        this.deleteTables.set(to, table);
+      }
+    }
+    const local = this.local.get(table);
+    const movedLocal = local && moves.get(local);
+    if (movedLocal) this.local.set(table, movedLocal);
+    for (let i = 0; i < this.undo.length; i++) {
+      const u = this.undo[i]!;
+      if (u.kind === 'ddl') continue;
+      const to = moves.get(u.chunk);
+      if (to) this.undo[i] = { ...u, chunk: to };
     }
   }
 

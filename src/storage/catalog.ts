@@ -1,6 +1,7 @@
 import { DatabaseError, SqlState } from '../errors.js';
 import type { ColumnDef } from './table.js';
 import { Table, allocateOid } from './table.js';
+import { LockTable, relationKey, schemaKey, type LockOwner } from './locks.js';
 
 /** A (non-materialized) view: its defining query is re-bound wherever it is referenced. */
 export interface ViewDef {
@@ -26,9 +27,23 @@ export class Schema {
   }
 }
 
-/** Schemas, tables and views. Names are already case-folded by the parser. */
+/** Name resolution as one transaction sees the catalog (see `Catalog.reader`). */
+export interface RelationSource {
+  findRelation(
+    name: string,
+    schemaName: string | undefined,
+    searchPath: readonly string[],
+  ): Table | ViewDef | undefined;
+}
+
+/**
+ * Schemas, tables and views. Names are already case-folded by the parser. DDL changes these maps
+ * in place under `locks`; lookups pass the transaction looking (`viewer`, null outside one) so that
+ * names another transaction has locked are hidden or fail with 55P03 until it ends.
+ */
 export class Catalog {
   readonly schemas = new Map<string, Schema>();
+  readonly locks = new LockTable();
   /**
    * Bumped by every change to the catalog (DDL, and the undo of DDL). Prepared statements keep
    * their bound plan while it is unchanged and bind again when it moves.
@@ -44,8 +59,12 @@ export class Catalog {
     this.version++;
   }
 
-  schema(name: string): Schema {
-    const s = this.schemas.get(name);
+  /** The schema `name` as `viewer` sees it (see the class comment). */
+  schema(name: string, viewer: LockOwner | null = null): Schema {
+    const s =
+      this.locks.check(schemaKey(name), viewer, `schema "${name}"`) === 'hidden'
+        ? undefined
+        : this.schemas.get(name);
     if (!s) throw new DatabaseError(SqlState.undefinedSchema, `schema "${name}" does not exist`);
     return s;
   }
@@ -58,22 +77,26 @@ export class Catalog {
     this.schemas.set(name, new Schema(name));
   }
 
-  /** Finds a relation (table or view) along the search path. */
+  /** Finds a relation (table or view) along the search path, as `viewer` sees the catalog. */
   findRelation(
     name: string,
     schemaName: string | undefined,
     searchPath: readonly string[],
+    viewer: LockOwner | null,
   ): Table | ViewDef | undefined {
-    if (schemaName !== undefined) {
-      const s = this.schemas.get(schemaName);
-      return s?.tables.get(name) ?? s?.views.get(name);
-    }
-    for (const sp of searchPath) {
+    for (const sp of schemaName !== undefined ? [schemaName] : searchPath) {
+      if (this.locks.check(schemaKey(sp), viewer, `schema "${sp}"`) === 'hidden') continue;
+      if (this.locks.check(relationKey(sp, name), viewer, `relation "${name}"`) === 'hidden') continue;
       const s = this.schemas.get(sp);
       const r = s?.tables.get(name) ?? s?.views.get(name);
       if (r) return r;
     }
     return undefined;
+  }
+
+  /** Name resolution for the binder, as `viewer` sees the catalog. */
+  reader(viewer: LockOwner | null): RelationSource {
+    return { findRelation: (name, schemaName, path) => this.findRelation(name, schemaName, path, viewer) };
   }
 
   createTable(
@@ -82,7 +105,8 @@ export class Catalog {
     columns: ColumnDef[],
     ifNotExists: boolean,
   ): Table | undefined {
-    const s = this.schema(schemaName);
+    const s = this.schemas.get(schemaName);
+    if (!s) throw new DatabaseError(SqlState.undefinedSchema, `schema "${schemaName}" does not exist`);
     if (s.tables.has(name) || s.views.has(name)) {
       if (ifNotExists) return undefined;
       throw new DatabaseError(SqlState.duplicateTable, `relation "${name}" already exists`);
@@ -93,7 +117,8 @@ export class Catalog {
   }
 
   createView(def: Omit<ViewDef, 'oid'>, orReplace: boolean): ViewDef {
-    const s = this.schema(def.schema);
+    const s = this.schemas.get(def.schema);
+    if (!s) throw new DatabaseError(SqlState.undefinedSchema, `schema "${def.schema}" does not exist`);
     if (s.tables.has(def.name))
       throw new DatabaseError(SqlState.wrongObjectType, `"${def.name}" is not a view`);
     if (s.views.has(def.name) && !orReplace) {

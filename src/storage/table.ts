@@ -34,8 +34,8 @@ export class Table {
   /** Bumped by every commit that changes the table (for caches and live queries). */
   version = 0;
 
-  constructor(schema: string, name: string, columns: ColumnDef[]) {
-    this.oid = allocateOid();
+  constructor(schema: string, name: string, columns: ColumnDef[], oid = allocateOid()) {
+    this.oid = oid;
     this.schema = schema;
     this.name = name;
     this.columns = columns;

@@ -316,6 +316,15 @@ export function typeFromName(name: string, mods: number[] = []): SqlType | undef
       return T.regclass;
     case 'regtype':
       return T.regtype;
+    // Other object-identifier types are read as plain oids.
+    case 'regnamespace':
+    case 'regproc':
+    case 'regprocedure':
+    case 'regrole':
+    case 'regoper':
+    case 'regoperator':
+    case 'regconfig':
+      return T.oid;
     case 'name':
       return T.name;
     case 'record':

@@ -43,4 +43,22 @@ describe('columnar append', () => {
     await s.execute('COMMIT');
     expect((await db.query('SELECT count(*) AS c FROM m')).rows).toEqual([{ c: 1n }]);
   });
+
+  it('undoes a transaction column batch on ROLLBACK and ROLLBACK TO SAVEPOINT', async () => {
+    const s = db.session();
+    await s.execute('BEGIN');
+    s.append('m', {
+      id: Int32Array.from({ length: 70_000 }, (_x, i) => i),
+      name: ['x'].concat(new Array(69_999).fill(null)),
+    });
+    await s.execute('SAVEPOINT a');
+    s.append('m', { id: [1, 2, 3] });
+    expect((await s.execute('SELECT count(*) AS c, max(id) AS m FROM m'))[0]!.rows).toEqual([
+      [70_003n, 69_999],
+    ]);
+    await s.execute('ROLLBACK TO SAVEPOINT a');
+    expect((await s.execute('SELECT count(*) FROM m'))[0]!.rows).toEqual([[70_000n]]);
+    await s.execute('ROLLBACK');
+    expect((await db.query('SELECT count(*) AS c FROM m')).rows).toEqual([{ c: 0n }]);
+  });
 });

@@ -21,6 +21,7 @@ import { quantifiedOverArray, quantifiedOverRows } from './quantified.js';
 import { formalArg, resolveOverload } from './resolve.js';
 import { rowComparison, rowDistinct, rowInList, rowNullTest, rowOperatorMismatch } from './row-compare.js';
 import { Scope } from './scope.js';
+import { regLiteral } from './reg-literal.js';
 
 type Node = any;
 
@@ -93,6 +94,10 @@ export class ExprBinder {
       this.paramTypes[e.index] = to;
       return { ...e, type: to };
     }
+    if (e.kind === 'const' && e.type.id === 'unknown') {
+      const named = regLiteral(e, to, this.fc);
+      if (named) return named;
+    }
     return coerce(e, to, context, this.fc, what);
   }
 
@@ -146,7 +151,7 @@ export class ExprBinder {
       case 'TypeCast': {
         const to = bindTypeName(v.typeName);
         const arg = this.bind(v.arg, scope, aggs);
-        return this.coerce(arg, to, 'explicit');
+        return regLiteral(arg, to, this.fc) ?? this.coerce(arg, to, 'explicit');
       }
       case 'CaseExpr':
         return this.bindCase(v, scope, aggs);

@@ -10,7 +10,7 @@ import {
   type Expr,
 } from '../../plan/expr.js';
 import type { AggCall, Field, JoinType, LogicalPlan, SortKey, WindowCall } from '../../plan/logical.js';
-import type { Catalog } from '../../storage/catalog.js';
+import type { RelationSource } from '../../storage/catalog.js';
 import { isTable } from '../../storage/catalog.js';
 import { T, type SqlType } from '../../types/types.js';
 import { parseSql } from '../parser.js';
@@ -117,7 +117,7 @@ export class SelectBinder implements SubqueryBinder {
   readonly exprs: ExprBinder;
 
   constructor(
-    readonly catalog: Catalog,
+    readonly catalog: RelationSource,
     readonly registry: FunctionRegistry,
     readonly fc: FunctionContext,
     readonly searchPath: readonly string[],
@@ -376,7 +376,10 @@ export class SelectBinder implements SubqueryBinder {
         return { kind: 'materialize', id: cte.id, fields, input: plan };
       }
     }
-    const rel = this.catalog.findRelation(name, rv.schemaname, this.searchPath);
+    // pg_catalog comes first on the search path, as in PostgreSQL.
+    const rel =
+      this.fc.system?.systemRelation(name, rv.schemaname) ??
+      this.catalog.findRelation(name, rv.schemaname, this.searchPath);
     if (!rel) {
       throw new DatabaseError(
         SqlState.undefinedTable,

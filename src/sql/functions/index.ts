@@ -5,6 +5,8 @@ import { datetimeFunctions, datetimeTableFunctions } from './datetime-functions.
 import { jsonFunctions } from './json-functions.js';
 import { regexFunctions } from './regex-functions.js';
 import { stringFunctions } from './string-functions.js';
+import { tokenFunctions, tokenTableFunctions } from './token-functions.js';
+import { catalogFunctions } from './catalog-functions.js';
 import type { ScalarFunction, TableFunction } from './registry.js';
 
 /** All built-in functions by lower-case name (operators by their symbol). */
@@ -14,10 +16,18 @@ export class FunctionRegistry {
   readonly aggregates = new Map<string, AggregateFunction[]>();
 
   constructor() {
-    for (const list of [mathFunctions, stringFunctions, regexFunctions, jsonFunctions, datetimeFunctions]) {
+    for (const list of [
+      mathFunctions,
+      stringFunctions,
+      regexFunctions,
+      jsonFunctions,
+      datetimeFunctions,
+      tokenFunctions,
+      catalogFunctions,
+    ]) {
       for (const f of list) this.addScalar(f);
     }
-    for (const f of datetimeTableFunctions) this.addTable(f);
+    for (const f of [...datetimeTableFunctions, ...tokenTableFunctions]) this.addTable(f);
     for (const a of aggregateFunctions) {
       const l = this.aggregates.get(a.name) ?? [];
       l.push(a);

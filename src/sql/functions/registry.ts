@@ -1,5 +1,6 @@
 import type { SqlType } from '../../types/types.js';
 import type { Value } from '../../types/values.js';
+import type { SystemAccess } from './system-access.js';
 
 /** What a function sees of the session it runs in. */
 export interface FunctionContext {
@@ -13,6 +14,20 @@ export interface FunctionContext {
   clock(): number;
   /** Session setting lookup for current_setting(); undefined when unknown. */
   setting(name: string): string | undefined;
+  /** The engine's API access tokens (liveview_create_token); absent where no engine is behind. */
+  readonly tokens?: AccessTokenStore;
+  /** The catalog as pg_catalog sees it (regclass, pg_table_is_visible); absent without a session. */
+  readonly system?: SystemAccess;
+}
+
+/** API access tokens as SQL functions see them (implemented by engine/access-tokens.ts). */
+export interface AccessTokenStore {
+  /** Creates token `name`; returns its secret, which is not kept (only its SHA-256 hash is). */
+  create(name: string): string;
+  /** Drops token `name`; false when there is none. */
+  drop(name: string): boolean;
+  /** Names and creation times (µs since 1970) of the tokens. */
+  list(): { name: string; createdAt: number }[];
 }
 
 /**

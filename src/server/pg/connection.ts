@@ -1,0 +1,291 @@
+import type { Socket } from 'node:net';
+import { TLSSocket, type SecureContext } from 'node:tls';
+import type { Logger } from 'pino';
+import { DatabaseError, SqlState, toDatabaseError } from '../../errors.js';
+import type { Session } from '../../engine/session.js';
+import { ADMIN_ROLE, type RoleStore } from '../../tenancy/roles.js';
+import { PasswordExchange, type AuthMethod } from './auth.js';
+import { ExtendedProtocol } from './extended.js';
+import { PROTOCOL_3_0, type FrontendMessage, type StartupPacket } from './messages.js';
+import { FrontendReader } from './reader.js';
+import { SimpleQuery } from './simple-query.js';
+import * as msg from './writer.js';
+
+/** What a connection needs from its server. */
+export interface ConnectionHost {
+  readonly auth: AuthMethod;
+  readonly roles: RoleStore;
+  /** TLS certificate and key; null answers SSLRequest with 'N'. */
+  readonly tls: SecureContext | null;
+  readonly database: string;
+  readonly log: Logger;
+  newSession(): Session;
+  cancel(processId: number, secretKey: number): void;
+}
+
+/** Settings reported to the client at startup and whenever they change (GUC_REPORT). */
+const REPORTED: readonly [setting: string, name: string][] = [
+  ['server_version', 'server_version'],
+  ['server_encoding', 'server_encoding'],
+  ['client_encoding', 'client_encoding'],
+  ['datestyle', 'DateStyle'],
+  ['timezone', 'TimeZone'],
+  ['integer_datetimes', 'integer_datetimes'],
+  ['standard_conforming_strings', 'standard_conforming_strings'],
+  ['intervalstyle', 'IntervalStyle'],
+  ['application_name', 'application_name'],
+];
+
+type Phase = 'startup' | 'password' | 'ready' | 'closed';
+
+/** One client connection: startup and authentication, then simple and extended queries. */
+export class PgConnection {
+  private readonly reader = new FrontendReader();
+  private phase: Phase = 'startup';
+  private session: Session | null = null;
+  private extended: ExtendedProtocol | null = null;
+  private simple: SimpleQuery | null = null;
+  private exchange: PasswordExchange | null = null;
+  private startup: ReadonlyMap<string, string> = new Map();
+  private reported = new Map<string, string>();
+  /** After an error in the extended protocol, messages are skipped until Sync. */
+  private skipToSync = false;
+  private pending: Buffer[] = [];
+  private busy = false;
+
+  constructor(
+    private socket: Socket,
+    private readonly host: ConnectionHost,
+    readonly processId: number,
+    readonly secretKey: number,
+    private readonly log: Logger,
+  ) {
+    socket.on('data', this.onData);
+    socket.on('error', (e) => this.log.debug({ err: e }, 'socket error'));
+  }
+
+  private onData = (chunk: Buffer): void => {
+    this.reader.push(chunk);
+    void this.drain();
+  };
+
+  /** Answers 'S' and goes on over TLS on the same socket; the client's handshake comes next. */
+  private startTls(context: SecureContext): void {
+    const raw = this.socket;
+    raw.off('data', this.onData);
+    raw.write('S');
+    const tls = new TLSSocket(raw, { isServer: true, secureContext: context });
+    tls.on('data', this.onData);
+    tls.on('error', (e) => this.log.debug({ err: e }, 'TLS error'));
+    this.socket = tls;
+  }
+
+  /** Cancels the statement running now, if any (CancelRequest). */
+  cancel(): void {
+    this.session?.cancel();
+  }
+
+  private send = (b: Buffer): void => {
+    this.pending.push(b);
+  };
+
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    if (this.socket.destroyed || this.socket.writableEnded) {
+      this.pending = [];
+      return;
+    }
+    this.socket.write(this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending));
+    this.pending = [];
+  }
+
+  /** Handles every complete message received, one at a time. */
+  private async drain(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      for (;;) {
+        if (this.phase === 'closed') return;
+        if (this.phase === 'startup') {
+          const p = this.reader.nextStartup();
+          if (!p) break;
+          this.onStartup(p);
+        } else {
+          const m = this.reader.next();
+          if (!m) break;
+          await this.onMessage(m);
+        }
+        if (this.pending.length > 64) this.flush();
+      }
+    } catch (e) {
+      this.fatal(toDatabaseError(e));
+    } finally {
+      this.busy = false;
+      this.flush();
+    }
+  }
+
+  private fatal(err: DatabaseError): void {
+    this.log.info({ code: err.code, msg: err.message }, 'connection rejected');
+    this.send(msg.errorResponse(err, 'FATAL'));
+    this.close();
+  }
+
+  private close(): void {
+    this.flush();
+    this.phase = 'closed';
+    this.socket.end();
+  }
+
+  private onStartup(p: StartupPacket): void {
+    switch (p.kind) {
+      case 'sslRequest':
+        if (this.host.tls && !(this.socket instanceof TLSSocket)) return this.startTls(this.host.tls);
+        // 'N' tells the client to go on in plain text (or give up, if it requires TLS).
+        this.socket.write('N');
+        return;
+      case 'gssEncRequest':
+        this.socket.write('N');
+        return;
+      case 'cancelRequest':
+        this.host.cancel(p.processId, p.secretKey);
+        this.phase = 'closed';
+        this.socket.end();
+        return;
+      case 'startup':
+        if (p.version >>> 16 !== PROTOCOL_3_0 >>> 16)
+          throw new DatabaseError(
+            SqlState.featureNotSupported,
+            `unsupported frontend protocol ${p.version >>> 16}.${p.version & 0xffff}: server supports 3.0 to 3.0`,
+          );
+        if (!p.params.get('user'))
+          throw new DatabaseError(
+            SqlState.invalidAuthorizationSpecification,
+            'no PostgreSQL user name specified in startup packet',
+          );
+        this.startup = p.params;
+        if (this.host.auth === 'trust') return this.authenticated();
+        this.phase = 'password';
+        this.exchange = new PasswordExchange(this.host.auth, this.host.roles, p.params.get('user')!);
+        this.send(this.exchange.start());
+    }
+  }
+
+  private authenticated(): void {
+    const user = this.startup.get('user')!;
+    const database = this.startup.get('database') || user;
+    if (database !== this.host.database)
+      throw new DatabaseError(SqlState.invalidCatalogName, `database "${database}" does not exist`);
+    const session = this.host.newSession();
+    for (const [k, v] of this.startup) {
+      const key = k.toLowerCase();
+      if (key !== 'server_version' && key !== 'server_encoding' && session.settings.has(key))
+        session.settings.set(key, v);
+    }
+    this.session = session;
+    this.extended = new ExtendedProtocol(session, this.send);
+    this.simple = new SimpleQuery(session, this.send, () => this.readyForQuery(), user === ADMIN_ROLE);
+    this.exchange = null;
+    this.phase = 'ready';
+    this.send(msg.authenticationOk());
+    this.reportSettings();
+    this.send(msg.backendKeyData(this.processId, this.secretKey));
+    this.send(msg.readyForQuery('I'));
+    this.log.info({ user, application: session.settings.get('application_name') }, 'session started');
+  }
+
+  /** ParameterStatus for each reported setting that is new or changed. */
+  private reportSettings(): void {
+    for (const [setting, name] of REPORTED) {
+      const v = this.session!.settings.get(setting) ?? '';
+      if (this.reported.get(setting) === v) continue;
+      this.reported.set(setting, v);
+      this.send(msg.parameterStatus(name, v));
+    }
+  }
+
+  private readyForQuery(): void {
+    this.reportSettings();
+    this.send(msg.readyForQuery(this.session!.transactionStatus));
+    this.flush();
+  }
+
+  private sendError(e: unknown): void {
+    const err = toDatabaseError(e);
+    if (err.code === SqlState.internalError) this.log.error({ err: e }, 'internal error');
+    this.send(msg.errorResponse(err));
+  }
+
+  private async onMessage(m: FrontendMessage): Promise<void> {
+    if (this.phase === 'password') {
+      if (m.kind !== 'password')
+        throw new DatabaseError(
+          SqlState.protocolViolation,
+          `expected password response, got message type ${m.kind}`,
+        );
+      const step = this.exchange!.step(m.data);
+      for (const b of step.reply) this.send(b);
+      return step.done ? this.authenticated() : undefined;
+    }
+    if (this.simple!.copying) return this.onCopyMessage(m);
+    switch (m.kind) {
+      case 'query':
+        return this.simple!.start(m.sql);
+      case 'copyData':
+      case 'copyDone':
+      case 'copyFail':
+        // Left over from a COPY that already failed: PostgreSQL ignores them too.
+        return;
+      case 'sync':
+        this.skipToSync = false;
+        this.extended!.sync();
+        return this.readyForQuery();
+      case 'flush':
+        return this.flush();
+      case 'terminate':
+        return this.close();
+      case 'parse':
+      case 'bind':
+      case 'describe':
+      case 'execute':
+      case 'close':
+        if (this.skipToSync) return;
+        try {
+          await this.extended!.handle(m);
+        } catch (e) {
+          this.sendError(e);
+          this.skipToSync = true;
+        }
+        return;
+      default:
+        throw new DatabaseError(
+          SqlState.protocolViolation,
+          `invalid frontend message type ${m.kind === 'unsupported' ? m.code.charCodeAt(0) : m.kind}`,
+        );
+    }
+  }
+
+  /** During COPY FROM STDIN: data, then CopyDone or CopyFail; Flush and Sync are ignored. */
+  private async onCopyMessage(m: FrontendMessage): Promise<void> {
+    switch (m.kind) {
+      case 'copyData':
+        return this.simple!.copyData(m.data);
+      case 'copyDone':
+        return this.simple!.copyDone();
+      case 'copyFail':
+        return this.simple!.copyFail(m.message);
+      case 'flush':
+      case 'sync':
+        return;
+      case 'terminate':
+        return this.close();
+      default:
+        return this.simple!.copyError(
+          new DatabaseError(
+            SqlState.protocolViolation,
+            `unexpected message type ${m.kind} during COPY from stdin`,
+          ),
+        );
+    }
+  }
+}

@@ -1,0 +1,157 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { open, type Database } from '../../../src/index.js';
+import { PgServer } from '../../../src/server/pg/server.js';
+
+let db: Database;
+let server: PgServer;
+let c: pg.Client;
+
+beforeAll(async () => {
+  db = await open();
+  server = await PgServer.listen(db, { port: 0 });
+  c = new pg.Client({ host: '127.0.0.1', port: server.port, user: 'admin', database: 'liveview' });
+  await c.connect();
+});
+
+afterAll(async () => {
+  await c.end();
+  await server.close();
+  await db.close();
+});
+
+beforeEach(async () => {
+  await c.query('DROP TABLE IF EXISTS t; CREATE TABLE t (id int, name text, score float8)');
+});
+
+async function copyIn(sql: string, data: string): Promise<number> {
+  const stream = c.query(copyFrom(sql));
+  await pipeline(Readable.from([data]), stream);
+  return stream.rowCount ?? -1;
+}
+
+async function copyOut(sql: string): Promise<string> {
+  const stream = c.query(copyTo(sql));
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function rows(): Promise<unknown[][]> {
+  return (await c.query({ text: 'SELECT id, name, score FROM t ORDER BY id', rowMode: 'array' })).rows;
+}
+
+describe('COPY FROM STDIN', () => {
+  it('loads text format with escapes and \\N for NULL', async () => {
+    const n = await copyIn('COPY t FROM STDIN', '1\ta\\tb\t1.5\n2\t\\N\t\\N\n3\tline\\nbreak\t-2\n');
+    expect(n).toBe(3);
+    expect(await rows()).toEqual([
+      [1, 'a\tb', 1.5],
+      [2, null, null],
+      [3, 'line\nbreak', -2],
+    ]);
+  });
+
+  it('loads CSV with a header, quotes and a column list', async () => {
+    const csv = 'name,id\n"x, ""quoted""",1\n"",2\n,3\n"multi\nline",4\n';
+    expect(await copyIn('COPY t (name, id) FROM STDIN WITH (FORMAT csv, HEADER)', csv)).toBe(4);
+    expect(await rows()).toEqual([
+      [1, 'x, "quoted"', null],
+      [2, '', null],
+      [3, null, null],
+      [4, 'multi\nline', null],
+    ]);
+  });
+
+  it('honours DELIMITER and NULL options', async () => {
+    await copyIn("COPY t FROM STDIN WITH (FORMAT csv, DELIMITER ';', NULL 'NA')", '1;NA;2.5\n');
+    expect(await rows()).toEqual([[1, null, 2.5]]);
+  });
+
+  it('fails the whole COPY on a bad row, naming its line (22P02 with CONTEXT)', async () => {
+    const err = await copyIn('COPY t FROM STDIN', '1\ta\t1\n2\tb\t2\nx\tc\t3\n').catch(
+      (e: pg.DatabaseError) => e,
+    );
+    expect(err).toBeInstanceOf(Error);
+    const e = err as pg.DatabaseError;
+    expect(e.code).toBe('22P02');
+    expect(e.message).toBe('invalid input syntax for type integer: "x"');
+    expect(e.where).toBe('COPY t, line 3, column id: "x"');
+    expect(await rows()).toEqual([]);
+  });
+
+  it('reports missing columns with 22P04', async () => {
+    const e = (await copyIn('COPY t FROM STDIN', '1\ta\n').catch((x: unknown) => x)) as pg.DatabaseError;
+    expect([e.code, e.message, e.where]).toEqual([
+      '22P04',
+      'missing data for column "score"',
+      'COPY t, line 1',
+    ]);
+  });
+
+  it('is rolled back by CopyFail (57014) and leaves the connection usable', async () => {
+    const stream = c.query(copyFrom('COPY t FROM STDIN'));
+    const failed = new Promise<pg.DatabaseError>((resolve) => stream.on('error', resolve));
+    stream.write('1\ta\t1\n');
+    stream.destroy(new Error('client gave up'));
+    const e = await failed;
+    expect([e.code, e.message]).toEqual(['57014', 'COPY from stdin failed: client gave up']);
+    expect(await rows()).toEqual([]);
+  });
+
+  it('keeps the rows private to an open transaction until COMMIT', async () => {
+    await c.query('BEGIN');
+    await copyIn('COPY t FROM STDIN', '7\tq\t0\n');
+    await c.query('ROLLBACK');
+    expect(await rows()).toEqual([]);
+  });
+
+  it('reads a server-side file', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'lvdb-copy-')), 'in.csv');
+    writeFileSync(file, 'id,name,score\n5,five,5.5\n');
+    const r = await c.query(`COPY t FROM '${file}' WITH (FORMAT csv, HEADER true)`);
+    expect(r.rowCount).toBe(1);
+    expect(await rows()).toEqual([[5, 'five', 5.5]]);
+    const missing = await c.query("COPY t FROM '/nonexistent/x.csv'").catch((e: pg.DatabaseError) => e);
+    expect((missing as pg.DatabaseError).code).toBe('58P01');
+  });
+});
+
+describe('COPY TO STDOUT', () => {
+  beforeEach(async () => {
+    await c.query("INSERT INTO t VALUES (1, 'tab\there', 1.5), (2, NULL, NULL), (3, 'a,\"b\"', 0)");
+  });
+
+  it('writes text format with escapes', async () => {
+    expect(await copyOut('COPY t TO STDOUT')).toBe('1\ttab\\there\t1.5\n2\t\\N\t\\N\n3\ta,"b"\t0\n');
+  });
+
+  it('writes CSV with a header and quoting where needed', async () => {
+    expect(
+      await copyOut('COPY (SELECT id, name FROM t ORDER BY id) TO STDOUT WITH (FORMAT csv, HEADER)'),
+    ).toBe('id,name\n1,tab\there\n2,\n3,"a,""b"""\n');
+  });
+
+  it('round-trips through COPY FROM', async () => {
+    const text = await copyOut('COPY t TO STDOUT WITH (FORMAT csv)');
+    await c.query('DELETE FROM t');
+    expect(await copyIn('COPY t FROM STDIN WITH (FORMAT csv)', text)).toBe(3);
+    expect(await rows()).toEqual([
+      [1, 'tab\there', 1.5],
+      [2, null, null],
+      [3, 'a,"b"', 0],
+    ]);
+  });
+
+  it('writes a server-side file', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'lvdb-copy-')), 'out.txt');
+    expect((await c.query(`COPY t (id) TO '${file}'`)).rowCount).toBe(3);
+    expect(readFileSync(file, 'utf8')).toBe('1\n2\n3\n');
+  });
+});
