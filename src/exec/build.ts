@@ -87,6 +87,7 @@ function buildUnprofiled(plan: LogicalPlan, ctx: ExecContext): Operator {
         plan.condition,
         plan.left.fields.length,
         plan.right.fields.map((f) => f.type),
+        plan.unused,
       );
     case 'sort':
       return new SortOperator(buildOperator(plan.input, ctx), width, plan.keys, plan.limit);

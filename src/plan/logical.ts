@@ -130,6 +130,11 @@ export interface JoinNode {
   readonly rightKeys: readonly Expr[];
   /** Remaining condition over the concatenated row (left fields then right fields). */
   readonly condition: Expr | null;
+  /**
+   * Output positions no operator above reads (columns kept only for the join keys): the join may
+   * leave them NULL instead of copying values. Set by projection pushdown.
+   */
+  readonly unused?: readonly number[];
 }
 export interface SortNode {
   readonly kind: 'sort';

@@ -169,6 +169,15 @@ function pruneJoin(p: Extract<LogicalPlan, { kind: 'join' }>, need: readonly boo
   const newLw = left.plan.fields.length;
   const joinedMap = [...left.map, ...right.map.map((m) => (m < 0 ? -1 : newLw + m))];
   const semi = p.joinType === 'semi' || p.joinType === 'anti';
+  // Columns kept only for the keys: nothing above reads them, so the join need not copy them.
+  const condCols = mark(
+    Array.from({ length: lw + rw }, () => false),
+    cond,
+  );
+  const unused: number[] = [];
+  joinedMap.forEach((to, from) => {
+    if (to >= 0 && need[from] !== true && !condCols[from]) unused.push(to);
+  });
   const plan: LogicalPlan = {
     ...p,
     left: left.plan,
@@ -177,6 +186,7 @@ function pruneJoin(p: Extract<LogicalPlan, { kind: 'join' }>, need: readonly boo
     leftKeys: p.leftKeys.map((e) => remap(e, left.map)),
     rightKeys: p.rightKeys.map((e) => remap(e, right.map)),
     condition: p.condition ? remap(p.condition, joinedMap) : null,
+    unused,
   };
   return { plan, map: semi ? left.map : joinedMap };
 }

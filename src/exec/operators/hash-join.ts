@@ -1,13 +1,14 @@
 import type { Expr } from '../../plan/expr.js';
 import type { JoinType } from '../../plan/logical.js';
 import type { SqlType } from '../../types/types.js';
+import type { Value } from '../../types/values.js';
 import { BATCH_ROWS, type Batch, type Vector } from '../batch.js';
 import { CompiledExpr } from '../compile.js';
 import { YIELD, type ExecContext } from '../context.js';
 import { growInt32 } from '../hash-tables.js';
 import { TupleCoder } from '../key-coder.js';
 import type { NextResult, Operator } from './operator.js';
-import { ColumnBuffer, gather, hasNullAt, mayHoldNull } from './vectors.js';
+import { ColumnBuffer, gather, hasNullAt, mayHoldNull, nullVector } from './vectors.js';
 
 /** A left batch being probed: its key tuple ids, match flags and where pair generation stopped. */
 interface Probe {
@@ -39,8 +40,12 @@ export class HashJoinOperator implements Operator {
   private head = new Int32Array(0);
   private chain = new Int32Array(0);
   private rightMatched: Uint8Array | null = null;
+  /** Output positions nobody above reads: emitted as NULL, not copied. */
+  private readonly skip: Uint8Array;
   /** Every right key tuple occurs once (a dimension table): see probeUnique. */
   private unique = false;
+  /** Unique keys that are small non-negative integers: key → right row (-1 = none). */
+  private rowOfKey: Int32Array | null = null;
   private probe: Probe | null = null;
   private readonly out: Batch[] = [];
   private leftDone = false;
@@ -58,7 +63,10 @@ export class HashJoinOperator implements Operator {
     condition: Expr | null,
     private readonly leftWidth: number,
     private readonly rightTypes: readonly SqlType[],
+    unused: readonly number[] = [],
   ) {
+    this.skip = new Uint8Array(leftWidth + rightTypes.length);
+    for (const u of unused) this.skip[u] = 1;
     this.leftKeys = leftKeys.map((e) => new CompiledExpr(e));
     this.rightKeys = rightKeys.map((e) => new CompiledExpr(e));
     this.cond = condition ? new CompiledExpr(condition) : null;
@@ -107,6 +115,8 @@ export class HashJoinOperator implements Operator {
     }
     if (this.joinType === 'right' || this.joinType === 'full') this.rightMatched = new Uint8Array(n);
     this.unique = keyed && this.chain.every((r) => r < 0);
+    if (this.unique && this.rightKeys.length === 1)
+      this.rowOfKey = directIndex(this.coder.coders[0]!.values, ids, n);
   }
 
   next(ctx: ExecContext): NextResult {
@@ -128,14 +138,34 @@ export class HashJoinOperator implements Operator {
 
   private startProbe(b: Batch, ctx: ExecContext): void {
     const ids = new Int32Array(b.count);
+    const jt = this.joinType;
+    const uniqueProbe = this.unique && this.cond === null && (jt === 'inner' || jt === 'left');
     if (this.leftKeys.length > 0) {
       const keyVecs = this.leftKeys.map((k) => k.evalBatch(b, ctx));
+      const kv = keyVecs[0]!;
+      if (uniqueProbe && this.rowOfKey !== null && (kv.kind === 'f64' || kv.kind === 'i32')) {
+        this.probeUnique(b, directPartners(b, kv, this.rowOfKey));
+        return;
+      }
       // Probing codes NULL as -1: it matches nothing.
       this.coder.encode(keyVecs, b.sel, b.count, ids, true);
     }
-    const jt = this.joinType;
-    if (this.unique && this.cond === null && (jt === 'inner' || jt === 'left')) this.probeUnique(b, ids);
+    if (uniqueProbe) this.probeUnique(b, this.partners(b, ids));
     else this.probe = { batch: b, ids, matched: new Uint8Array(b.count), k: 0, r: -1 };
+  }
+
+  /** Right row of each physical left row (-1: none, or not live) from the probe's key ids. */
+  private partners(b: Batch, ids: Int32Array): Int32Array {
+    const bsel = b.sel;
+    // Rows outside the selection must read as "no partner"; without one, the loop sets every row.
+    const partner = new Int32Array(b.size);
+    if (bsel !== null) partner.fill(-1);
+    const head = this.head;
+    for (let k = 0; k < b.count; k++) {
+      const id = ids[k]!;
+      partner[bsel === null ? k : bsel[k]!] = id < 0 ? -1 : head[id]!;
+    }
+    return partner;
   }
 
   /**
@@ -143,21 +173,18 @@ export class HashJoinOperator implements Operator {
    * has at most one partner, so the left vectors pass through untouched (a selection picks the
    * matched rows) and only the right columns are gathered, aligned to the left's physical rows.
    */
-  private probeUnique(b: Batch, ids: Int32Array): void {
-    const partner = new Int32Array(b.size).fill(-1);
+  private probeUnique(b: Batch, partner: Int32Array): void {
+    const bsel = b.sel;
     const sel = new Int32Array(b.count);
     let n = 0;
     const inner = this.joinType === 'inner';
     for (let k = 0; k < b.count; k++) {
-      const i = b.sel === null ? k : b.sel[k]!;
-      const id = ids[k]!;
-      const r = id < 0 ? -1 : this.head[id]!;
-      partner[i] = r;
-      if (r >= 0 || !inner) sel[n++] = i;
+      const i = bsel === null ? k : bsel[k]!;
+      if (!inner || partner[i]! >= 0) sel[n++] = i;
     }
     if (n === 0) return;
     const cols: Vector[] = [...b.cols];
-    for (const v of this.right) cols.push(gather(v, partner, b.size));
+    this.right.forEach((v, j) => cols.push(this.column(this.leftWidth + j, v, partner, b.size)));
     this.out.push({ size: b.size, count: n, sel: n === b.size ? null : sel.subarray(0, n), cols });
   }
 
@@ -214,9 +241,14 @@ export class HashJoinOperator implements Operator {
 
   private joinedBatch(batch: Batch, pl: Int32Array, pr: Int32Array, m: number): Batch {
     const cols: Vector[] = [];
-    for (const v of batch.cols) cols.push(gather(v, pl, m));
-    for (const v of this.right) cols.push(gather(v, pr, m));
+    batch.cols.forEach((v, j) => cols.push(this.column(j, v, pl, m)));
+    this.right.forEach((v, j) => cols.push(this.column(this.leftWidth + j, v, pr, m)));
     return { size: m, count: m, sel: null, cols };
+  }
+
+  /** Output column `pos`: rows idx of v, or all NULL when nothing above reads it. */
+  private column(pos: number, v: Vector, idx: Int32Array, n: number): Vector {
+    return this.skip[pos] === 1 ? nullVector(n) : gather(v, idx, n);
   }
 
   /** After the last pair of a left batch: semi/anti rows, or left rows without a match. */
@@ -260,7 +292,46 @@ export class HashJoinOperator implements Operator {
     const cols: Vector[] = [];
     const nullLeft: Vector = { kind: 'obj', data: [], validity: null, dict: null };
     for (let c = 0; c < this.leftWidth; c++) cols.push(gather(nullLeft, nulls, n));
-    for (const v of this.right) cols.push(gather(v, rows, n));
+    this.right.forEach((v, j) => cols.push(this.column(this.leftWidth + j, v, rows, n)));
     return { size: n, count: n, sel: null, cols };
   }
+}
+
+/**
+ * key → row for unique keys that are all small non-negative integers (dense enough: at most 16
+ * slots a row, 16M in all), else null.
+ */
+function directIndex(values: readonly Value[], ids: Int32Array, n: number): Int32Array | null {
+  let max = -1;
+  for (const v of values) {
+    if (v === null) continue;
+    if (typeof v !== 'number' || v >>> 0 !== v) return null;
+    if (v > max) max = v;
+  }
+  if (max >= 1 << 24 || max > 16 * n + 1024) return null;
+  const rowOf = new Int32Array(max + 1).fill(-1);
+  for (let r = 0; r < n; r++) {
+    const id = ids[r]!;
+    if (id >= 0) rowOf[values[id] as number] = r;
+  }
+  return rowOf;
+}
+
+/** Right row of each physical left row by direct index on a numeric key (NULL: none). */
+function directPartners(b: Batch, kv: Vector, rowOf: Int32Array): Int32Array {
+  const bsel = b.sel;
+  const partner = new Int32Array(b.size);
+  if (bsel !== null) partner.fill(-1);
+  const d = kv.data as Float64Array;
+  const valid = kv.validity;
+  const len = rowOf.length;
+  for (let k = 0; k < b.count; k++) {
+    const i = bsel === null ? k : bsel[k]!;
+    const x = d[i]!;
+    partner[i] =
+      x >>> 0 === x && x < len && (valid === null || ((valid[i >> 3]! >> (i & 7)) & 1) === 1)
+        ? rowOf[x]!
+        : -1;
+  }
+  return partner;
 }

@@ -20,6 +20,14 @@ export function hasNullAt(vecs: readonly Vector[], i: number): boolean {
   return false;
 }
 
+const NULLS: readonly Value[] = Object.freeze(new Array<Value>(2048).fill(null));
+
+/** A vector of n NULLs (shared and frozen up to a batch's size: vectors are read-only). */
+export function nullVector(n: number): Vector {
+  const data = n <= NULLS.length ? (NULLS as Value[]) : new Array<Value>(n).fill(null);
+  return { kind: 'obj', data, validity: null, dict: null };
+}
+
 type TypedCtor = new (n: number) => Float64Array | Int32Array | BigInt64Array | Uint8Array;
 
 /**
@@ -42,10 +50,13 @@ export function gather(v: Vector, idx: Int32Array, n: number): Vector {
   const data = new (src.constructor as TypedCtor)(n) as Float64Array;
   const sv = v.validity;
   let validity: Uint8Array | null = null;
+  let missing = false;
   for (let k = 0; k < n; k++) {
     const i = idx[k]!;
     if (i >= 0) data[k] = src[i]!;
+    else missing = true;
   }
+  if (sv === null && !missing) return { kind: v.kind, data, validity: null, dict: v.dict };
   for (let k = 0; k < n; k++) {
     const i = idx[k]!;
     if (i < 0 || (sv !== null && ((sv[i >> 3]! >> (i & 7)) & 1) === 0)) {

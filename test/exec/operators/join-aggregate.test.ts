@@ -91,6 +91,14 @@ describe('hash join over several batches', () => {
     expect(got).toEqual(want);
   });
 
+  it('joins a fractional key against unique integer keys', async () => {
+    const got = await all('SELECT l.v, d.w FROM l JOIN d ON l.v / 2.0::float8 = d.k');
+    const want = L.filter((a) => a[1]! % 2 === 0 && a[1]! / 2 < 1000).map((a) =>
+      JSON.stringify([a[1], (a[1]! / 2) * 10]),
+    );
+    expect(got).toEqual(want.sort());
+  });
+
   it('joins on two keys of different storage kinds', async () => {
     const got = await all('SELECT l.v, r.v FROM l JOIN r ON l.k = r.k AND l.s = r.s');
     const want: string[] = [];
