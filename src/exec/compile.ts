@@ -168,6 +168,33 @@ function memoCall(g: Gen, argTemps: readonly string[], call: string, volatile: b
   return `(${same} ? ${result} : (${store}, ${result} = ${call}))`;
 }
 
+/**
+ * A strict call with one non-constant argument whose function has a one-argument form for these
+ * constants (see ScalarFunction.specialize): no argument array per row.
+ */
+function specializedCall(g: Gen, e: Extract<Expr, { kind: 'call' }>): string | null {
+  if (!e.fn.specialize || e.fn.strict === false) return null;
+  const variable = e.args.filter((a) => a.kind !== 'const');
+  if (variable.length !== 1) return null;
+  const consts = e.args.map((a) => (a.kind === 'const' ? a.value : undefined));
+  if (consts.some((c) => c === null)) return null;
+  let one: ((x: Value, ctx: unknown) => Value) | null;
+  try {
+    one = e.fn.specialize(
+      consts,
+      e.args.map((a) => a.type),
+    ) as typeof one;
+  } catch {
+    // Bad constants (an unknown unit, say) fail per row, as impl does: rows may all be NULL.
+    one = null;
+  }
+  if (one === null) return null;
+  const f = constRef(g, one);
+  const t = temp(g);
+  const call = memoCall(g, [t], `${f}(${t}, FC)`, e.fn.volatile === true);
+  return `(${t} = ${gen(g, variable[0]!)}, ${t} === null ? null : ${call})`;
+}
+
 function gen(g: Gen, e: Expr): string {
   switch (e.kind) {
     case 'const':
@@ -194,6 +221,8 @@ function gen(g: Gen, e: Expr): string {
       )})`;
     }
     case 'call': {
+      const spec = specializedCall(g, e);
+      if (spec !== null) return spec;
       const fn = constRef(g, e.fn.impl);
       const types = constRef(
         g,

@@ -51,6 +51,16 @@ export interface ScalarFunction {
   readonly argDefaults?: readonly Value[];
   /** `argTypes` are the resolved argument types (after implicit casts). */
   readonly impl: (args: Value[], ctx: FunctionContext, argTypes: readonly SqlType[]) => Value;
+  /**
+   * For a call whose arguments are all constants but one (`consts` holds undefined there): a
+   * one-argument form for that argument, returning exactly what impl would; null to use impl.
+   * Never called with NULL (strict functions only). Saves the per-row argument array on hot
+   * paths such as date_trunc('hour', ts).
+   */
+  readonly specialize?: (
+    consts: readonly (Value | undefined)[],
+    argTypes: readonly SqlType[],
+  ) => ((x: Value, ctx: FunctionContext) => Value) | null;
 }
 
 /** A set-returning function in FROM or the select list, e.g. generate_series. */

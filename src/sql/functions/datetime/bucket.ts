@@ -53,6 +53,14 @@ function checkMonthBucket(width: Interval): void {
 }
 
 /** time_bucket on a wall-clock (or UTC) timestamp; `origin` undefined means the default. */
+/** time_bucket(width, timestamp) for a constant day/second width: the period checked once. */
+export function timestampBucketer(width: Interval): ((ts: number) => number) | null {
+  if (width.months !== 0) return null;
+  const p = bucketPeriod(width);
+  const o = BUCKET_ORIGIN;
+  return (ts) => (Number.isFinite(ts) ? checkTimestamp(o + Math.floor((ts - o) / p) * p) : ts);
+}
+
 export function bucketTimestamp(width: Interval, ts: number, origin: number | undefined): number {
   if (!Number.isFinite(ts)) return ts;
   if (width.months !== 0) {

@@ -30,7 +30,15 @@ import {
   intervalZone,
   timePlusInterval,
 } from './arith.js';
-import { bucketBigInt, bucketDate, bucketInZone, bucketInteger, bucketTimestamp, dateBin } from './bucket.js';
+import {
+  bucketBigInt,
+  bucketDate,
+  bucketInZone,
+  bucketInteger,
+  bucketTimestamp,
+  dateBin,
+  timestampBucketer,
+} from './bucket.js';
 import { IV, TS, TSTZ, sessionZone } from './common.js';
 import { dateExtract, intervalPart, timePart, timestampPart } from './extract.js';
 import {
@@ -45,7 +53,7 @@ import {
 import { numberToChar } from './to-char-number.js';
 import { intervalToChar, timestampToChar } from './to-char.js';
 import { toDate, toTimestampEpoch, toTimestampText } from './to-timestamp.js';
-import { truncInterval, truncTimestamp, truncTimestamptz } from './trunc.js';
+import { timestampTruncator, truncInterval, truncTimestamp, truncTimestamptz } from './trunc.js';
 
 /** The scalar date/time functions and operators, with their signatures. */
 
@@ -141,7 +149,14 @@ export const datetimeFunctions: ScalarFunction[] = [
   f('extract', [T.text, IV], T.numeric, (a) => intervalPart(a[0] as string, a[1] as Interval, true)),
   f('extract', [T.text, T.time], T.numeric, (a) => timePart(a[0] as string, a[1] as number, true)),
 
-  f('date_trunc', [T.text, TS], TS, (a) => truncTimestamp(a[0] as string, a[1] as number)),
+  {
+    ...f('date_trunc', [T.text, TS], TS, (a) => truncTimestamp(a[0] as string, a[1] as number)),
+    specialize: (c) => {
+      if (typeof c[0] !== 'string' || c[1] !== undefined) return null;
+      const trunc = timestampTruncator(c[0]);
+      return (x) => trunc(x as number);
+    },
+  },
   f('date_trunc', [T.text, TSTZ], TSTZ, dateTruncTz),
   f('date_trunc', [T.text, TSTZ, T.text], TSTZ, dateTruncTz),
   f('date_trunc', [T.text, IV], IV, (a) => truncInterval(a[0] as string, a[1] as Interval)),
@@ -240,7 +255,14 @@ export const datetimeFunctions: ScalarFunction[] = [
   f('justify_interval', [IV], IV, (a) => justifyInterval(a[0] as Interval)),
 
   // TimescaleDB's time_bucket.
-  f('time_bucket', [IV, TS], TS, (a) => bucketTimestamp(a[0] as Interval, a[1] as number, undefined)),
+  {
+    ...f('time_bucket', [IV, TS], TS, (a) => bucketTimestamp(a[0] as Interval, a[1] as number, undefined)),
+    specialize: (c) => {
+      if (!(c[0] instanceof Interval) || c[1] !== undefined) return null;
+      const bucket = timestampBucketer(c[0]);
+      return bucket === null ? null : (x) => bucket(x as number);
+    },
+  },
   f('time_bucket', [IV, TS, TS], TS, (a) =>
     bucketTimestamp(a[0] as Interval, a[1] as number, a[2] as number),
   ),
