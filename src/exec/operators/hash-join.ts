@@ -34,6 +34,8 @@ export class HashJoinOperator implements Operator {
   private readonly cond: CompiledExpr | null;
   private readonly coder: TupleCoder;
   private built = false;
+  /** The build side while it is being read. */
+  private building: { cols: ColumnBuffer[]; ids: Int32Array; n: number } | null = null;
   private right: Vector[] = [];
   private rightCount = 0;
   /** Tuple id → first right row; right row → next row with the same id (-1 ends). */
@@ -73,32 +75,36 @@ export class HashJoinOperator implements Operator {
     this.coder = new TupleCoder(rightKeys.length);
   }
 
-  /** Buffers the right input (synchronously, as subqueries do) and chains rows by key tuple. */
-  private build(ctx: ExecContext): void {
-    this.built = true;
-    const cols = this.rightTypes.map((t) => new ColumnBuffer(t));
-    let ids: Int32Array = new Int32Array(BATCH_ROWS);
-    let n = 0;
-    ctx.syncDepth++;
-    try {
-      for (;;) {
-        const b = this.rightInput.next(ctx);
-        if (b === null) break;
-        if (b === YIELD || b.count === 0) continue;
-        cols.forEach((c, j) => c.append(b.cols[j]!, b.sel, b.count, ctx));
-        const keyVecs = this.rightKeys.map((k) => k.evalBatch(b, ctx));
-        ids = growInt32(ids, n + b.count);
-        const part = ids.subarray(n, n + b.count);
-        this.coder.encode(keyVecs, b.sel, b.count, part);
-        // NULL keys never match: such rows stay out of the chains.
-        if (keyVecs.some(mayHoldNull))
-          for (let k = 0; k < b.count; k++)
-            if (hasNullAt(keyVecs, b.sel === null ? k : b.sel[k]!)) part[k] = -1;
-        n += b.count;
-      }
-    } finally {
-      ctx.syncDepth--;
+  /**
+   * Buffers the right input batch by batch and chains rows by key tuple; gives the slice back
+   * (false) when the input yields, so a large build does not hold the event loop.
+   */
+  private build(ctx: ExecContext): boolean {
+    const st = (this.building ??= {
+      cols: this.rightTypes.map((t) => new ColumnBuffer(t)),
+      ids: new Int32Array(BATCH_ROWS),
+      n: 0,
+    });
+    for (;;) {
+      const b = this.rightInput.next(ctx);
+      if (b === null) break;
+      if (b === YIELD) return false;
+      if (b.count === 0) continue;
+      st.cols.forEach((c, j) => c.append(b.cols[j]!, b.sel, b.count, ctx));
+      const keyVecs = this.rightKeys.map((k) => k.evalBatch(b, ctx));
+      st.ids = growInt32(st.ids, st.n + b.count);
+      const part = st.ids.subarray(st.n, st.n + b.count);
+      this.coder.encode(keyVecs, b.sel, b.count, part);
+      // NULL keys never match: such rows stay out of the chains.
+      if (keyVecs.some(mayHoldNull))
+        for (let k = 0; k < b.count; k++)
+          if (hasNullAt(keyVecs, b.sel === null ? k : b.sel[k]!)) part[k] = -1;
+      st.n += b.count;
+      if (ctx.shouldYield()) return false;
     }
+    this.built = true;
+    const { cols, ids, n } = st;
+    this.building = null;
     this.right = cols.map((c) => c.finish());
     this.rightCount = n;
     // Key ids, chains and heads: about 12 bytes a build row.
@@ -117,10 +123,11 @@ export class HashJoinOperator implements Operator {
     this.unique = keyed && this.chain.every((r) => r < 0);
     if (this.unique && this.rightKeys.length === 1)
       this.rowOfKey = directIndex(this.coder.coders[0]!.values, ids, n);
+    return true;
   }
 
   next(ctx: ExecContext): NextResult {
-    if (!this.built) this.build(ctx);
+    if (!this.built && !this.build(ctx)) return YIELD;
     for (;;) {
       const ready = this.out.shift();
       if (ready) return ready;
