@@ -114,6 +114,7 @@ export const SqlState = {
   invalidPassword: '28P01',
   invalidCatalogName: '3D000',
   objectNotInPrerequisiteState: '55000',
+  cantChangeRuntimeParam: '55P02',
   lockNotAvailable: '55P03',
   internalError: 'XX000',
 } as const;

@@ -103,7 +103,11 @@ export async function serve(argv: readonly string[]): Promise<void> {
     ...(tls ? { tls } : {}),
     logger: log,
   });
-  const http = await createHttpApp(db, { password, logger: log.child({ component: 'http' }) });
+  const http = await createHttpApp(db, {
+    password,
+    logger: log.child({ component: 'http' }),
+    pgConnections: () => server.connectionCount,
+  });
   try {
     await http.listen({ host: values.host, port: httpPort });
   } catch (e) {

@@ -85,6 +85,16 @@ export class Cursors {
     return tag('CLOSE CURSOR');
   }
 
+  /** The cursor open under `name` now, whatever its transaction (for forget). */
+  current(name: string): object | undefined {
+    return this.open.get(name);
+  }
+
+  /** Drops cursor `name` if it is still `cursor` (its declaring transaction rolled back). */
+  forget(name: string, cursor: object | undefined): void {
+    if (cursor !== undefined && this.open.get(name) === cursor) this.open.delete(name);
+  }
+
   /** The result columns of a cursor still open (for Describe of a FETCH), if any. */
   columns(name: string, block: object | null): ResultColumn[] | undefined {
     return this.get(name, block)?.columns;

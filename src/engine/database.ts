@@ -65,4 +65,12 @@ export class Engine {
   snapshot(table: Table): TableSnapshot {
     return table.snapshot(this.seq);
   }
+
+  /** Every table's snapshot at this commit sequence: a repeatable-read transaction's view. */
+  snapshotAll(): Map<Table, TableSnapshot> {
+    const out = new Map<Table, TableSnapshot>();
+    for (const schema of this.catalog.schemas.values())
+      for (const t of schema.tables.values()) out.set(t, t.snapshot(this.seq));
+    return out;
+  }
 }

@@ -9,6 +9,7 @@ import type { Engine } from './database.js';
 import { explainOptions } from './explain-statement.js';
 import { paramRefs } from './params.js';
 import type { ResultColumn } from './session.js';
+import { existingColumn } from './column-index.js';
 
 type Node = any;
 
@@ -93,13 +94,7 @@ function assignParam(b: SelectBinder, val: Node, type: SqlType): void {
 }
 
 function columnOf(t: Table, name: string): SqlType {
-  const i = t.columnIndex(name);
-  if (i < 0)
-    throw new DatabaseError(
-      SqlState.undefinedColumn,
-      `column "${name}" of relation "${t.name}" does not exist`,
-    );
-  return t.columns[i]!.type;
+  return t.columns[existingColumn(t, name)]!.type;
 }
 
 function returning(b: SelectBinder, s: Node, from: Node[]): ResultColumn[] {

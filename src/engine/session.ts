@@ -8,7 +8,7 @@ import { Scope } from '../sql/binder/scope.js';
 import { bindTypeName, str } from '../sql/binder/expr-binder.js';
 import { SelectBinder, type BoundQuery } from '../sql/binder/select-binder.js';
 import type { FunctionContext } from '../sql/functions/registry.js';
-import { parseSql } from '../sql/parser.js';
+import { parseSql, statementSource } from '../sql/parser.js';
 import { isTable } from '../storage/catalog.js';
 import { relationKey, schemaKey } from '../storage/locks.js';
 import type { ColumnDef, Table, TableSnapshot } from '../storage/table.js';
@@ -24,6 +24,10 @@ import { SqlPreparedStatements } from './sql-prepare.js';
 import { bindAssignments, bindDmlJoin, bindReturning, firstMatches, type DmlJoin } from './dml.js';
 import { Cursors } from './cursors.js';
 import { createSystemAccess } from '../sql/system-catalog/access.js';
+import { SessionSettings } from './settings.js';
+import { viewQueryText } from './view-text.js';
+import { existingColumn } from './column-index.js';
+import { applyTransactionOptions, setStatement, showStatement } from './set-statement.js';
 
 type Node = any;
 
@@ -72,6 +76,11 @@ const CATALOG_NEUTRAL = new Set([
   'DropRoleStmt',
 ]);
 
+/** Defaults evaluated again for each row rather than once per statement. */
+const VOLATILE_DEFAULT = /\b(random|nextval|now|clock_timestamp|gen_random_uuid)\b/i;
+
+const STATEMENT_TIMEOUT = 'canceling statement due to statement timeout';
+
 const DEFAULT_LIMITS: ExecLimits = { sliceMs: 10, memoryLimit: 2 * 1024 * 1024 * 1024 };
 
 /**
@@ -79,26 +88,14 @@ const DEFAULT_LIMITS: ExecLimits = { sliceMs: 10, memoryLimit: 2 * 1024 * 1024 *
  * session run one at a time; sessions interleave between slices.
  */
 export class Session {
-  readonly settings = new Map<string, string>([
-    ['timezone', 'UTC'],
-    ['datestyle', 'ISO, MDY'],
-    ['search_path', '"$user", public'],
-    ['application_name', ''],
-    ['client_encoding', 'UTF8'],
-    ['server_encoding', 'UTF8'],
-    ['standard_conforming_strings', 'on'],
-    ['extra_float_digits', '1'],
-    ['statement_timeout', '0'],
-    ['intervalstyle', 'postgres'],
-    ['integer_datetimes', 'on'],
-    ['server_version', '15.0 (LiveViewDB 0.1.0)'],
-    ['server_version_num', '150000'],
-    ['transaction_isolation', 'read committed'],
-    ['work_mem', '2GB'],
-    ['password_encryption', 'scram-sha-256'],
-  ]);
+  /** Configuration parameters (SET, SHOW, RESET, set_config); see settings.ts. */
+  readonly config = new SessionSettings();
+  /** Current parameter values by lower-case name. */
+  readonly settings: Map<string, string> = this.config.values;
   private txn: Transaction | null = null;
   private running: ExecContext | null = null;
+  /** A statement timeout that fired while no plan was running. */
+  private pendingCancel: string | null = null;
   /** When the running statement started (statement_timestamp()), microseconds since 1970. */
   private statementStart: number | undefined;
   private limits: ExecLimits = DEFAULT_LIMITS;
@@ -138,6 +135,8 @@ export class Session {
   /** Cancels the statement running now (57014). */
   cancel(reason = 'canceling statement due to user request'): void {
     if (this.running) this.running.cancelled = reason;
+    // A timeout between two plans of one statement stops the next one.
+    else if (reason === STATEMENT_TIMEOUT) this.pendingCancel = reason;
   }
 
   setLimits(limits: Partial<ExecLimits>): void {
@@ -156,6 +155,7 @@ export class Session {
         catalog: this.engine.catalog,
         viewer: this.lockOwner,
         settings: this.settings,
+        setSetting: (name, value, local) => this.config.set(name, value, local, this.txn),
         searchPath: this.searchPath,
         functions: this.engine.functions,
       }),
@@ -240,6 +240,9 @@ export class Session {
     // The first statement of a transaction starts when it does (statement_timestamp() = now()).
     this.statementStart = autocommit ? txn.startedAt : Date.now() * 1000;
     const mark = txn.mark();
+    const timeout = this.config.statementTimeoutMs;
+    // The cancel is cooperative: the running plan sees it between slices (ExecContext).
+    const timer = timeout > 0 ? setTimeout(() => this.cancel(STATEMENT_TIMEOUT), timeout) : undefined;
     try {
       const r = await this.dispatch(kind, body, txn, params, query);
       if (autocommit) this.commit(txn);
@@ -249,6 +252,8 @@ export class Session {
       if (!autocommit) txn.failed = true;
       throw toDatabaseError(e);
     } finally {
+      clearTimeout(timer);
+      this.pendingCancel = null;
       if (autocommit) this.engine.catalog.locks.releaseAll(txn);
       // DDL (and its undo on failure) invalidates prepared statements' plans.
       if (!CATALOG_NEUTRAL.has(kind)) this.engine.catalog.changed();
@@ -278,18 +283,23 @@ export class Session {
     switch (body.kind) {
       case 'TRANS_STMT_BEGIN':
       case 'TRANS_STMT_START':
-        if (!this.txn) this.txn = new Transaction(true, Date.now() * 1000);
+        if (!this.txn) {
+          this.txn = new Transaction(true, Date.now() * 1000);
+          applyTransactionOptions(body.options ?? [], this.config, this.txn);
+        }
         return tag('BEGIN');
       case 'TRANS_STMT_COMMIT': {
         const t = this.txn;
         this.txn = null;
         if (!t) return tag('COMMIT');
+        let committed = false;
         try {
           if (t.failed) {
             t.rollbackTo(0);
             return tag('ROLLBACK');
           }
           this.commit(t);
+          committed = true;
         } catch (e) {
           // A commit that fails (40001) leaves no trace, DDL included.
           t.rollbackTo(0);
@@ -297,6 +307,7 @@ export class Session {
           throw e;
         } finally {
           this.engine.catalog.locks.releaseAll(t);
+          this.config.endTransaction(committed);
         }
         return tag('COMMIT');
       }
@@ -304,6 +315,7 @@ export class Session {
         if (this.txn) {
           this.txn.rollbackTo(0);
           this.engine.catalog.locks.releaseAll(this.txn);
+          this.config.endTransaction(false);
         }
         this.txn = null;
         return tag('ROLLBACK');
@@ -362,8 +374,21 @@ export class Session {
   }
 
   private context(txn: Transaction, params: readonly Value[]): ExecContext {
-    const snap = (t: Table): TableSnapshot => this.engine.snapshot(t);
+    const snap = (t: Table): TableSnapshot => this.readSnapshot(t, txn);
     return new ExecContext(params, this.functionContext(txn.startedAt), txn.dataSource(snap), this.limits);
+  }
+
+  /**
+   * What a statement of `txn` reads of table t. READ COMMITTED: the latest commit, per statement.
+   * REPEATABLE READ and SERIALIZABLE: one snapshot for the whole block, taken at its first
+   * statement; a row another transaction changed since then fails our commit with 40001 when we
+   * change it too.
+   */
+  private readSnapshot(t: Table, txn: Transaction): TableSnapshot {
+    const iso = this.settings.get('transaction_isolation');
+    if (txn.explicit && (iso === 'repeatable read' || iso === 'serializable'))
+      return txn.frozenSnapshot(t, () => this.engine.snapshotAll());
+    return this.engine.snapshot(t);
   }
 
   private async run(
@@ -374,6 +399,7 @@ export class Session {
   ): Promise<Value[][]> {
     const ctx = this.context(txn, params);
     ctx.profile = profile;
+    ctx.cancelled = this.pendingCancel;
     this.running = ctx;
     try {
       return await runPlan(plan, ctx);
@@ -445,17 +471,9 @@ export class Session {
         this.resolveTable(s.relation, txn, null);
         return { command: 'CREATE INDEX', columns: [], rows: [], rowCount: 0 };
       case 'VariableSetStmt':
-        return this.setVariable(s);
-      case 'VariableShowStmt': {
-        const name = String(s.name).toLowerCase();
-        const v = name === 'all' ? undefined : this.settings.get(name);
-        if (v === undefined)
-          throw new DatabaseError(
-            SqlState.undefinedObject,
-            `unrecognized configuration parameter "${s.name}"`,
-          );
-        return { command: 'SHOW', columns: [{ name, type: T.text }], rows: [[v]], rowCount: 1 };
-      }
+        return setStatement(s, this.config, this.txn);
+      case 'VariableShowStmt':
+        return showStatement(s, this.config);
       case 'ExplainStmt': {
         const b = this.binder(txn, this.paramTypesFor(params));
         return explainStatement(s, {
@@ -468,10 +486,15 @@ export class Session {
         return this.prepared.prepare(this, s);
       case 'DeallocateStmt':
         return this.prepared.deallocate(s);
-      case 'DeclareCursorStmt':
-        return this.cursors.declare(s, this.txn, (q) =>
+      case 'DeclareCursorStmt': {
+        const r = await this.cursors.declare(s, this.txn, (q) =>
           this.dispatch('SelectStmt', q.SelectStmt, txn, params),
         );
+        // Even a WITH HOLD cursor goes if the transaction that declared it rolls back.
+        const declared = this.cursors.current(s.portalname);
+        txn.onRollback(() => this.cursors.forget(s.portalname, declared));
+        return r;
+      }
       case 'FetchStmt':
         return this.cursors.fetch(s, this.txn);
       case 'ClosePortalStmt':
@@ -648,7 +671,13 @@ export class Session {
     this.lockRelationName(txn, schema, rv.relname);
     const prev = this.engine.catalog.schema(schema, txn).views.get(rv.relname);
     this.engine.catalog.createView(
-      { schema, name: rv.relname, sql: '', columnNames: names, query: s.query.SelectStmt },
+      {
+        schema,
+        name: rv.relname,
+        sql: viewQueryText(statementSource(s) ?? '', s.query.SelectStmt),
+        columnNames: names,
+        query: s.query.SelectStmt,
+      },
       s.replace === true,
     );
     txn.onRollback(() => {
@@ -805,7 +834,7 @@ export class Session {
         t.columns = cols;
         txn.onRollback(() => (t.columns = oldCols));
       } else if (cmd.subtype === 'AT_ColumnDefault') {
-        const idx = this.alteredColumn(t, cmd.name);
+        const idx = existingColumn(t, cmd.name);
         const col = oldCols[idx]!;
         const { defaultSql: _dropped, ...rest } = col;
         let next: ColumnDef = rest;
@@ -837,19 +866,9 @@ export class Session {
     return { command: 'ALTER TABLE', columns: [], rows: [], rowCount: 0 };
   }
 
-  private alteredColumn(t: Table, name: string): number {
-    const idx = t.columnIndex(name);
-    if (idx < 0)
-      throw new DatabaseError(
-        SqlState.undefinedColumn,
-        `column "${name}" of relation "${t.name}" does not exist`,
-      );
-    return idx;
-  }
-
   /** ALTER COLUMN ... TYPE [USING expr]: every row is converted, by assignment cast or by `expr`. */
   private alterColumnType(t: Table, txn: Transaction, cmd: Node): void {
-    const idx = this.alteredColumn(t, cmd.name);
+    const idx = existingColumn(t, cmd.name);
     const cd = cmd.def.ColumnDef;
     const type = bindTypeName(cd.typeName);
     const b = this.binder(txn, []);
@@ -953,24 +972,23 @@ export class Session {
     throw new DatabaseError(SqlState.featureNotSupported, `RENAME of ${s.renameType} is not supported yet`);
   }
 
-  private setVariable(s: Node): StatementResult {
-    const name = String(s.name ?? '').toLowerCase();
-    if (s.kind === 'VAR_RESET' || s.kind === 'VAR_SET_DEFAULT') {
-      if (name === 'timezone') this.settings.set('timezone', 'UTC');
-      return { command: s.kind === 'VAR_RESET' ? 'RESET' : 'SET', columns: [], rows: [], rowCount: 0 };
-    }
-    if (s.kind === 'VAR_RESET_ALL') return { command: 'RESET', columns: [], rows: [], rowCount: 0 };
-    const vals = ((s.args ?? []) as Node[]).map((a) => {
-      const c = a.A_Const;
-      if (c?.sval) return c.sval.sval as string;
-      if (c?.ival) return String(c.ival.ival ?? 0);
-      if (c?.fval) return c.fval.fval as string;
-      if (a.TypeCast) return String(a.TypeCast.arg.A_Const?.sval?.sval ?? '');
-      return str(a);
-    });
-    if (s.kind === 'VAR_SET_MULTI') return { command: 'SET', columns: [], rows: [], rowCount: 0 };
-    this.settings.set(name, vals.join(', '));
-    return { command: 'SET', columns: [], rows: [], rowCount: 0 };
+  /** Column `index`'s DEFAULT for `count` new rows, NULL without one (COPY FROM's columns not listed). */
+  columnDefaults(t: Table, index: number, count: number): Value[] {
+    const c = t.columns[index]!;
+    const sql = c.defaultSql;
+    if (sql === undefined || count === 0) return new Array<Value>(count).fill(null);
+    const txn = this.txn ?? new Transaction(false, Date.now() * 1000);
+    const first = this.evalDefault(sql, c.type, txn);
+    if (!VOLATILE_DEFAULT.test(sql)) return new Array<Value>(count).fill(first);
+    return Array.from({ length: count }, (_x, r) => (r === 0 ? first : this.evalDefault(sql, c.type, txn)));
+  }
+
+  /**
+   * Marks the open transaction block failed (25P02 until ROLLBACK), for a statement that failed
+   * outside execute(), such as COPY FROM STDIN.
+   */
+  failTransaction(): void {
+    if (this.txn) this.txn.failed = true;
   }
 
   private evalDefault(sql: string, type: SqlType, txn: Transaction): Value {
@@ -983,16 +1001,7 @@ export class Session {
 
   private targetColumns(t: Table, cols: Node[] | undefined): number[] {
     if (!cols || cols.length === 0) return t.columns.map((_c, i) => i);
-    return cols.map((c) => {
-      const name = c.ResTarget.name;
-      const i = t.columnIndex(name);
-      if (i < 0)
-        throw new DatabaseError(
-          SqlState.undefinedColumn,
-          `column "${name}" of relation "${t.name}" does not exist`,
-        );
-      return i;
-    });
+    return cols.map((c) => existingColumn(t, c.ResTarget.name));
   }
 
   private checkRow(t: Table, row: Value[]): void {
@@ -1072,10 +1081,7 @@ export class Session {
           : null,
     );
     const volatileDefaults = t.columns.map(
-      (c, i) =>
-        !targets.includes(i) &&
-        c.defaultSql !== undefined &&
-        /\b(random|nextval|now|clock_timestamp|gen_random_uuid)\b/i.test(c.defaultSql),
+      (c, i) => !targets.includes(i) && c.defaultSql !== undefined && VOLATILE_DEFAULT.test(c.defaultSql),
     );
     const inserted: Value[][] = [];
     for (const src of sourceRows) {
@@ -1133,7 +1139,7 @@ export class Session {
     txn: Transaction,
     fn: (row: Value[], loc: { chunk: Chunk; row: number; local: boolean }) => void,
   ): void {
-    const snap = this.engine.snapshot(t);
+    const snap = this.readSnapshot(t, txn);
     snap.chunks.forEach((c, ci) => {
       const mine = txn.deletes.get(c);
       for (let r = 0; r < snap.rowCounts[ci]!; r++) {

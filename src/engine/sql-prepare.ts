@@ -21,6 +21,32 @@ const tag = (command: string): StatementResult => ({ command, columns: [], rows:
 export class SqlPreparedStatements {
   private readonly byName = new Map<string, PreparedStatement>();
 
+  /**
+   * A statement by name. The protocol's named statements (Parse) live here too: as in PostgreSQL,
+   * they share one namespace with PREPARE, so DEALLOCATE and EXECUTE reach them.
+   */
+  get(name: string): PreparedStatement | undefined {
+    return this.byName.get(name);
+  }
+
+  has(name: string): boolean {
+    return this.byName.has(name);
+  }
+
+  /** Adds a named statement; fails with 42P05 when the name is taken. */
+  add(name: string, p: PreparedStatement): void {
+    if (this.byName.has(name))
+      throw new DatabaseError(
+        SqlState.duplicatePreparedStatement,
+        `prepared statement "${name}" already exists`,
+      );
+    this.byName.set(name, p);
+  }
+
+  delete(name: string): void {
+    this.byName.delete(name);
+  }
+
   prepare(host: PreparedHost, s: Node): StatementResult {
     const name = String(s.name);
     if (this.byName.has(name))

@@ -25,6 +25,8 @@ export class Transaction {
   readonly explicit: boolean;
   failed = false;
   readonly savepoints: { name: string; mark: number }[] = [];
+  /** REPEATABLE READ / SERIALIZABLE: every table's snapshot, taken at the first statement. */
+  private frozen: Map<Table, TableSnapshot> | null = null;
 
   constructor(explicit: boolean, startedAt: number) {
     this.explicit = explicit;
@@ -39,6 +41,21 @@ export class Transaction {
       this.local.set(table, c);
     }
     return c;
+  }
+
+  /**
+   * Under REPEATABLE READ / SERIALIZABLE: the table as of the transaction's first snapshot (all
+   * tables are taken then, by `takeAll`). A table that did not exist then reads as empty (its rows
+   * came later); one rebuilt since (ALTER, TRUNCATE) is read as it is now, as PostgreSQL's
+   * TRUNCATE is not MVCC-safe either.
+   */
+  frozenSnapshot(table: Table, takeAll: () => Map<Table, TableSnapshot>): TableSnapshot {
+    this.frozen ??= takeAll();
+    const s = this.frozen.get(table);
+    if (s === undefined) return { table, chunks: [], rowCounts: [], seq: 0 };
+    // ALTER and TRUNCATE replace the chunks: read the table as it is now.
+    if (s.chunks.length > 0 && !table.chunks.includes(s.chunks[0]!)) return table.snapshot(s.seq);
+    return s;
   }
 
   insert(table: Table, row: readonly Value[]): void {

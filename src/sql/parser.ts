@@ -42,6 +42,17 @@ export function parseSql(sql: string): ParsedStatement[] {
   return (r.stmts ?? []).map((s) => {
     const offset = s.stmt_location ?? 0;
     const len = s.stmt_len ?? sql.length - offset;
-    return { stmt: s.stmt, sql: sql.slice(offset, offset + len).trim(), offset };
+    const text = sql.slice(offset, offset + len).trim();
+    const body = Object.values(s.stmt as object)[0] as unknown;
+    if (typeof body === 'object' && body !== null) sourceText.set(body, text);
+    return { stmt: s.stmt, sql: text, offset };
   });
+}
+
+/** The text each parsed statement came from, keyed by its node (`{ ViewStmt: node }` → node). */
+const sourceText = new WeakMap<object, string>();
+
+/** The SQL text a statement node returned by parseSql was parsed from, if it was. */
+export function statementSource(node: object): string | undefined {
+  return sourceText.get(node);
 }

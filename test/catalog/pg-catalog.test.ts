@@ -1,28 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DatabaseError, open, type Database } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { withDb } from '../helpers/db.js';
 
-let db: Database;
-beforeEach(async () => {
-  db = await open();
-  await db.exec(`CREATE TABLE t (id int NOT NULL, name varchar(10) DEFAULT 'x', at timestamptz)`);
-  await db.exec(`INSERT INTO t (id) VALUES (1), (2)`);
-  await db.exec(`CREATE VIEW v AS SELECT id FROM t`);
-});
-afterEach(async () => db.close());
-
-async function rows(sql: string): Promise<unknown[][]> {
-  return (await db.query(sql, [], { rowMode: 'array' })).rows;
-}
-
-async function error(sql: string): Promise<{ code: string; message: string }> {
-  try {
-    await db.exec(sql);
-  } catch (e) {
-    if (e instanceof DatabaseError) return { code: e.code, message: e.message };
-    throw e;
-  }
-  return { code: 'ok', message: '' };
-}
+const { db, rows, error } = withDb([
+  `CREATE TABLE t (id int NOT NULL, name varchar(10) DEFAULT 'x', at timestamptz)`,
+  `INSERT INTO t (id) VALUES (1), (2)`,
+  `CREATE VIEW v AS SELECT id FROM t`,
+]);
 
 describe('pg_catalog tables', () => {
   it('are found without a schema, pg_catalog being first on the search path', async () => {
@@ -40,7 +23,7 @@ describe('pg_catalog tables', () => {
 
   it('keeps an oid stable across queries and new tables', async () => {
     const [[before]] = (await rows(`SELECT oid FROM pg_class WHERE relname = 't'`)) as [[number]];
-    await db.exec(`CREATE TABLE u (a int)`);
+    await db().exec(`CREATE TABLE u (a int)`);
     expect(await rows(`SELECT oid FROM pg_class WHERE relname = 't'`)).toEqual([[before]]);
   });
 
@@ -102,7 +85,7 @@ describe('pg_catalog tables', () => {
   });
 
   it('pg_settings shows the session settings, including ones changed by SET', async () => {
-    await db.exec(`SET application_name = 'grafana'`);
+    await db().exec(`SET application_name = 'grafana'`);
     expect(
       await rows(
         `SELECT setting FROM pg_settings WHERE name IN ('application_name', 'server_version_num') ORDER BY name`,
@@ -160,6 +143,24 @@ describe('information_schema', () => {
       await rows(`SELECT schema_name FROM information_schema.schemata WHERE schema_name = 'public'`),
     ).toEqual([['public']]);
   });
+
+  it('table_constraints and key_column_usage are empty, so primary-key lookups join to nothing', async () => {
+    expect(
+      await rows(
+        `SELECT c.column_name, pk.column_name IS NOT NULL FROM information_schema.columns c
+         LEFT JOIN (SELECT tc.table_schema, tc.table_name, kc.column_name
+                    FROM information_schema.table_constraints tc
+                    JOIN information_schema.key_column_usage kc ON tc.constraint_name = kc.constraint_name
+                    WHERE tc.constraint_type = 'PRIMARY KEY') pk
+           ON c.table_schema = pk.table_schema AND c.table_name = pk.table_name AND c.column_name = pk.column_name
+         WHERE c.table_name = 't' ORDER BY c.ordinal_position`,
+      ),
+    ).toEqual([
+      ['id', false],
+      ['name', false],
+      ['at', false],
+    ]);
+  });
 });
 
 describe('object identifier casts', () => {
@@ -169,6 +170,17 @@ describe('object identifier casts', () => {
     ]);
     expect(await rows(`SELECT 'public.t'::regclass::text, 'pg_class'::regclass::oid`)).toEqual([['t', 1259]]);
     expect(await rows(`SELECT c.oid::regclass::text FROM pg_class c WHERE relname = 'v'`)).toEqual([['v']]);
+  });
+
+  it('regclass looks up a name computed per row, schema-qualified or not', async () => {
+    expect(
+      await rows(
+        `SELECT format('%I.%I', table_schema::text, table_name::text)::regclass::oid = 't'::regclass::oid,
+                (table_name || '')::regclass::text
+         FROM information_schema.tables WHERE table_name = 't'`,
+      ),
+    ).toEqual([[true, 't']]);
+    expect((await error(`SELECT ('no' || 'where')::regclass`)).code).toBe('42P01');
   });
 
   it('regtype resolves type names to PostgreSQL oids', async () => {

@@ -1,23 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { open, type Database } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { withDb } from '../helpers/db.js';
 import { psql15 } from './psql15-queries.js';
 
-let db: Database;
-beforeEach(async () => {
-  db = await open();
-  await db.exec(`CREATE SCHEMA sales`);
-  await db.exec(
-    `CREATE TABLE metrics (id int NOT NULL, host text DEFAULT 'local' NOT NULL, note varchar(20), v numeric(10,2))`,
-  );
-  await db.exec(`INSERT INTO metrics (id) VALUES (1), (2), (3)`);
-  await db.exec(`CREATE VIEW recent AS SELECT id, host FROM metrics`);
-  await db.exec(`CREATE TABLE sales.orders (id bigint)`);
-});
-afterEach(async () => db.close());
-
-async function rows(sql: string): Promise<unknown[][]> {
-  return (await db.query(sql, [], { rowMode: 'array' })).rows;
-}
+const { rows } = withDb([
+  `CREATE SCHEMA sales`,
+  `CREATE TABLE metrics (id int NOT NULL, host text DEFAULT 'local' NOT NULL, note varchar(20), v numeric(10,2))`,
+  `INSERT INTO metrics (id) VALUES (1), (2), (3)`,
+  `CREATE VIEW recent AS SELECT id, host FROM metrics`,
+  `CREATE TABLE sales.orders (id bigint)`,
+]);
 
 async function oidOf(name: string): Promise<string> {
   return String((await rows(`SELECT '${name}'::regclass::oid`))[0]![0]);

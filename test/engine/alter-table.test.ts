@@ -1,41 +1,24 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DatabaseError, open, type Database } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { withDb } from '../helpers/db.js';
 
-let db: Database;
-beforeEach(async () => {
-  db = await open();
-  await db.exec(`CREATE TABLE t (id int, k text, v double precision)`);
-  await db.exec(`INSERT INTO t VALUES (1, '10', 1.5), (2, '20', NULL), (3, '30', 3.5)`);
-});
-afterEach(async () => db.close());
-
-async function rows(sql: string): Promise<unknown[][]> {
-  return (await db.query(sql, [], { rowMode: 'array' })).rows;
-}
+const { db, rows, error } = withDb([
+  `CREATE TABLE t (id int, k text, v double precision)`,
+  `INSERT INTO t VALUES (1, '10', 1.5), (2, '20', NULL), (3, '30', 3.5)`,
+]);
 
 async function types(): Promise<string[]> {
-  return (await db.query('SELECT * FROM t')).columns.map((c) => `${c.name} ${c.type.id}`);
-}
-
-async function error(sql: string): Promise<{ code: string; message: string }> {
-  try {
-    await db.exec(sql);
-  } catch (e) {
-    if (e instanceof DatabaseError) return { code: e.code, message: e.message };
-    throw e;
-  }
-  return { code: 'ok', message: '' };
+  return (await db().query('SELECT * FROM t')).columns.map((c) => `${c.name} ${c.type.id}`);
 }
 
 describe('ALTER COLUMN ... TYPE', () => {
   it('converts every row by assignment cast', async () => {
-    await db.exec('ALTER TABLE t ALTER COLUMN id TYPE bigint');
+    await db().exec('ALTER TABLE t ALTER COLUMN id TYPE bigint');
     expect(await types()).toEqual(['id int8', 'k text', 'v float8']);
     expect(await rows('SELECT id FROM t ORDER BY id')).toEqual([[1n], [2n], [3n]]);
   });
 
   it('converts with a USING expression over the row', async () => {
-    await db.exec('ALTER TABLE t ALTER COLUMN k TYPE int USING k::int + id');
+    await db().exec('ALTER TABLE t ALTER COLUMN k TYPE int USING k::int + id');
     expect(await rows('SELECT k FROM t ORDER BY id')).toEqual([[11], [22], [33]]);
   });
 
@@ -47,22 +30,22 @@ describe('ALTER COLUMN ... TYPE', () => {
   });
 
   it('changes nothing when a row fails to convert', async () => {
-    await db.exec(`INSERT INTO t VALUES (4, 'x', 0)`);
+    await db().exec(`INSERT INTO t VALUES (4, 'x', 0)`);
     expect((await error('ALTER TABLE t ALTER COLUMN k TYPE int USING k::int')).code).toBe('22P02');
     expect(await types()).toEqual(['id int4', 'k text', 'v float8']);
     expect(await rows('SELECT k FROM t ORDER BY id')).toEqual([['10'], ['20'], ['30'], ['x']]);
   });
 
   it('is undone by ROLLBACK', async () => {
-    await db.exec('BEGIN; ALTER TABLE t ALTER COLUMN v TYPE int; ROLLBACK');
+    await db().exec('BEGIN; ALTER TABLE t ALTER COLUMN v TYPE int; ROLLBACK');
     expect(await rows('SELECT v FROM t ORDER BY id')).toEqual([[1.5], [null], [3.5]]);
   });
 });
 
 describe('ALTER COLUMN ... DEFAULT and NOT NULL', () => {
   it('sets and drops a default used by later inserts', async () => {
-    await db.exec(`ALTER TABLE t ALTER COLUMN v SET DEFAULT 9.5; INSERT INTO t (id) VALUES (4)`);
-    await db.exec(`ALTER TABLE t ALTER COLUMN v DROP DEFAULT; INSERT INTO t (id) VALUES (5)`);
+    await db().exec(`ALTER TABLE t ALTER COLUMN v SET DEFAULT 9.5; INSERT INTO t (id) VALUES (4)`);
+    await db().exec(`ALTER TABLE t ALTER COLUMN v DROP DEFAULT; INSERT INTO t (id) VALUES (5)`);
     expect(await rows('SELECT id, v FROM t WHERE id > 3 ORDER BY id')).toEqual([
       [4, 9.5],
       [5, null],
@@ -78,9 +61,9 @@ describe('ALTER COLUMN ... DEFAULT and NOT NULL', () => {
       code: '23502',
       message: 'column "v" of relation "t" contains null values',
     });
-    await db.exec('ALTER TABLE t ALTER COLUMN id SET NOT NULL');
+    await db().exec('ALTER TABLE t ALTER COLUMN id SET NOT NULL');
     expect((await error('INSERT INTO t (k) VALUES (1)')).code).toBe('23502');
-    await db.exec('ALTER TABLE t ALTER COLUMN id DROP NOT NULL; INSERT INTO t (k) VALUES (1)');
+    await db().exec('ALTER TABLE t ALTER COLUMN id DROP NOT NULL; INSERT INTO t (k) VALUES (1)');
     expect(await rows('SELECT count(*) FROM t')).toEqual([[4n]]);
   });
 

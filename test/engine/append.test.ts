@@ -1,20 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { open, type Database } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { withDb } from '../helpers/db.js';
 
-let db: Database;
-beforeEach(async () => {
-  db = await open();
-  await db.exec('CREATE TABLE m (id int NOT NULL, name text, v double precision, n bigint)');
-});
-afterEach(async () => db.close());
+const { db } = withDb(['CREATE TABLE m (id int NOT NULL, name text, v double precision, n bigint)']);
 
 describe('columnar append', () => {
   it('appends column arrays and makes them queryable, across chunk boundaries', async () => {
     const n = 70_000;
     const id = Array.from({ length: n }, (_x, i) => i);
     const name = id.map((i) => (i % 2 === 0 ? 'even' : 'odd'));
-    expect(await db.append('m', { id, name, v: new Float64Array(n).fill(0.5) })).toBe(n);
-    const r = await db.query(
+    expect(await db().append('m', { id, name, v: new Float64Array(n).fill(0.5) })).toBe(n);
+    const r = await db().query(
       'SELECT name, count(*), sum(v), count(n) FROM m GROUP BY name ORDER BY name',
       [],
       { rowMode: 'array' },
@@ -26,26 +21,26 @@ describe('columnar append', () => {
   });
 
   it('rejects a batch with a bad value whole, leaving the table unchanged', async () => {
-    await expect(db.append('m', { id: [1, 2, 3], n: [1n, 'x' as never, 3n] })).rejects.toMatchObject({
+    await expect(db().append('m', { id: [1, 2, 3], n: [1n, 'x' as never, 3n] })).rejects.toMatchObject({
       code: '42804',
     });
-    await expect(db.append('m', { id: [1, null] })).rejects.toMatchObject({ code: '23502' });
-    await expect(db.append('m', { id: [1, 2], name: ['a'] })).rejects.toMatchObject({ code: '22023' });
-    await expect(db.append('nope', { id: [1] })).rejects.toMatchObject({ code: '42P01' });
-    expect((await db.query('SELECT count(*) AS c FROM m')).rows).toEqual([{ c: 0n }]);
+    await expect(db().append('m', { id: [1, null] })).rejects.toMatchObject({ code: '23502' });
+    await expect(db().append('m', { id: [1, 2], name: ['a'] })).rejects.toMatchObject({ code: '22023' });
+    await expect(db().append('nope', { id: [1] })).rejects.toMatchObject({ code: '42P01' });
+    expect((await db().query('SELECT count(*) AS c FROM m')).rows).toEqual([{ c: 0n }]);
   });
 
   it('keeps rows appended inside a transaction private until COMMIT', async () => {
-    const s = db.session();
+    const s = db().session();
     await s.execute('BEGIN');
     s.append('m', { id: [7] });
-    expect((await db.query('SELECT count(*) AS c FROM m')).rows).toEqual([{ c: 0n }]);
+    expect((await db().query('SELECT count(*) AS c FROM m')).rows).toEqual([{ c: 0n }]);
     await s.execute('COMMIT');
-    expect((await db.query('SELECT count(*) AS c FROM m')).rows).toEqual([{ c: 1n }]);
+    expect((await db().query('SELECT count(*) AS c FROM m')).rows).toEqual([{ c: 1n }]);
   });
 
   it('undoes a transaction column batch on ROLLBACK and ROLLBACK TO SAVEPOINT', async () => {
-    const s = db.session();
+    const s = db().session();
     await s.execute('BEGIN');
     s.append('m', {
       id: Int32Array.from({ length: 70_000 }, (_x, i) => i),
@@ -59,6 +54,6 @@ describe('columnar append', () => {
     await s.execute('ROLLBACK TO SAVEPOINT a');
     expect((await s.execute('SELECT count(*) FROM m'))[0]!.rows).toEqual([[70_000n]]);
     await s.execute('ROLLBACK');
-    expect((await db.query('SELECT count(*) AS c FROM m')).rows).toEqual([{ c: 0n }]);
+    expect((await db().query('SELECT count(*) AS c FROM m')).rows).toEqual([{ c: 0n }]);
   });
 });

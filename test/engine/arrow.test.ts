@@ -1,14 +1,10 @@
 import { Type, type Vector } from 'apache-arrow';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DatabaseError, Decimal, Interval, open, type Database, type Value } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { DatabaseError, Decimal, Interval, type Value } from '../../src/index.js';
+import { withDb } from '../helpers/db.js';
 import { createTypedTable } from './typed-fixture.js';
 
-let db: Database;
-beforeEach(async () => {
-  db = await open();
-  await createTypedTable(db);
-});
-afterEach(async () => db.close());
+const { db } = withDb(createTypedTable);
 
 const MS_PER_DAY = 86_400_000;
 
@@ -47,7 +43,7 @@ function fromArrow(vec: Vector, i: number, typeId: string): Value {
 
 describe('queryArrow', () => {
   it('maps SQL types to Arrow types', async () => {
-    const table = await db.queryArrow('SELECT * FROM typed');
+    const table = await db().queryArrow('SELECT * FROM typed');
     const types = Object.fromEntries(table.schema.fields.map((f) => [f.name, String(f.type)]));
     expect(types).toEqual({
       id: 'Int32',
@@ -75,8 +71,8 @@ describe('queryArrow', () => {
 
   it('round-trips every column: values read back from Arrow equal the row results', async () => {
     const sql = 'SELECT * FROM typed ORDER BY id';
-    const { rows, columns } = await db.query(sql, [], { rowMode: 'array' });
-    const table = await db.queryArrow(sql);
+    const { rows, columns } = await db().query(sql, [], { rowMode: 'array' });
+    const table = await db().queryArrow(sql);
     expect(table.numRows).toBe(rows.length);
     columns.forEach((c, ci) => {
       const vec = table.getChildAt(ci)!;
@@ -91,7 +87,7 @@ describe('queryArrow', () => {
   });
 
   it('marks timestamptz columns as UTC and keeps microseconds exact', async () => {
-    const table = await db.queryArrow(`SELECT '2024-01-02 03:04:05.123456'::timestamptz AS t`);
+    const table = await db().queryArrow(`SELECT '2024-01-02 03:04:05.123456'::timestamptz AS t`);
     const vec = table.getChild('t')!;
     expect(vec.type.timezone).toBe('UTC');
     expect(vec.data[0]!.values[0]).toBe(1704164645123456n);
@@ -99,7 +95,7 @@ describe('queryArrow', () => {
   });
 
   it('writes numerics at the column scale, negatives as two’s complement Decimal128', async () => {
-    const table = await db.queryArrow(`SELECT x::numeric(5,1) AS x FROM (VALUES (-1.5), (3)) v(x)`);
+    const table = await db().queryArrow(`SELECT x::numeric(5,1) AS x FROM (VALUES (-1.5), (3)) v(x)`);
     const vec = table.getChild('x')!;
     expect(vec.type.typeId).toBe(Type.Decimal);
     const words = vec.data[0]!.values as Uint32Array;
@@ -107,19 +103,21 @@ describe('queryArrow', () => {
   });
 
   it('returns an empty table with the schema when the query has no rows', async () => {
-    const table = await db.queryArrow('SELECT id, k FROM typed WHERE id > $1', [100]);
+    const table = await db().queryArrow('SELECT id, k FROM typed WHERE id > $1', [100]);
     expect(table.numRows).toBe(0);
     expect(table.schema.fields.map((f) => f.name)).toEqual(['id', 'k']);
   });
 
   it('fails with 0A000 on a numeric NaN in a Decimal128 column', async () => {
-    const err = await db.queryArrow(`SELECT 'NaN'::numeric(5,1) AS x`).catch((e: unknown) => e);
+    const err = await db()
+      .queryArrow(`SELECT 'NaN'::numeric(5,1) AS x`)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DatabaseError);
     expect((err as DatabaseError).code).toBe('0A000');
   });
 
   it('comes from prepared statements too', async () => {
-    const stmt = await db.prepare('SELECT id, v FROM typed WHERE id = $1');
+    const stmt = await db().prepare('SELECT id, v FROM typed WHERE id = $1');
     const table = await stmt.queryArrow([2]);
     expect(table.toArray().map((r) => r.toJSON())).toEqual([{ id: 2, v: -1e300 }]);
   });

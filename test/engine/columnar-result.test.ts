@@ -1,14 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { open, type ColumnVector, type Database, type Value } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import type { ColumnVector, Value } from '../../src/index.js';
 import { isNullAt } from '../../src/engine/columnar-result.js';
+import { withDb } from '../helpers/db.js';
 import { createTypedTable } from './typed-fixture.js';
 
-let db: Database;
-beforeEach(async () => {
-  db = await open();
-  await createTypedTable(db);
-});
-afterEach(async () => db.close());
+const { db } = withDb(createTypedTable);
 
 function column(cols: ColumnVector[], name: string): ColumnVector {
   const c = cols.find((x) => x.name === name);
@@ -36,7 +32,7 @@ function valueAt(c: ColumnVector, i: number): Value {
 
 describe("query rowMode 'columns'", () => {
   it('returns fixed-width columns as typed arrays of the matching width', async () => {
-    const { columns, rowCount } = await db.query('SELECT * FROM typed ORDER BY id', [], {
+    const { columns, rowCount } = await db().query('SELECT * FROM typed ORDER BY id', [], {
       rowMode: 'columns',
     });
     expect(rowCount).toBe(3);
@@ -61,7 +57,7 @@ describe("query rowMode 'columns'", () => {
   });
 
   it('leaves out the validity bitmap when a column has no NULLs', async () => {
-    const { columns } = await db.query('SELECT id, v FROM typed WHERE id < 3 ORDER BY id', [], {
+    const { columns } = await db().query('SELECT id, v FROM typed WHERE id < 3 ORDER BY id', [], {
       rowMode: 'columns',
     });
     expect(columns.map((c) => [c.nullCount, c.validity])).toEqual([
@@ -72,7 +68,7 @@ describe("query rowMode 'columns'", () => {
   });
 
   it('marks NULL rows in an Arrow validity bitmap and zeroes their slots', async () => {
-    const { columns } = await db.query('SELECT s, k FROM typed ORDER BY id', [], { rowMode: 'columns' });
+    const { columns } = await db().query('SELECT s, k FROM typed ORDER BY id', [], { rowMode: 'columns' });
     const s = column(columns, 's');
     expect(s.nullCount).toBe(1);
     expect(Array.from(s.validity!)).toEqual([0b011]);
@@ -81,7 +77,7 @@ describe("query rowMode 'columns'", () => {
   });
 
   it('stores infinite dates and timestamps as the integer extremes', async () => {
-    const { columns } = await db.query(
+    const { columns } = await db().query(
       `SELECT 'infinity'::date AS d1, '-infinity'::date AS d2, 'infinity'::timestamp AS t1, '-infinity'::timestamptz AS t2`,
       [],
       { rowMode: 'columns' },
@@ -91,8 +87,8 @@ describe("query rowMode 'columns'", () => {
 
   it('holds the same values as the row result, column by column', async () => {
     const sql = 'SELECT * FROM typed ORDER BY id';
-    const rows = (await db.query(sql, [], { rowMode: 'array' })).rows;
-    const { columns } = await db.query(sql, [], { rowMode: 'columns' });
+    const rows = (await db().query(sql, [], { rowMode: 'array' })).rows;
+    const { columns } = await db().query(sql, [], { rowMode: 'columns' });
     columns.forEach((c, ci) => {
       expect(c.length).toBe(rows.length);
       rows.forEach((r, i) => expect(valueAt(c, i), `${c.name}[${i}]`).toEqual(r[ci]));
@@ -100,7 +96,7 @@ describe("query rowMode 'columns'", () => {
   });
 
   it('describes a query with no rows by its columns', async () => {
-    const { columns, rowCount } = await db.query('SELECT id, k FROM typed WHERE false', [], {
+    const { columns, rowCount } = await db().query('SELECT id, k FROM typed WHERE false', [], {
       rowMode: 'columns',
     });
     expect(rowCount).toBe(0);

@@ -64,6 +64,16 @@ describe('SQL cursors', () => {
     expect((await failure(s.execute('FETCH held'))).code).toBe('34000');
   });
 
+  it('drops a WITH HOLD cursor whose transaction rolls back', async () => {
+    const s = db.session();
+    await s.execute('BEGIN; DECLARE gone CURSOR WITH HOLD FOR SELECT n FROM nums');
+    await s.execute('ROLLBACK');
+    expect((await failure(s.execute('FETCH gone'))).code).toBe('34000');
+    await s.execute('BEGIN; SAVEPOINT a; DECLARE undone CURSOR WITH HOLD FOR SELECT n FROM nums');
+    await s.execute('ROLLBACK TO SAVEPOINT a; COMMIT');
+    expect((await failure(s.execute('FETCH undone'))).code).toBe('34000');
+  });
+
   it('reads the snapshot of its DECLARE', async () => {
     const s = db.session();
     await s.execute('BEGIN; DECLARE c CURSOR FOR SELECT count(*)::int FROM nums');

@@ -2,35 +2,24 @@
 // transaction only, is published by COMMIT, and leaves no trace after ROLLBACK or ROLLBACK TO.
 // Other sessions never see it half-done: a name created under the lock is absent to them, any other
 // locked name fails with 55P03 (lock_not_available) instead of blocking.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DatabaseError, open, type Database } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { errorCode, withDb } from '../helpers/db.js';
 import type { Session } from '../../src/engine/session.js';
 
-let db: Database;
 let a: Session;
 let b: Session;
-beforeEach(async () => {
-  db = await open();
+withDb(async (db) => {
   a = db.session();
   b = db.session();
   await a.execute(`CREATE TABLE t (id int, v text); INSERT INTO t VALUES (1, 'x'), (2, 'y')`);
 });
-afterEach(async () => db.close());
 
 async function rows(s: Session, sql: string): Promise<unknown[][]> {
   const r = await s.execute(sql);
   return r[r.length - 1]!.rows;
 }
 
-async function code(s: Session, sql: string): Promise<string> {
-  try {
-    await s.execute(sql);
-  } catch (e) {
-    if (e instanceof DatabaseError) return e.code;
-    throw e;
-  }
-  return 'ok';
-}
+const code = (s: Session, sql: string): Promise<string> => errorCode(() => s.execute(sql));
 
 describe('CREATE TABLE in a transaction', () => {
   it('is invisible to other sessions until COMMIT, then visible with its rows', async () => {

@@ -1,37 +1,20 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DatabaseError, open, type Database } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { withDb } from '../helpers/db.js';
 
-let db: Database;
-beforeEach(async () => {
-  db = await open();
-  await db.exec(`
+const { db, rows, code } = withDb([
+  `
     CREATE TABLE acct (id int NOT NULL, balance int, owner text);
     INSERT INTO acct VALUES (1, 100, 'ann'), (2, 200, 'bob'), (3, 300, 'cy');
     CREATE TABLE pay (acct_id int, amount int, memo text);
     INSERT INTO pay VALUES (1, 5, 'p1'), (2, 7, 'p2'), (9, 1, 'orphan');
-  `);
-});
-afterEach(async () => db.close());
-
-async function rows(sql: string, params: unknown[] = []): Promise<unknown[][]> {
-  return (await db.query(sql, params as never, { rowMode: 'array' })).rows;
-}
-
-async function code(sql: string): Promise<string> {
-  try {
-    await db.exec(sql);
-  } catch (e) {
-    if (e instanceof DatabaseError) return e.code;
-    throw e;
-  }
-  return 'ok';
-}
+  `,
+]);
 
 const snapshot = () => rows('SELECT id, balance, owner FROM acct ORDER BY id');
 
 describe('UPDATE ... FROM', () => {
   it('updates only the target rows that join, with values from the joined row', async () => {
-    const r = await db.query(
+    const r = await db().query(
       'UPDATE acct SET balance = balance + pay.amount, owner = pay.memo FROM pay WHERE acct.id = pay.acct_id',
     );
     expect(r.rowCount).toBe(2);
@@ -43,8 +26,8 @@ describe('UPDATE ... FROM', () => {
   });
 
   it('updates a target row once when several FROM rows match, using the first', async () => {
-    await db.exec(`INSERT INTO pay VALUES (1, 1000, 'second')`);
-    const r = await db.query(
+    await db().exec(`INSERT INTO pay VALUES (1, 1000, 'second')`);
+    const r = await db().query(
       'UPDATE acct SET balance = balance + p.amount FROM pay p WHERE acct.id = p.acct_id',
     );
     expect(r.rowCount).toBe(2);
@@ -54,7 +37,7 @@ describe('UPDATE ... FROM', () => {
   });
 
   it('returns target columns (new values) and FROM columns, and * expands over both', async () => {
-    const r = await db.query(
+    const r = await db().query(
       'UPDATE acct AS a SET balance = 0 FROM pay WHERE a.id = pay.acct_id AND pay.memo = $1 RETURNING a.id, balance, pay.memo, *',
       ['p2'],
       { rowMode: 'array' },
@@ -74,8 +57,8 @@ describe('UPDATE ... FROM', () => {
   });
 
   it('joins several FROM items, subqueries and CTEs', async () => {
-    await db.exec(`CREATE TABLE bonus (acct_id int, pct int); INSERT INTO bonus VALUES (1, 10), (3, 50)`);
-    await db.exec(`
+    await db().exec(`CREATE TABLE bonus (acct_id int, pct int); INSERT INTO bonus VALUES (1, 10), (3, 50)`);
+    await db().exec(`
       UPDATE acct SET balance = balance + pay.amount * bonus.pct
       FROM pay, bonus WHERE acct.id = pay.acct_id AND bonus.acct_id = pay.acct_id`);
     expect(await snapshot()).toEqual([
@@ -83,7 +66,7 @@ describe('UPDATE ... FROM', () => {
       [2, 200, 'bob'],
       [3, 300, 'cy'],
     ]);
-    await db.exec(`
+    await db().exec(`
       WITH totals AS (SELECT acct_id, sum(amount) AS s FROM pay GROUP BY acct_id)
       UPDATE acct SET balance = t.s FROM (SELECT * FROM totals WHERE s > 6) AS t WHERE t.acct_id = acct.id`);
     expect(await snapshot()).toEqual([
@@ -94,7 +77,7 @@ describe('UPDATE ... FROM', () => {
   });
 
   it('changes nothing when one new row fails a NOT NULL check or a cast', async () => {
-    await db.exec(`INSERT INTO pay VALUES (3, NULL, 'null id')`);
+    await db().exec(`INSERT INTO pay VALUES (3, NULL, 'null id')`);
     expect(await code('UPDATE acct SET id = pay.amount FROM pay WHERE acct.id = pay.acct_id')).toBe('23502');
     expect(await code(`UPDATE acct SET balance = pay.memo::int FROM pay WHERE acct.id = pay.acct_id`)).toBe(
       '22P02',
@@ -107,8 +90,8 @@ describe('UPDATE ... FROM', () => {
   });
 
   it('works inside a transaction on uncommitted rows and is undone by ROLLBACK', async () => {
-    const s = db.session();
-    const other = db.session();
+    const s = db().session();
+    const other = db().session();
     await s.execute('BEGIN');
     await s.execute(`INSERT INTO acct VALUES (9, 0, 'new')`);
     await s.execute('UPDATE acct SET balance = balance + pay.amount FROM pay WHERE acct.id = pay.acct_id');
@@ -129,7 +112,7 @@ describe('UPDATE ... FROM', () => {
 
   it('rejects the target named again in FROM without an alias, and allows a self-join with one', async () => {
     expect(await code('UPDATE acct SET balance = 1 FROM acct')).toBe('42712');
-    await db.exec('UPDATE acct SET balance = o.balance * 2 FROM acct o WHERE o.id = acct.id - 1');
+    await db().exec('UPDATE acct SET balance = o.balance * 2 FROM acct o WHERE o.id = acct.id - 1');
     expect(await snapshot()).toEqual([
       [1, 100, 'ann'],
       [2, 200, 'bob'],
@@ -146,11 +129,11 @@ describe('UPDATE ... FROM', () => {
 
 describe('statements writing more rows than one chunk holds', () => {
   it('keeps every row of a 70000-row INSERT ... SELECT and UPDATE ... FROM', async () => {
-    await db.exec(`CREATE TABLE big (id int, v int); CREATE TABLE odd (id int, d int)`);
-    await db.exec(`INSERT INTO big SELECT g, 0 FROM generate_series(1, 70000) g`);
-    await db.exec(`INSERT INTO odd SELECT g, 1 FROM generate_series(1, 70000, 2) g`);
+    await db().exec(`CREATE TABLE big (id int, v int); CREATE TABLE odd (id int, d int)`);
+    await db().exec(`INSERT INTO big SELECT g, 0 FROM generate_series(1, 70000) g`);
+    await db().exec(`INSERT INTO odd SELECT g, 1 FROM generate_series(1, 70000, 2) g`);
     expect(await rows('SELECT count(*), max(id), sum(id) FROM big')).toEqual([[70000n, 70000, 2450035000n]]);
-    const r = await db.query('UPDATE big SET v = odd.d FROM odd WHERE big.id = odd.id');
+    const r = await db().query('UPDATE big SET v = odd.d FROM odd WHERE big.id = odd.id');
     expect(r.rowCount).toBe(35000);
     expect(await rows('SELECT count(*), sum(v), max(id) FROM big')).toEqual([[70000n, 35000n, 70000]]);
   });
@@ -158,14 +141,14 @@ describe('statements writing more rows than one chunk holds', () => {
 
 describe('DELETE ... USING', () => {
   it('deletes the target rows that join, each once', async () => {
-    await db.exec(`INSERT INTO pay VALUES (1, 3, 'again')`);
-    const r = await db.query('DELETE FROM acct USING pay WHERE acct.id = pay.acct_id AND pay.amount > 4');
+    await db().exec(`INSERT INTO pay VALUES (1, 3, 'again')`);
+    const r = await db().query('DELETE FROM acct USING pay WHERE acct.id = pay.acct_id AND pay.amount > 4');
     expect(r.rowCount).toBe(2);
     expect(await snapshot()).toEqual([[3, 300, 'cy']]);
   });
 
   it('returns target and USING columns', async () => {
-    const r = await db.query(
+    const r = await db().query(
       'DELETE FROM acct a USING pay p WHERE a.id = p.acct_id RETURNING a.owner, p.memo',
       [],
       {
@@ -179,7 +162,7 @@ describe('DELETE ... USING', () => {
   });
 
   it('is undone by ROLLBACK TO SAVEPOINT', async () => {
-    const s = db.session();
+    const s = db().session();
     await s.execute('BEGIN; SAVEPOINT sp');
     await s.execute('DELETE FROM acct USING pay WHERE acct.id = pay.acct_id');
     expect((await s.execute('SELECT count(*) FROM acct'))[0]!.rows).toEqual([[1n]]);
@@ -222,7 +205,7 @@ describe('SET lists and RETURNING', () => {
   });
 
   it('fills every default for INSERT ... DEFAULT VALUES', async () => {
-    await db.exec(`CREATE TABLE d (a int DEFAULT 5, b text)`);
+    await db().exec(`CREATE TABLE d (a int DEFAULT 5, b text)`);
     expect(await rows('INSERT INTO d DEFAULT VALUES RETURNING *')).toEqual([[5, null]]);
   });
 

@@ -1,22 +1,20 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DatabaseError, open, type Database } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { DatabaseError } from '../../src/index.js';
+import { withDb } from '../helpers/db.js';
 
-let db: Database;
-beforeEach(async () => {
-  db = await open();
-  await db.exec(`CREATE TABLE t (id int, k text, v double precision)`);
-  await db.exec(`INSERT INTO t SELECT g, 'k' || (g % 3), g * 1.5 FROM generate_series(1, 100) g`);
-});
-afterEach(async () => db.close());
+const { db } = withDb([
+  `CREATE TABLE t (id int, k text, v double precision)`,
+  `INSERT INTO t SELECT g, 'k' || (g % 3), g * 1.5 FROM generate_series(1, 100) g`,
+]);
 
 async function plan(sql: string, params: unknown[] = []): Promise<string> {
-  const r = await db.query(sql, params as never, { rowMode: 'array' });
+  const r = await db().query(sql, params as never, { rowMode: 'array' });
   return r.rows.map((row) => row[0]).join('\n');
 }
 
 async function failure(sql: string): Promise<{ code: string; message: string }> {
   try {
-    await db.exec(sql);
+    await db().exec(sql);
   } catch (e) {
     if (!(e instanceof DatabaseError)) throw e;
     return { code: e.code, message: e.message };
@@ -32,7 +30,7 @@ function nodes(p: JsonPlan): JsonPlan[] {
 
 describe('EXPLAIN', () => {
   it('prints the plan tree as indented text, one line per row', async () => {
-    const r = await db.query('EXPLAIN SELECT k, count(*) FROM t WHERE id > 10 GROUP BY k', [], {
+    const r = await db().query('EXPLAIN SELECT k, count(*) FROM t WHERE id > 10 GROUP BY k', [], {
       rowMode: 'array',
     });
     expect(r.columns).toEqual([{ name: 'QUERY PLAN', type: { id: 'text' } }]);
@@ -47,7 +45,7 @@ describe('EXPLAIN', () => {
   });
 
   it('prints PostgreSQL-shaped JSON with FORMAT JSON', async () => {
-    const r = await db.query('EXPLAIN (FORMAT JSON) SELECT id FROM t WHERE id = $1 ORDER BY id', [5], {
+    const r = await db().query('EXPLAIN (FORMAT JSON) SELECT id FROM t WHERE id = $1 ORDER BY id', [5], {
       rowMode: 'array',
     });
     expect(r.columns[0]!.type.id).toBe('json');
@@ -99,7 +97,7 @@ describe('EXPLAIN', () => {
 
   it('runs the query for ANALYZE but changes nothing', async () => {
     await plan('EXPLAIN ANALYZE SELECT * FROM t');
-    expect((await db.query('SELECT count(*) AS n FROM t')).rows).toEqual([{ n: 100n }]);
+    expect((await db().query('SELECT count(*) AS n FROM t')).rows).toEqual([{ n: 100n }]);
   });
 
   it('accepts COSTS and BUFFERS for compatibility', async () => {
@@ -126,7 +124,7 @@ describe('EXPLAIN', () => {
 
 describe('projection pushdown', () => {
   it('scans read only the columns the query uses', async () => {
-    await db.exec('CREATE TABLE d (id int, name text, extra text)');
+    await db().exec('CREATE TABLE d (id int, name text, extra text)');
     const p = await plan(
       'EXPLAIN VERBOSE SELECT d.name, sum(t.v) FROM t JOIN d ON t.id = d.id GROUP BY d.name',
     );
@@ -143,7 +141,7 @@ describe('projection pushdown', () => {
       'EXPLAIN VERBOSE SELECT id FROM t WHERE v > (SELECT min(v) FROM t t2 WHERE t2.k = t.k)',
     );
     expect(p).toMatch(/Output: t\.id, t\.k, t\.v/);
-    const rows = await db.query(
+    const rows = await db().query(
       'SELECT count(*) AS n FROM t WHERE v > (SELECT min(v) FROM t t2 WHERE t2.k = t.k)',
     );
     expect(rows.rows[0]!.n).toBe(97n);

@@ -1,27 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DatabaseError, open, type Database } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import type { DatabaseError } from '../../src/index.js';
+import { withDb } from '../helpers/db.js';
 
-let db: Database;
-beforeEach(async () => {
-  db = await open();
-  await db.exec(`CREATE TABLE t (id int NOT NULL, k text, v double precision DEFAULT 1.5)`);
-  await db.exec(`INSERT INTO t VALUES (1, 'a', 10), (2, 'b', 20), (3, 'a', NULL), (4, NULL, 40)`);
-});
-afterEach(async () => db.close());
-
-async function rows(sql: string, params: unknown[] = []): Promise<unknown[][]> {
-  return (await db.query(sql, params as never, { rowMode: 'array' })).rows;
-}
-
-async function code(sql: string): Promise<string> {
-  try {
-    await db.exec(sql);
-  } catch (e) {
-    if (e instanceof DatabaseError) return e.code;
-    throw e;
-  }
-  return 'ok';
-}
+const { db, rows, code } = withDb([
+  `CREATE TABLE t (id int NOT NULL, k text, v double precision DEFAULT 1.5)`,
+  `INSERT INTO t VALUES (1, 'a', 10), (2, 'b', 20), (3, 'a', NULL), (4, NULL, 40)`,
+]);
 
 describe('SELECT', () => {
   it('filters, groups and orders', async () => {
@@ -33,7 +17,7 @@ describe('SELECT', () => {
   });
 
   it('joins with USING and keeps left rows without a match', async () => {
-    await db.exec(`CREATE TABLE d (k text, name text); INSERT INTO d VALUES ('a', 'Alpha')`);
+    await db().exec(`CREATE TABLE d (k text, name text); INSERT INTO d VALUES ('a', 'Alpha')`);
     expect(await rows('SELECT id, name FROM t LEFT JOIN d USING (k) ORDER BY id')).toEqual([
       [1, 'Alpha'],
       [2, null],
@@ -80,8 +64,8 @@ describe('writes and transactions', () => {
   });
 
   it('updates and deletes with WHERE', async () => {
-    await db.exec(`UPDATE t SET v = v * 2 WHERE k = 'a'`);
-    await db.exec(`DELETE FROM t WHERE id = 2`);
+    await db().exec(`UPDATE t SET v = v * 2 WHERE k = 'a'`);
+    await db().exec(`DELETE FROM t WHERE id = 2`);
     expect(await rows('SELECT id, v FROM t ORDER BY id')).toEqual([
       [1, 20],
       [3, null],
@@ -90,8 +74,8 @@ describe('writes and transactions', () => {
   });
 
   it('leaves no trace after ROLLBACK and hides uncommitted rows from other sessions', async () => {
-    const other = db.session();
-    const s = db.session();
+    const other = db().session();
+    const s = db().session();
     await s.execute('BEGIN');
     await s.execute(`INSERT INTO t VALUES (10, 'x', 1)`);
     expect((await s.execute('SELECT count(*) FROM t'))[0]!.rows).toEqual([[5n]]);
@@ -101,7 +85,7 @@ describe('writes and transactions', () => {
   });
 
   it('marks a transaction failed after an error until ROLLBACK', async () => {
-    const s = db.session();
+    const s = db().session();
     await s.execute('BEGIN');
     await expect(s.execute('SELECT * FROM nope')).rejects.toMatchObject({ code: '42P01' });
     await expect(s.execute('SELECT 1')).rejects.toMatchObject({ code: '25P02' });
@@ -117,7 +101,7 @@ describe('errors', () => {
     expect(await code('SELECT nope FROM t')).toBe('42703');
     expect(await code('SELECT nofn(1)')).toBe('42883');
     try {
-      await db.exec('SELECT 1 FROM t WHERE');
+      await db().exec('SELECT 1 FROM t WHERE');
     } catch (e) {
       expect((e as DatabaseError).position).toBe(22);
     }
@@ -143,7 +127,7 @@ describe('time functions through SQL', () => {
   });
 
   it('compares a date column with a string literal as a date', async () => {
-    await db.exec(`CREATE TABLE ev (d date); INSERT INTO ev VALUES ('2026-01-01'), ('2026-02-01')`);
+    await db().exec(`CREATE TABLE ev (d date); INSERT INTO ev VALUES ('2026-01-01'), ('2026-02-01')`);
     expect(await rows(`SELECT count(*) FROM ev WHERE d >= '2026-01-15'`)).toEqual([[1n]]);
   });
 });

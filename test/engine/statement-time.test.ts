@@ -1,14 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { open, type Database } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { withDb } from '../helpers/db.js';
 import type { Session } from '../../src/engine/session.js';
 
-let db: Database;
 let s: Session;
-beforeEach(async () => {
-  db = await open();
+withDb(async (db) => {
   s = db.session();
 });
-afterEach(async () => db.close());
 
 const pause = () => new Promise((r) => setTimeout(r, 5));
 async function one(sql: string): Promise<unknown[]> {

@@ -1,17 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { open, type Database } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { withDb } from '../helpers/db.js';
 
-let db: Database;
-beforeAll(async () => {
-  db = await open();
-  await db.exec(`CREATE TABLE t (id int, x int, s text)`);
-  await db.exec(`INSERT INTO t VALUES (1, 1, 'a'), (2, 5, 'b'), (3, NULL, NULL), (4, 10, 'c')`);
-});
-afterAll(async () => db.close());
+const { db, rows } = withDb(
+  [
+    `CREATE TABLE t (id int, x int, s text)`,
+    `INSERT INTO t VALUES (1, 1, 'a'), (2, 5, 'b'), (3, NULL, NULL), (4, 10, 'c')`,
+  ],
+  'file',
+);
 
-async function col(sql: string): Promise<unknown[]> {
-  return (await db.query(sql, [], { rowMode: 'array' })).rows.map((r) => r[0]);
-}
+const col = async (sql: string): Promise<unknown[]> => (await rows(sql)).map((r) => r[0]);
 
 describe('IN lists', () => {
   it('matches constants and columns', async () => {
@@ -50,8 +48,8 @@ describe('BETWEEN', () => {
 
 describe('range filters on scanned columns', () => {
   it('merge bounds per column, keep boundaries exact and drop NULLs', async () => {
-    await db.exec(`CREATE TABLE ts_r (t timestamp, d date, n int)`);
-    await db.exec(`INSERT INTO ts_r VALUES
+    await db().exec(`CREATE TABLE ts_r (t timestamp, d date, n int)`);
+    await db().exec(`INSERT INTO ts_r VALUES
       ('2025-01-01 00:00', '2025-01-01', 1), ('2025-01-02 00:00', '2025-01-02', 2),
       ('2025-01-03 00:00', NULL, NULL), (NULL, '2025-01-04', 4),
       ('infinity', 'infinity', 5), ('-infinity', '-infinity', 6)`);

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { DatabaseError, SqlState, toDatabaseError } from '../../errors.js';
 import type { Session } from '../../engine/session.js';
 import { ADMIN_ROLE, type RoleStore } from '../../tenancy/roles.js';
+import { PARAMETERS } from '../../sql/config/parameters.js';
 import { PasswordExchange, type AuthMethod } from './auth.js';
 import { ExtendedProtocol } from './extended.js';
 import { PROTOCOL_3_0, type FrontendMessage, type StartupPacket } from './messages.js';
@@ -24,17 +25,9 @@ export interface ConnectionHost {
 }
 
 /** Settings reported to the client at startup and whenever they change (GUC_REPORT). */
-const REPORTED: readonly [setting: string, name: string][] = [
-  ['server_version', 'server_version'],
-  ['server_encoding', 'server_encoding'],
-  ['client_encoding', 'client_encoding'],
-  ['datestyle', 'DateStyle'],
-  ['timezone', 'TimeZone'],
-  ['integer_datetimes', 'integer_datetimes'],
-  ['standard_conforming_strings', 'standard_conforming_strings'],
-  ['intervalstyle', 'IntervalStyle'],
-  ['application_name', 'application_name'],
-];
+const REPORTED: readonly [setting: string, name: string][] = [...PARAMETERS]
+  .filter(([, p]) => p.report === true)
+  .map(([key, p]) => [key, p.name]);
 
 type Phase = 'startup' | 'password' | 'ready' | 'closed';
 
@@ -177,11 +170,10 @@ export class PgConnection {
     if (database !== this.host.database)
       throw new DatabaseError(SqlState.invalidCatalogName, `database "${database}" does not exist`);
     const session = this.host.newSession();
-    for (const [k, v] of this.startup) {
-      const key = k.toLowerCase();
-      if (key !== 'server_version' && key !== 'server_encoding' && session.settings.has(key))
-        session.settings.set(key, v);
-    }
+    // Checked like SET: an invalid value fails the connection, as in PostgreSQL.
+    for (const [k, v] of this.startup) session.config.initial(k, v);
+    session.config.preset('session_authorization', user);
+    session.config.preset('is_superuser', user === ADMIN_ROLE ? 'on' : 'off');
     this.session = session;
     this.extended = new ExtendedProtocol(session, this.send);
     this.simple = new SimpleQuery(session, this.send, () => this.readyForQuery(), user === ADMIN_ROLE);

@@ -8,6 +8,7 @@ import { parseValue, formatValue } from '../../types/text-io.js';
 import type { Value } from '../../types/values.js';
 import { copyOptions, formatCopyRow, parseCopy, type CopyOptions } from './copy-format.js';
 import { textContext } from './format.js';
+import { existingColumn } from '../../engine/column-index.js';
 
 type Node = any;
 
@@ -34,16 +35,7 @@ function resolveTable(session: Session, rv: Node): Table {
 
 function columnIndexes(t: Table, attlist: Node[] | undefined): number[] {
   if (!attlist?.length) return t.columns.map((_c, i) => i);
-  return attlist.map((a) => {
-    const name: string = a.String.sval;
-    const i = t.columnIndex(name);
-    if (i < 0)
-      throw new DatabaseError(
-        SqlState.undefinedColumn,
-        `column "${name}" of relation "${t.name}" does not exist`,
-      );
-    return i;
-  });
+  return attlist.map((a) => existingColumn(t, a.String.sval as string));
 }
 
 /** Resolves COPY t [(cols)] FROM ...: what the data will be written to. */
@@ -90,8 +82,13 @@ export function copyIn(session: Session, target: CopyIn, text: string): Statemen
       }
     });
   }
-  const batch = Object.fromEntries(names.map((n, j) => [n, data[j]!]));
+  const batch: Record<string, Value[]> = Object.fromEntries(names.map((n, j) => [n, data[j]!]));
   const count = data[0]?.length ?? 0;
+  // Columns not listed take their DEFAULT, as in INSERT.
+  table.columns.forEach((c, i) => {
+    if (!columns.includes(i) && c.defaultSql !== undefined)
+      batch[c.name] = session.columnDefaults(table, i, count);
+  });
   if (count > 0) session.append(`${table.schema}.${table.name}`, batch);
   return { command: 'COPY', columns: [], rows: [], rowCount: count };
 }

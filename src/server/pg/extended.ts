@@ -33,6 +33,10 @@ const label = (name: string, what: string): string => (name === '' ? `unnamed ${
  * unnamed statements and portals, kept until closed (portals also end with their transaction).
  */
 export class ExtendedProtocol {
+  /**
+   * The unnamed statement, and named ones of an empty query string. Other named statements are
+   * kept with the session's PREPAREd ones (one namespace, as in PostgreSQL: DEALLOCATE reaches them).
+   */
   private readonly statements = new Map<string, Statement>();
   private readonly portals = new Map<string, Portal>();
 
@@ -52,8 +56,10 @@ export class ExtendedProtocol {
       case 'execute':
         return this.execute(m);
       case 'close':
-        if (m.target === 'S') this.statements.delete(m.name);
-        else this.portals.delete(m.name);
+        if (m.target === 'S') {
+          this.statements.delete(m.name);
+          if (m.name !== '') this.session.prepared.delete(m.name);
+        } else this.portals.delete(m.name);
         this.send(msg.closeComplete());
     }
   }
@@ -64,7 +70,7 @@ export class ExtendedProtocol {
   }
 
   private parse(m: Msg<'parse'>): void {
-    if (m.name !== '' && this.statements.has(m.name))
+    if (m.name !== '' && (this.statements.has(m.name) || this.session.prepared.has(m.name)))
       throw new DatabaseError(
         SqlState.duplicatePreparedStatement,
         `prepared statement "${m.name}" already exists`,
@@ -77,12 +83,14 @@ export class ExtendedProtocol {
       );
     const declared = m.paramTypes.map(typeForOid);
     const prepared = stmts[0] ? new PreparedStatement(this.session, stmts[0].stmt, m.name, declared) : null;
-    this.statements.set(m.name, { prepared });
+    if (m.name !== '' && prepared) this.session.prepared.add(m.name, prepared);
+    else this.statements.set(m.name, { prepared });
     this.send(msg.parseComplete());
   }
 
   private statement(name: string): Statement {
-    const s = this.statements.get(name);
+    const named = name === '' ? undefined : this.session.prepared.get(name);
+    const s = named ? { prepared: named } : this.statements.get(name);
     if (!s)
       throw new DatabaseError(
         SqlState.invalidSqlStatementName,

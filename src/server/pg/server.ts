@@ -88,6 +88,11 @@ export class PgServer {
   }
 
   /** The bound port (useful with port 0). */
+  /** Client connections open now (the liveviewdb_open_connections metric). */
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
   get port(): number {
     return (this.server.address() as AddressInfo).port;
   }

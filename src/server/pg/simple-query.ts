@@ -119,6 +119,8 @@ export class SimpleQuery {
 
   private async fail(e: unknown, r: Running): Promise<void> {
     this.running = null;
+    // A failed COPY fails the transaction block like any failed statement (execute() marks the rest).
+    this.session.failTransaction();
     if (r.implicit) await this.session.execute('ROLLBACK');
     this.send(msg.errorResponse(toDatabaseError(e)));
     this.ready();

@@ -19,6 +19,19 @@ const REGCLASS_OUT: ScalarFunction = {
   },
 };
 
+/** regclass input of a name computed at run time (`format('%I.%I', s, t)::regclass`); numbers pass through. */
+const REGCLASS_IN: ScalarFunction = {
+  name: 'regclassin',
+  args: [T.text],
+  ret: T.regclass,
+  volatile: true,
+  impl: ([text], ctx) => {
+    const s = (text as string).trim();
+    if (/^[+-]?\d+$/.test(s) || !ctx.system) return Number(s);
+    return ctx.system.relationOid(s);
+  },
+};
+
 /** regtype output: the type's name as format_type prints it. */
 const REGTYPE_OUT: ScalarFunction = {
   name: 'regtypeout',
@@ -41,6 +54,8 @@ export function regLiteral(arg: Expr, to: SqlType, fc: FunctionContext): Expr | 
     return coerce({ kind: 'call', type: T.text, fn, args: [arg] }, to, 'explicit', fc);
   }
   if (to.id !== 'regclass' && to.id !== 'regtype') return undefined;
+  if (to.id === 'regclass' && arg.kind !== 'const' && isStringType(arg.type) && fc.system)
+    return { kind: 'call', type: T.regclass, fn: REGCLASS_IN, args: [coerce(arg, T.text, 'explicit', fc)] };
   if (arg.kind !== 'const' || typeof arg.value !== 'string') return undefined;
   const text = arg.value;
   if (/^\s*[+-]?\d+\s*$/.test(text)) return undefined;

@@ -81,6 +81,21 @@ function sizePretty(bytes: bigint): string {
   return `${half(size)} PB`;
 }
 
+/**
+ * string_to_array(text, delimiter [, null_string]) as PostgreSQL: a NULL delimiter splits into
+ * characters, an empty one keeps the string whole, and fields equal to null_string become NULL.
+ * Kept beside parse_ident: catalog queries use it, Grafana's to split `search_path`.
+ */
+function stringToArray([text, delimiter, nullString]: Value[]): Value {
+  if (text === null) return null;
+  const s = text as string;
+  if (s === '') return [];
+  const parts = delimiter === null ? [...s] : delimiter === '' ? [s] : s.split(delimiter as string);
+  return nullString === null || nullString === undefined
+    ? parts
+    : parts.map((p) => (p === nullString ? null : p));
+}
+
 /** parse_ident: splits a qualified identifier, folding unquoted parts to lower case. */
 function parseIdent(text: string): string[] {
   const out: string[] = [];
@@ -118,9 +133,9 @@ export const catalogFunctions: ScalarFunction[] = [
   fn('version', [], T.text, () => VERSION),
   fn('current_setting', [T.text], T.text, ([n], ctx) => setting(n as string, false, ctx)),
   fn('current_setting', [T.text, T.bool], T.text, ([n, ok], ctx) => setting(n as string, ok === true, ctx)),
-  fn('set_config', [T.text, T.text, T.bool], T.text, ([n, v], ctx) => {
-    system(ctx).setSetting(n as string, v as string);
-    return v!;
+  fn('set_config', [T.text, T.text, T.bool], T.text, ([n, v, local], ctx) => {
+    system(ctx).setSetting(n as string, v as string, local === true);
+    return ctx.setting(n as string) ?? v!;
   }),
   fn('current_database', [], T.name, () => DATABASE),
   fn('current_user', [], T.name, () => USER),
@@ -209,6 +224,11 @@ export const catalogFunctions: ScalarFunction[] = [
   fn('pg_relation_is_publishable', [T.oid], T.bool, () => false),
   fn('parse_ident', [T.text], arrayOf(T.text), ([s]) => parseIdent(s as string)),
   fn('parse_ident', [T.text, T.bool], arrayOf(T.text), ([s]) => parseIdent(s as string)),
+  fn('string_to_array', [T.text, T.text], arrayOf(T.text), stringToArray, { strict: false, volatile: false }),
+  fn('string_to_array', [T.text, T.text, T.text], arrayOf(T.text), stringToArray, {
+    strict: false,
+    volatile: false,
+  }),
   ...privilege('has_table_privilege'),
   ...privilege('has_schema_privilege'),
   ...privilege('has_database_privilege'),

@@ -37,5 +37,5 @@ export interface SystemAccess {
   /** Bytes a table's columns take in memory (pg_table_size); 0 for views, undefined when no relation. */
   relationBytes(oid: number): number | undefined;
   /** set_config(): changes a session setting. */
-  setSetting(name: string, value: string): void;
+  setSetting(name: string, value: string, local: boolean): void;
 }

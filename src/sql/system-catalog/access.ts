@@ -30,6 +30,8 @@ export interface SystemAccessOptions {
   readonly viewer: LockOwner | null;
   /** The session's settings: pg_settings reads them, set_config writes them. */
   readonly settings: Map<string, string>;
+  /** Checks and applies set_config() (with is_local); without it the value is stored as given. */
+  readonly setSetting?: (name: string, value: string, local: boolean) => void;
   /** The search path as the session resolves names (pg_catalog last is dropped). */
   readonly searchPath: readonly string[];
   readonly functions: FunctionRegistry;
@@ -109,8 +111,9 @@ export function createSystemAccess(o: SystemAccessOptions): SystemAccess {
       return relationInfo(oid) ? 0 : undefined;
     },
     proc: (oid) => catalogProcs(o.functions).find((p) => p.oid === oid),
-    setSetting(name, value) {
-      o.settings.set(name.toLowerCase(), value);
+    setSetting(name, value, local) {
+      if (o.setSetting) o.setSetting(name, value, local);
+      else o.settings.set(name.toLowerCase(), value);
     },
   };
 }

@@ -46,7 +46,10 @@ function facets(t: SqlType): Record<string, Value> {
 
 const yesNo = (b: boolean): string => (b ? 'YES' : 'NO');
 
-/** information_schema: schemata, tables, columns, views. */
+/**
+ * information_schema: schemata, tables, columns, views; and, empty as pg_constraint is,
+ * table_constraints and key_column_usage (BI tools join them to find primary keys).
+ */
 export const informationSchemaTables: SystemTableDef[] = [
   systemTable(
     'information_schema',
@@ -141,5 +144,23 @@ export const informationSchemaTables: SystemTableDef[] = [
           is_trigger_deletable: 'NO',
           is_trigger_insertable_into: 'NO',
         })),
+  ),
+  systemTable(
+    'information_schema',
+    'table_constraints',
+    13_005,
+    'v',
+    'constraint_catalog name, constraint_schema name, constraint_name name, table_catalog name, ' +
+      'table_schema name, table_name name, constraint_type varchar, is_deferrable varchar, ' +
+      'initially_deferred varchar, enforced varchar, nulls_distinct varchar',
+  ),
+  systemTable(
+    'information_schema',
+    'key_column_usage',
+    13_006,
+    'v',
+    'constraint_catalog name, constraint_schema name, constraint_name name, table_catalog name, ' +
+      'table_schema name, table_name name, column_name name, ordinal_position int4, ' +
+      'position_in_unique_constraint int4',
   ),
 ];

@@ -1,3 +1,4 @@
+import { settingRows } from './settings.js';
 import { catalogProcs } from './procs.js';
 import { relations } from './relations.js';
 import {
@@ -171,21 +172,7 @@ export const moreCatalogTables: SystemTableDef[] = [
     'name text, setting text, unit text, category text, short_desc text, extra_desc text, context text, ' +
       'vartype text, source text, min_val text, max_val text, enumvals text[], boot_val text, ' +
       'reset_val text, sourcefile text, sourceline int4, pending_restart bool',
-    (ctx) =>
-      [...ctx.settings]
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([name, setting]) => ({
-          name,
-          setting,
-          category: 'Client Connection Defaults',
-          short_desc: '',
-          context: 'user',
-          vartype: 'string',
-          source: 'session',
-          boot_val: setting,
-          reset_val: setting,
-          pending_restart: false,
-        })),
+    (ctx) => settingRows(ctx.settings),
   ),
   systemTable(
     'pg_catalog',

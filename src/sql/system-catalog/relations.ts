@@ -58,7 +58,8 @@ export function relations(ctx: SystemCatalogContext): CatalogRelation[] {
         const types = ctx.viewTypes(rel);
         const columns = rel.columnNames.map((n, i) => ({ name: n, type: types[i]!, notNull: false }));
         const base = { oid: rel.oid, schema: s.name, schemaOid: s.oid, name, kind: 'v' as const };
-        const def = rel.sql === '' ? {} : { definition: rel.sql };
+        // Shaped as PostgreSQL prints a view's query: a leading space and a closing semicolon.
+        const def = rel.sql === '' ? {} : { definition: ` ${rel.sql};` };
         out.push({ ...base, columns, rowCount: 0, ...def, system: false });
       }
     }

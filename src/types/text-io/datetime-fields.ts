@@ -229,6 +229,24 @@ export interface DtFields {
   is2digits: boolean;
 }
 
+/** Fields for a date at midnight, with no zone; year, month and day 0 before decoding fills them. */
+export function dtFields(year = 0, month = 0, day = 0): DtFields {
+  return {
+    year,
+    month,
+    day,
+    hour: 0,
+    minute: 0,
+    second: 0,
+    fsec: 0,
+    doy: 0,
+    tz: undefined,
+    zone: undefined,
+    special: undefined,
+    is2digits: false,
+  };
+}
+
 export class DtError {
   constructor(readonly kind: DtErr) {}
 }

@@ -16,7 +16,7 @@ import {
 import { isDigit } from './chars.js';
 import type { TextIoContext } from './context.js';
 import { nowMicros, timeOverflows } from './datetime-decode.js';
-import { Kw } from './datetime-fields.js';
+import { Kw, dtFields } from './datetime-fields.js';
 import type { DtFields } from './datetime-fields.js';
 import { decodeDateTime, dtParseError } from './decode-datetime.js';
 
@@ -61,20 +61,7 @@ function fastIso(s: string): DtFields | undefined {
   const day = d1 * 10 + d2;
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
   i += 6;
-  const f: DtFields = {
-    year,
-    month,
-    day,
-    hour: 0,
-    minute: 0,
-    second: 0,
-    fsec: 0,
-    doy: 0,
-    tz: undefined,
-    zone: undefined,
-    special: undefined,
-    is2digits: false,
-  };
+  const f = dtFields(year, month, day);
   if (i === n) return f;
   const sep = s.charCodeAt(i);
   if (sep !== 32 && sep !== 84 && sep !== 116) return undefined;

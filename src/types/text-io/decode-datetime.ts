@@ -38,6 +38,7 @@ import {
   M_MONTH,
   M_TZ,
   TIME_M,
+  dtFields,
   splitDateTime,
 } from './datetime-fields.js';
 import type { DtFields } from './datetime-fields.js';
@@ -52,20 +53,7 @@ export function decodeDateTime(text: string, ctx: TextIoContext, timeOnly: boole
   const fields: string[] = [];
   const types: F[] = [];
   if (!splitDateTime(text, fields, types)) throw new DtError(DtErr.BadFormat);
-  const f: DtFields = {
-    year: 0,
-    month: 0,
-    day: 0,
-    hour: 0,
-    minute: 0,
-    second: 0,
-    fsec: 0,
-    doy: 0,
-    tz: undefined,
-    zone: undefined,
-    special: undefined,
-    is2digits: false,
-  };
+  const f = dtFields();
   const order = dateOrderOf(ctx);
   let fmask = 0;
   let ptype: Kw | undefined;

@@ -27,6 +27,24 @@ function isoIntegerWidth(s: string, i: number): number {
   return j - st;
 }
 
+/**
+ * The "-MM[-DD]" after the year of the alternative format ("P0001-02-03T04:05:06"). Returns true
+ * at the end of the input; false at the 'T' that starts the time part, which it consumes.
+ */
+function isoMonthDay(s: string, pos: { i: number }, itm: ItmIn): boolean {
+  let [val, fval] = isoNumber(s, pos);
+  applyUnit(U.Month, val, fval, itm);
+  if (s[pos.i] === '-') {
+    pos.i++;
+    [val, fval] = isoNumber(s, pos);
+    applyUnit(U.Day, val, fval, itm);
+  }
+  if (pos.i >= s.length) return true;
+  if (s[pos.i] !== 'T') throw new DtError(DtErr.BadFormat);
+  pos.i++;
+  return false;
+}
+
 export function decodeIso8601Interval(s: string, itm: ItmIn): void {
   if (s.length < 2 || s.charCodeAt(0) !== 80) throw new DtError(DtErr.BadFormat);
   const pos = { i: 1 };
@@ -74,32 +92,10 @@ export function decodeIso8601Interval(s: string, itm: ItmIn): void {
           if (haveField) throw new DtError(DtErr.BadFormat);
           adjustYears(val, fval, 1, itm);
           if (unit === '') return;
-          if (unit === 'T') {
-            datePart = false;
-            haveField = false;
-            continue;
-          }
-          [val, fval] = isoNumber(s, pos);
-          applyUnit(U.Month, val, fval, itm);
-          if (pos.i >= s.length) return;
-          if (s[pos.i] === 'T') {
-            datePart = false;
-            haveField = false;
-            pos.i++;
-            continue;
-          }
-          if (s[pos.i] !== '-') throw new DtError(DtErr.BadFormat);
-          pos.i++;
-          [val, fval] = isoNumber(s, pos);
-          applyUnit(U.Day, val, fval, itm);
-          if (pos.i >= s.length) return;
-          if (s[pos.i] === 'T') {
-            datePart = false;
-            haveField = false;
-            pos.i++;
-            continue;
-          }
-          throw new DtError(DtErr.BadFormat);
+          if (unit === '-' && isoMonthDay(s, pos, itm)) return;
+          datePart = false;
+          haveField = false;
+          continue;
         }
         default:
           throw new DtError(DtErr.BadFormat);

@@ -3,48 +3,32 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import pg from 'pg';
+import type pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { open, type Database } from '../../../src/index.js';
-import { PgServer } from '../../../src/server/pg/server.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { withPgClient } from '../../helpers/pg-client.js';
 
-let db: Database;
-let server: PgServer;
-let c: pg.Client;
-
-beforeAll(async () => {
-  db = await open();
-  server = await PgServer.listen(db, { port: 0 });
-  c = new pg.Client({ host: '127.0.0.1', port: server.port, user: 'admin', database: 'liveview' });
-  await c.connect();
-});
-
-afterAll(async () => {
-  await c.end();
-  await server.close();
-  await db.close();
-});
+const client = withPgClient();
 
 beforeEach(async () => {
-  await c.query('DROP TABLE IF EXISTS t; CREATE TABLE t (id int, name text, score float8)');
+  await client().query('DROP TABLE IF EXISTS t; CREATE TABLE t (id int, name text, score float8)');
 });
 
 async function copyIn(sql: string, data: string): Promise<number> {
-  const stream = c.query(copyFrom(sql));
+  const stream = client().query(copyFrom(sql));
   await pipeline(Readable.from([data]), stream);
   return stream.rowCount ?? -1;
 }
 
 async function copyOut(sql: string): Promise<string> {
-  const stream = c.query(copyTo(sql));
+  const stream = client().query(copyTo(sql));
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
 }
 
 async function rows(): Promise<unknown[][]> {
-  return (await c.query({ text: 'SELECT id, name, score FROM t ORDER BY id', rowMode: 'array' })).rows;
+  return (await client().query({ text: 'SELECT id, name, score FROM t ORDER BY id', rowMode: 'array' })).rows;
 }
 
 describe('COPY FROM STDIN', () => {
@@ -96,7 +80,7 @@ describe('COPY FROM STDIN', () => {
   });
 
   it('is rolled back by CopyFail (57014) and leaves the connection usable', async () => {
-    const stream = c.query(copyFrom('COPY t FROM STDIN'));
+    const stream = client().query(copyFrom('COPY t FROM STDIN'));
     const failed = new Promise<pg.DatabaseError>((resolve) => stream.on('error', resolve));
     stream.write('1\ta\t1\n');
     stream.destroy(new Error('client gave up'));
@@ -106,26 +90,28 @@ describe('COPY FROM STDIN', () => {
   });
 
   it('keeps the rows private to an open transaction until COMMIT', async () => {
-    await c.query('BEGIN');
+    await client().query('BEGIN');
     await copyIn('COPY t FROM STDIN', '7\tq\t0\n');
-    await c.query('ROLLBACK');
+    await client().query('ROLLBACK');
     expect(await rows()).toEqual([]);
   });
 
   it('reads a server-side file', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'lvdb-copy-')), 'in.csv');
     writeFileSync(file, 'id,name,score\n5,five,5.5\n');
-    const r = await c.query(`COPY t FROM '${file}' WITH (FORMAT csv, HEADER true)`);
+    const r = await client().query(`COPY t FROM '${file}' WITH (FORMAT csv, HEADER true)`);
     expect(r.rowCount).toBe(1);
     expect(await rows()).toEqual([[5, 'five', 5.5]]);
-    const missing = await c.query("COPY t FROM '/nonexistent/x.csv'").catch((e: pg.DatabaseError) => e);
+    const missing = await client()
+      .query("COPY t FROM '/nonexistent/x.csv'")
+      .catch((e: pg.DatabaseError) => e);
     expect((missing as pg.DatabaseError).code).toBe('58P01');
   });
 });
 
 describe('COPY TO STDOUT', () => {
   beforeEach(async () => {
-    await c.query("INSERT INTO t VALUES (1, 'tab\there', 1.5), (2, NULL, NULL), (3, 'a,\"b\"', 0)");
+    await client().query("INSERT INTO t VALUES (1, 'tab\there', 1.5), (2, NULL, NULL), (3, 'a,\"b\"', 0)");
   });
 
   it('writes text format with escapes', async () => {
@@ -140,7 +126,7 @@ describe('COPY TO STDOUT', () => {
 
   it('round-trips through COPY FROM', async () => {
     const text = await copyOut('COPY t TO STDOUT WITH (FORMAT csv)');
-    await c.query('DELETE FROM t');
+    await client().query('DELETE FROM t');
     expect(await copyIn('COPY t FROM STDIN WITH (FORMAT csv)', text)).toBe(3);
     expect(await rows()).toEqual([
       [1, 'tab\there', 1.5],
@@ -151,7 +137,31 @@ describe('COPY TO STDOUT', () => {
 
   it('writes a server-side file', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'lvdb-copy-')), 'out.txt');
-    expect((await c.query(`COPY t (id) TO '${file}'`)).rowCount).toBe(3);
+    expect((await client().query(`COPY t (id) TO '${file}'`)).rowCount).toBe(3);
     expect(readFileSync(file, 'utf8')).toBe('1\n2\n3\n');
+  });
+});
+
+describe('COPY FROM and defaults', () => {
+  it('fills the columns not listed with their DEFAULT', async () => {
+    await client().query(`DROP TABLE IF EXISTS d; CREATE TABLE d (id int, tag text DEFAULT 'none', n int)`);
+    expect(await copyIn('COPY d (id) FROM STDIN', '1\n2\n')).toBe(2);
+    const r = await client().query({ text: 'SELECT id, tag, n FROM d ORDER BY id', rowMode: 'array' });
+    expect(r.rows).toEqual([
+      [1, 'none', null],
+      [2, 'none', null],
+    ]);
+  });
+});
+
+describe('a failed COPY in a transaction block', () => {
+  it('fails the transaction: later statements get 25P02 until ROLLBACK', async () => {
+    await client().query('BEGIN');
+    await expect(copyIn('COPY t FROM STDIN', 'not-a-number\tx\t1\n')).rejects.toMatchObject({
+      code: '22P02',
+    });
+    await expect(client().query('SELECT 1')).rejects.toMatchObject({ code: '25P02' });
+    await client().query('ROLLBACK');
+    expect((await client().query('SELECT 1 AS ok')).rows).toEqual([{ ok: 1 }]);
   });
 });

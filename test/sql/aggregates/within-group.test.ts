@@ -2,22 +2,16 @@
  * Ordered-set aggregates through SQL: the WITHIN GROUP sort direction reaches the accumulator.
  * Expected values are PostgreSQL's.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { open, type Database } from '../../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { withDb } from '../../helpers/db.js';
 
-let db: Database;
-beforeAll(async () => {
-  db = await open();
-  await db.exec(`CREATE TABLE t (g int, v int, s text)`);
-  await db.exec(
+const { rows } = withDb(
+  [
+    `CREATE TABLE t (g int, v int, s text)`,
     `INSERT INTO t VALUES (1, 0, 'a'), (1, 1, 'b'), (2, 1, 'a'), (2, 2, 'b'), (2, 3, 'c'), (2, 4, NULL), (2, NULL, 'c')`,
-  );
-});
-afterAll(async () => db.close());
-
-async function rows(sql: string): Promise<unknown[][]> {
-  return (await db.query(sql, [], { rowMode: 'array' })).rows;
-}
+  ],
+  'file',
+);
 
 describe('WITHIN GROUP direct arguments', () => {
   it('chooses the array-of-fractions overload from an array direct argument', async () => {

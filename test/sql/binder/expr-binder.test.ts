@@ -1,27 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DatabaseError, Decimal, open, type Database } from '../../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { Decimal } from '../../../src/index.js';
+import { errorCode, withDb } from '../../helpers/db.js';
 
-let db: Database;
-beforeAll(async () => {
-  db = await open();
-  await db.exec(`CREATE TABLE t (g int, v int)`);
-  await db.exec(`INSERT INTO t VALUES (1, 10), (1, 20), (2, 5), (3, NULL)`);
-});
-afterAll(async () => db.close());
-
-async function rows(sql: string): Promise<unknown[][]> {
-  return (await db.query(sql, [], { rowMode: 'array' })).rows;
-}
-
-async function code(sql: string): Promise<string> {
-  try {
-    await db.query(sql);
-  } catch (e) {
-    if (e instanceof DatabaseError) return e.code;
-    throw e;
-  }
-  return 'ok';
-}
+const { db, rows } = withDb(
+  [`CREATE TABLE t (g int, v int)`, `INSERT INTO t VALUES (1, 10), (1, 20), (2, 5), (3, NULL)`],
+  'file',
+);
+const code = (sql: string): Promise<string> => errorCode(() => db().query(sql));
 
 describe('aggregates inside window function arguments', () => {
   it('runs a window aggregate over the per-group aggregates', async () => {

@@ -1,24 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DatabaseError, open, type Database } from '../../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { withDb } from '../../helpers/db.js';
 
-let db: Database;
-beforeAll(async () => {
-  db = await open();
-});
-afterAll(async () => db.close());
+const { db, error } = withDb([], 'file');
 
 async function text(sql: string): Promise<string[]> {
-  const r = await db.query(`SELECT (${sql})::text`, [], { rowMode: 'array' });
+  const r = await db().query(`SELECT (${sql})::text`, [], { rowMode: 'array' });
   return r.rows.map((row) => row[0] as string);
-}
-async function error(sql: string): Promise<{ code: string; message: string }> {
-  try {
-    await db.exec(sql);
-  } catch (e) {
-    if (e instanceof DatabaseError) return { code: e.code, message: e.message };
-    throw e;
-  }
-  return { code: 'ok', message: '' };
 }
 
 describe('named function arguments', () => {

@@ -1,32 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DatabaseError, open, type Database } from '../../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { withDb } from '../../helpers/db.js';
 
-let db: Database;
-beforeAll(async () => {
-  db = await open();
-  await db.exec(`
+const { rows, code } = withDb(
+  [
+    `
     CREATE TABLE q (id int, big bigint, name text, tags text[]);
     INSERT INTO q VALUES (1, 10, 'ann', '{red,blue}'), (2, 20, 'bob', '{}'), (3, 30, NULL, NULL),
       (4, 40, 'cy', '{green,NULL}');
-  `);
-});
-afterAll(async () => db.close());
+  `,
+  ],
+  'file',
+);
 
-async function one(sql: string, params: unknown[] = []): Promise<unknown[]> {
-  return (await db.query(sql, params as never, { rowMode: 'array' })).rows[0]!;
-}
-async function ids(sql: string, params: unknown[] = []): Promise<unknown[]> {
-  return (await db.query(sql, params as never, { rowMode: 'array' })).rows.map((r) => r[0]);
-}
-async function code(sql: string): Promise<string> {
-  try {
-    await db.exec(sql);
-  } catch (e) {
-    if (e instanceof DatabaseError) return e.code;
-    throw e;
-  }
-  return 'ok';
-}
+const one = async (sql: string, params: unknown[] = []): Promise<unknown[]> => (await rows(sql, params))[0]!;
+const ids = async (sql: string, params: unknown[] = []): Promise<unknown[]> =>
+  (await rows(sql, params)).map((r) => r[0]);
 
 describe('op ANY / ALL (array)', () => {
   it('compares with each element of a cast literal', async () => {

@@ -1,35 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DatabaseError, open, type Database } from '../../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { withDb } from '../../helpers/db.js';
 
-let db: Database;
-beforeAll(async () => {
-  db = await open();
-  await db.exec(`
+const { db, rows, code } = withDb(
+  [
+    `
     CREATE TABLE p (a int, b text);
     INSERT INTO p VALUES (1, 'x'), (1, 'y'), (2, 'x'), (2, NULL), (NULL, 'z');
-  `);
-});
-afterAll(async () => db.close());
+  `,
+  ],
+  'file',
+);
 
-async function one(sql: string): Promise<unknown[]> {
-  return (await db.query(sql, [], { rowMode: 'array' })).rows[0]!;
-}
-async function rows(sql: string): Promise<unknown[][]> {
-  return (await db.query(sql, [], { rowMode: 'array' })).rows;
-}
-async function code(sql: string): Promise<string> {
-  try {
-    await db.exec(sql);
-  } catch (e) {
-    if (e instanceof DatabaseError) return e.code;
-    throw e;
-  }
-  return 'ok';
-}
+const one = async (sql: string): Promise<unknown[]> => (await rows(sql))[0]!;
 
 describe('row constructors as values', () => {
   it('builds records with ROW() and bare parentheses', async () => {
-    const r = await db.query(`SELECT ROW(1, 'a'), (2, NULL::int)`, [], { rowMode: 'array' });
+    const r = await db().query(`SELECT ROW(1, 'a'), (2, NULL::int)`, [], { rowMode: 'array' });
     expect(r.columns.map((c) => [c.name, c.type.id])).toEqual([
       ['row', 'record'],
       ['row', 'record'],

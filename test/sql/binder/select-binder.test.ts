@@ -1,27 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DatabaseError, open, type Database } from '../../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { errorCode, withDb } from '../../helpers/db.js';
 
-let db: Database;
-beforeAll(async () => {
-  db = await open();
-  await db.exec(`CREATE TABLE l (k int, a int); INSERT INTO l VALUES (1, 10), (3, 30)`);
-  await db.exec(`CREATE TABLE r (k int, b int); INSERT INTO r VALUES (1, 100), (5, 500)`);
-});
-afterAll(async () => db.close());
-
-async function rows(sql: string): Promise<unknown[][]> {
-  return (await db.query(sql, [], { rowMode: 'array' })).rows;
-}
-
-async function code(sql: string): Promise<string> {
-  try {
-    await db.query(sql);
-  } catch (e) {
-    if (e instanceof DatabaseError) return e.code;
-    throw e;
-  }
-  return 'ok';
-}
+const { db, rows } = withDb(
+  [
+    `CREATE TABLE l (k int, a int); INSERT INTO l VALUES (1, 10), (3, 30)`,
+    `CREATE TABLE r (k int, b int); INSERT INTO r VALUES (1, 100), (5, 500)`,
+  ],
+  'file',
+);
+const code = (sql: string): Promise<string> => errorCode(() => db().query(sql));
 
 describe('USING and NATURAL joins', () => {
   it('keeps the joined tables’ own key columns reachable by qualified name', async () => {

@@ -1,18 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DatabaseError, open, type Database } from '../../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { DatabaseError } from '../../../src/index.js';
+import { withDb } from '../../helpers/db.js';
 
-let db: Database;
-beforeEach(async () => {
-  db = await open();
-  await db.exec(`CREATE SCHEMA other`);
-  await db.exec(`CREATE TABLE t (a int)`);
-  await db.exec(`CREATE TABLE other.hidden (a int)`);
-});
-afterEach(async () => db.close());
+const { db, rows } = withDb([
+  `CREATE SCHEMA other`,
+  `CREATE TABLE t (a int)`,
+  `CREATE TABLE other.hidden (a int)`,
+]);
 
-async function one(sql: string): Promise<unknown[]> {
-  return (await db.query(sql, [], { rowMode: 'array' })).rows[0]!;
-}
+const one = async (sql: string): Promise<unknown[]> => (await rows(sql))[0]!;
 
 describe('session information functions', () => {
   it('version, database, user and schema', async () => {
@@ -37,7 +33,7 @@ describe('session information functions', () => {
       '150000',
       null,
     ]);
-    await expect(db.query(`SELECT current_setting('nope')`)).rejects.toMatchObject({
+    await expect(db().query(`SELECT current_setting('nope')`)).rejects.toMatchObject({
       code: '42704',
       message: 'unrecognized configuration parameter "nope"',
     });
@@ -49,7 +45,7 @@ describe('session information functions', () => {
   });
 
   it('follows SET search_path', async () => {
-    await db.exec(`SET search_path = other, public`);
+    await db().exec(`SET search_path = other, public`);
     expect(await one(`SELECT current_schema()`)).toEqual(['other']);
   });
 });
@@ -85,7 +81,27 @@ describe('catalog introspection functions', () => {
       ['public', 'My Table'],
       '"My Table"',
     ]);
-    await expect(db.query(`SELECT parse_ident('a..b')`)).rejects.toBeInstanceOf(DatabaseError);
+    await expect(db().query(`SELECT parse_ident('a..b')`)).rejects.toBeInstanceOf(DatabaseError);
+  });
+
+  it('string_to_array splits on a delimiter, into characters on NULL, and maps null_string to NULL', async () => {
+    expect(
+      await one(
+        `SELECT string_to_array('"$user", public', ','), string_to_array('abc', NULL),
+                string_to_array('abc', ''), string_to_array('', ','), string_to_array(NULL, ','),
+                string_to_array('a,*,b', ',', '*')`,
+      ),
+    ).toEqual([['"$user"', ' public'], ['a', 'b', 'c'], ['abc'], [], null, ['a', null, 'b']]);
+  });
+
+  it('string_to_array over search_path finds the schemas as Grafana splits them', async () => {
+    expect(
+      await rows(
+        `SELECT trim(s[i]) FROM generate_series(array_lower(string_to_array(current_setting('search_path'), ','), 1),
+           array_upper(string_to_array(current_setting('search_path'), ','), 1)) AS i,
+           (SELECT string_to_array(current_setting('search_path'), ',') AS s) AS p ORDER BY 1`,
+      ),
+    ).toEqual([['"$user"'], ['public']]);
   });
 
   it('pg_get_function_result and arguments describe pg_proc rows', async () => {
@@ -98,7 +114,7 @@ describe('catalog introspection functions', () => {
   });
 
   it('pg_table_size measures a table and pg_size_pretty prints sizes as PostgreSQL does', async () => {
-    await db.exec(`INSERT INTO t VALUES (1), (2)`);
+    await db().exec(`INSERT INTO t VALUES (1), (2)`);
     const [n] = (await one(`SELECT pg_table_size('t')`)) as [bigint];
     expect(n > 0n).toBe(true);
     expect(

@@ -4,15 +4,10 @@
  * instants before and after 1970, with and without a constant unit (the compiled one-argument form).
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { open, type Database } from '../../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { withDb } from '../../helpers/db.js';
 
-let db: Database;
-beforeAll(async () => {
-  db = await open();
-  await db.exec('CREATE TABLE ts_t (u text, t timestamp)');
-});
-afterAll(async () => db.close());
+const { db } = withDb(['CREATE TABLE ts_t (u text, t timestamp)'], 'file');
 
 /** Oracle: truncate epoch microseconds with Date's UTC calendar fields. */
 function oracle(unit: string, us: number): number {
@@ -49,16 +44,17 @@ describe('date_trunc fixed units', () => {
       fc.asyncProperty(
         fc.array(fc.tuple(fc.constantFrom(...UNITS), instants), { minLength: 1, maxLength: 20 }),
         async (rows) => {
-          await db.exec('TRUNCATE ts_t');
-          await db.append('ts_t', { u: rows.map((r) => r[0]), t: rows.map((r) => r[1]) });
+          await db().exec('TRUNCATE ts_t');
+          await db().append('ts_t', { u: rows.map((r) => r[0]), t: rows.map((r) => r[1]) });
           for (const unit of UNITS) {
             const got = (
-              await db.query(`SELECT t, date_trunc('${unit}', t) AS d FROM ts_t`, [], { rowMode: 'array' })
+              await db().query(`SELECT t, date_trunc('${unit}', t) AS d FROM ts_t`, [], { rowMode: 'array' })
             ).rows;
             for (const [t, d] of got) expect(d).toBe(oracle(unit, t as number));
           }
-          const perRow = (await db.query('SELECT u, t, date_trunc(u, t) FROM ts_t', [], { rowMode: 'array' }))
-            .rows;
+          const perRow = (
+            await db().query('SELECT u, t, date_trunc(u, t) FROM ts_t', [], { rowMode: 'array' })
+          ).rows;
           for (const [u, t, d] of perRow) expect(d).toBe(oracle(u as string, t as number));
         },
       ),
@@ -67,17 +63,19 @@ describe('date_trunc fixed units', () => {
   });
 
   it('keeps infinities and rejects unknown units only when a row is evaluated', async () => {
-    await db.exec('TRUNCATE ts_t');
-    await db.exec("INSERT INTO ts_t VALUES ('day', 'infinity'), ('day', '-infinity')");
-    const r = await db.query("SELECT date_trunc('hour', t)::text AS d FROM ts_t ORDER BY t", [], {
+    await db().exec('TRUNCATE ts_t');
+    await db().exec("INSERT INTO ts_t VALUES ('day', 'infinity'), ('day', '-infinity')");
+    const r = await db().query("SELECT date_trunc('hour', t)::text AS d FROM ts_t ORDER BY t", [], {
       rowMode: 'array',
     });
     expect(r.rows).toEqual([['-infinity'], ['infinity']]);
-    await db.exec('TRUNCATE ts_t');
-    await db.exec("INSERT INTO ts_t VALUES ('day', NULL)");
-    expect((await db.query("SELECT date_trunc('fortnight', t) AS d FROM ts_t")).rows).toEqual([{ d: null }]);
-    await db.exec("INSERT INTO ts_t VALUES ('day', '2025-01-01')");
-    await expect(db.query("SELECT date_trunc('fortnight', t) FROM ts_t")).rejects.toMatchObject({
+    await db().exec('TRUNCATE ts_t');
+    await db().exec("INSERT INTO ts_t VALUES ('day', NULL)");
+    expect((await db().query("SELECT date_trunc('fortnight', t) AS d FROM ts_t")).rows).toEqual([
+      { d: null },
+    ]);
+    await db().exec("INSERT INTO ts_t VALUES ('day', '2025-01-01')");
+    await expect(db().query("SELECT date_trunc('fortnight', t) FROM ts_t")).rejects.toMatchObject({
       code: '22023',
     });
   });

@@ -7,25 +7,18 @@ import { fieldOverflow, toTm } from './common.js';
 /** timestamp_age: field-wise difference with borrowing, as PostgreSQL computes it. */
 export function age(a: number, b: number): Interval {
   if (!Number.isFinite(a) || !Number.isFinite(b)) throw fieldOverflow('timestamp out of range');
-  const t1 = toTm(a);
-  const t2 = toTm(b);
-  let fsec = t1.fsec - t2.fsec;
-  let sec = t1.sec - t2.sec;
-  let min = t1.min - t2.min;
-  let hour = t1.hour - t2.hour;
-  let mday = t1.mday - t2.mday;
-  let mon = t1.mon - t2.mon;
-  let year = t1.year - t2.year;
+  // PostgreSQL negates the fields when a < b, borrows, and negates back: the same as borrowing on
+  // the later minus the earlier timestamp and giving the result the sign.
   const flip = a < b;
-  if (flip) {
-    fsec = -fsec;
-    sec = -sec;
-    min = -min;
-    hour = -hour;
-    mday = -mday;
-    mon = -mon;
-    year = -year;
-  }
+  const hi = toTm(flip ? b : a);
+  const lo = toTm(flip ? a : b);
+  let fsec = hi.fsec - lo.fsec;
+  let sec = hi.sec - lo.sec;
+  let min = hi.min - lo.min;
+  let hour = hi.hour - lo.hour;
+  let mday = hi.mday - lo.mday;
+  let mon = hi.mon - lo.mon;
+  let year = hi.year - lo.year;
   while (fsec < 0) {
     fsec += USECS_PER_SEC;
     sec--;
@@ -43,26 +36,17 @@ export function age(a: number, b: number): Interval {
     mday--;
   }
   while (mday < 0) {
-    const ref = flip ? t1 : t2;
-    mday += daysInMonth(ref.year, ref.mon);
+    mday += daysInMonth(lo.year, lo.mon);
     mon--;
   }
   while (mon < 0) {
     mon += 12;
     year--;
   }
-  if (flip) {
-    fsec = -fsec;
-    sec = -sec;
-    min = -min;
-    hour = -hour;
-    mday = -mday;
-    mon = -mon;
-    year = -year;
-  }
+  const sign = flip ? -1 : 1;
   return new Interval(
-    year * 12 + mon + 0,
-    mday + 0,
-    ((hour * 60 + min) * 60 + sec) * USECS_PER_SEC + fsec + 0,
+    sign * (year * 12 + mon) + 0,
+    sign * mday + 0,
+    sign * (((hour * 60 + min) * 60 + sec) * USECS_PER_SEC + fsec) + 0,
   );
 }

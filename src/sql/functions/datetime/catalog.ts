@@ -80,6 +80,16 @@ const dateTruncTz = (a: Value[], ctx: FunctionContext): Value =>
     a.length > 2 ? atTimeZone(a[2] as string) : sessionZone(ctx),
   );
 
+/** date_part / extract on timestamptz: the fields are read in the session time zone. */
+const timestamptzPart = (a: Value[], ctx: FunctionContext, asNumeric: boolean): Value =>
+  timestampPart(
+    a[0] as string,
+    a[1] as number,
+    TSTZ,
+    Number.isFinite(a[1]) ? sessionZone(ctx).offsetAt(a[1] as number) : 0,
+    asNumeric,
+  );
+
 const makeIntervalOverloads: ScalarFunction[] = [];
 for (let n = 0; n <= 7; n++) {
   const args: SqlType[] = [];
@@ -119,15 +129,7 @@ export const datetimeFunctions: ScalarFunction[] = [
   f('date_part', [T.text, TS], T.float8, (a) =>
     timestampPart(a[0] as string, a[1] as number, TS, undefined, false),
   ),
-  f('date_part', [T.text, TSTZ], T.float8, (a, ctx) =>
-    timestampPart(
-      a[0] as string,
-      a[1] as number,
-      TSTZ,
-      Number.isFinite(a[1]) ? sessionZone(ctx).offsetAt(a[1] as number) : 0,
-      false,
-    ),
-  ),
+  f('date_part', [T.text, TSTZ], T.float8, (a, ctx) => timestamptzPart(a, ctx, false)),
   f('date_part', [T.text, T.date], T.float8, (a) =>
     timestampPart(a[0] as string, dateToTimestamp(a[1] as number), TS, undefined, false),
   ),
@@ -136,15 +138,7 @@ export const datetimeFunctions: ScalarFunction[] = [
   f('extract', [T.text, TS], T.numeric, (a) =>
     timestampPart(a[0] as string, a[1] as number, TS, undefined, true),
   ),
-  f('extract', [T.text, TSTZ], T.numeric, (a, ctx) =>
-    timestampPart(
-      a[0] as string,
-      a[1] as number,
-      TSTZ,
-      Number.isFinite(a[1]) ? sessionZone(ctx).offsetAt(a[1] as number) : 0,
-      true,
-    ),
-  ),
+  f('extract', [T.text, TSTZ], T.numeric, (a, ctx) => timestamptzPart(a, ctx, true)),
   f('extract', [T.text, T.date], T.numeric, (a) => dateExtract(a[0] as string, a[1] as number)),
   f('extract', [T.text, IV], T.numeric, (a) => intervalPart(a[0] as string, a[1] as Interval, true)),
   f('extract', [T.text, T.time], T.numeric, (a) => timePart(a[0] as string, a[1] as number, true)),
