@@ -28,6 +28,12 @@ export interface Batch {
 
 export const BATCH_ROWS = 2048;
 
+/** Is the vector NULL at physical row i? */
+export function isNullAt(v: Vector, i: number): boolean {
+  if (v.kind === 'obj') return ((v.data as Value[])[i] ?? null) === null;
+  return v.validity !== null && ((v.validity[i >> 3]! >> (i & 7)) & 1) === 0;
+}
+
 export function vectorGet(v: Vector, i: number): Value {
   if (v.kind === 'obj') return (v.data as Value[])[i] ?? null;
   if (v.validity !== null && ((v.validity[i >> 3]! >> (i & 7)) & 1) === 0) return null;

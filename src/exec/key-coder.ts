@@ -1,5 +1,5 @@
 import { hashKey, type Value } from '../types/values.js';
-import type { Vector } from './batch.js';
+import { vectorGet, type Vector } from './batch.js';
 import { NumberIdMap, PairIdMap } from './hash-tables.js';
 
 /**
@@ -108,7 +108,7 @@ export class KeyCoder {
         let lastCode = -1;
         for (let k = 0; k < count; k++) {
           const i = rows === null ? k : rows[k]!;
-          const v = readValue(vec, i);
+          const v = vectorGet(vec, i);
           // Computed vectors repeat the same object for equal inputs (memoised calls): skip the hash.
           if (v !== last || v === null) {
             last = v;
@@ -133,14 +133,6 @@ export class KeyCoder {
     void probe;
     return this.dictCodes;
   }
-}
-
-function readValue(vec: Vector, i: number): Value {
-  if (vec.kind === 'obj') return (vec.data as Value[])[i] ?? null;
-  if (vec.validity !== null && ((vec.validity[i >> 3]! >> (i & 7)) & 1) === 0) return null;
-  if (vec.kind === 'bool') return (vec.data as Uint8Array)[i] === 1;
-  if (vec.kind === 'i64') return (vec.data as BigInt64Array)[i]!;
-  return (vec.data as Float64Array)[i]!;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { storageKind } from '../../storage/column.js';
 import type { SqlType } from '../../types/types.js';
 import type { Value } from '../../types/values.js';
-import { vectorGet, type Vector } from '../batch.js';
+import { isNullAt, vectorGet, type Vector } from '../batch.js';
 import type { ExecContext } from '../context.js';
 import { growFloat64, growInt32 } from '../hash-tables.js';
 
@@ -12,11 +12,7 @@ export function mayHoldNull(v: Vector): boolean {
 
 /** Is any of the vectors NULL at physical row i? */
 export function hasNullAt(vecs: readonly Vector[], i: number): boolean {
-  for (const v of vecs) {
-    if (v.kind === 'obj') {
-      if (((v.data as Value[])[i] ?? null) === null) return true;
-    } else if (v.validity !== null && ((v.validity[i >> 3]! >> (i & 7)) & 1) === 0) return true;
-  }
+  for (const v of vecs) if (isNullAt(v, i)) return true;
   return false;
 }
 

@@ -1,5 +1,5 @@
 import { DatabaseError, SqlState } from '../../errors.js';
-import type { Vector } from '../../exec/batch.js';
+import { isNullAt, type Vector } from '../../exec/batch.js';
 import { growFloat64, PairIdMap } from '../../exec/hash-tables.js';
 import { KeyCoder } from '../../exec/key-coder.js';
 import { Decimal } from '../../types/decimal.js';
@@ -20,11 +20,6 @@ function numberAt(v: Vector, i: number): number | null {
   if (v.kind === 'obj') return (v.data as (number | null)[])[i] ?? null;
   if (v.validity !== null && ((v.validity[i >> 3]! >> (i & 7)) & 1) === 0) return null;
   return (v.data as Float64Array)[i]!;
-}
-
-function isNull(v: Vector, i: number): boolean {
-  if (v.kind === 'obj') return ((v.data as Value[])[i] ?? null) === null;
-  return v.validity !== null && ((v.validity[i >> 3]! >> (i & 7)) & 1) === 0;
 }
 
 /** Typed per-group counters shared by the kernels. */
@@ -59,7 +54,7 @@ class CountValues extends CountStar {
     }
     for (let k = 0; k < count; k++) {
       const i = rows === null ? k : rows[k]!;
-      if (!isNull(v, i)) c[gids[k]!]!++;
+      if (!isNullAt(v, i)) c[gids[k]!]!++;
     }
   }
 }
@@ -254,7 +249,7 @@ class DistinctCount extends Counted {
     this.values.encode(v, rows, count, codes);
     const c = this.counts;
     for (let k = 0; k < count; k++) {
-      if (isNull(v, rows === null ? k : rows[k]!)) continue;
+      if (isNullAt(v, rows === null ? k : rows[k]!)) continue;
       const g = gids[k]!;
       const code = codes[k]!;
       if (this.pairs === null && g === 0) {
