@@ -1,4 +1,5 @@
-import type { Expr } from '../../plan/expr.js';
+import { DatabaseError, SqlState } from '../../errors.js';
+import { containsOuter, referencedColumns, type Expr } from '../../plan/expr.js';
 import type { TableFunction } from '../../sql/functions/registry.js';
 import type { SqlType } from '../../types/types.js';
 import type { Value } from '../../types/values.js';
@@ -12,6 +13,8 @@ export class TableFunctionOperator implements Operator {
   private iter: Iterator<Value[]> | null = null;
   private ordinal = 0;
   private readonly args: CompiledExpr[];
+  /** Arguments read another FROM item or an outer row (LATERAL), which this operator can't give them. */
+  private readonly lateral: boolean;
   constructor(
     private readonly fn: TableFunction,
     args: readonly Expr[],
@@ -20,14 +23,23 @@ export class TableFunctionOperator implements Operator {
     private readonly ordinality: boolean,
   ) {
     this.args = args.map((a) => new CompiledExpr(a));
+    this.lateral = args.some((a) => referencedColumns(a).size > 0 || containsOuter(a));
   }
 
   next(ctx: ExecContext): NextResult {
     if (!this.iter) {
+      // Checked when the function first runs, not when bound: catalog queries (psql's \d) hold
+      // such calls in subqueries that never run over empty catalogs.
+      if (this.lateral)
+        throw new DatabaseError(
+          SqlState.featureNotSupported,
+          `arguments of set-returning function ${this.fn.name} in FROM cannot reference columns (LATERAL is not supported yet)`,
+        );
       const args = this.args.map((a) => a.evalRow([], ctx));
-      this.iter = args.some((a) => a === null)
-        ? [][Symbol.iterator]()
-        : this.fn.impl(args, ctx.fn, this.argTypes)[Symbol.iterator]();
+      this.iter =
+        this.fn.strict !== false && args.some((a) => a === null)
+          ? [][Symbol.iterator]()
+          : this.fn.impl(args, ctx.fn, this.argTypes)[Symbol.iterator]();
     }
     const rows: Value[][] = [];
     while (rows.length < BATCH_ROWS) {

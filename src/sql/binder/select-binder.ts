@@ -1,5 +1,6 @@
 import { DatabaseError, SqlState } from '../../errors.js';
 import {
+  colExpr,
   conjuncts,
   constExpr,
   containsOuter,
@@ -57,6 +58,14 @@ function position(n: Node): number | undefined {
 }
 
 /** Output column name PostgreSQL gives an unaliased select-list expression. */
+/** A FuncCall's name as the registry keys it (pg_catalog. dropped). */
+function functionName(call: Node): string {
+  return (call.funcname as Node[])
+    .map(str)
+    .filter((x) => x !== 'pg_catalog')
+    .join('.');
+}
+
 export function defaultName(n: Node): string {
   if (n.ColumnRef) {
     const f = n.ColumnRef.fields as Node[];
@@ -286,6 +295,21 @@ export class SelectBinder implements SubqueryBinder {
     if (!items || items.length === 0) return { kind: 'values', fields: [], rows: [[]] };
     let plan: LogicalPlan | null = null;
     for (const item of items) {
+      const scalar: { fields: Field[]; exprs: Expr[] } | null =
+        plan && item.RangeFunction ? this.scalarFromFunction(item.RangeFunction, scope) : null;
+      if (plan && scalar) {
+        // A scalar function after earlier FROM items may refer to them (FROM is lateral for
+        // functions): its value becomes one more column of each row so far.
+        const input: LogicalPlan = plan;
+        plan = {
+          kind: 'project',
+          fields: [...input.fields, ...scalar.fields],
+          input,
+          exprs: [...input.fields.map((f, i) => colExpr(f.type, i)), ...scalar.exprs],
+        };
+        scope.fields = plan.fields.slice();
+        continue;
+      }
       const p = this.bindFromItem(item, scope);
       plan = plan ? this.join(plan, p, 'inner', null, scope) : p;
       scope.fields = plan.fields.slice();
@@ -320,12 +344,35 @@ export class SelectBinder implements SubqueryBinder {
     throw new DatabaseError(SqlState.featureNotSupported, `unsupported FROM item ${Object.keys(n)[0]}`);
   }
 
+  /**
+   * A function in FROM that is not set-returning (`FROM upper('a') AS u`) gives one row of one
+   * column, bound in `scope`; null when the call names a table function.
+   */
+  private scalarFromFunction(rf: Node, scope: Scope): { fields: Field[]; exprs: Expr[] } | null {
+    const item = rf.functions[0].List.items[0] as Node;
+    if (rf.functions.length !== 1) return null;
+    if (item.FuncCall && this.registry.tables.has(functionName(item.FuncCall))) return null;
+    const expr = this.exprs.bind(item, scope, this.noAggs('functions in FROM'));
+    const fname = defaultName(item);
+    const alias: string = rf.alias?.aliasname ?? fname;
+    const colnames: string[] = (rf.alias?.colnames ?? []).map(str);
+    const fields: Field[] = [{ name: colnames[0] ?? alias, type: expr.type, qualifier: alias }];
+    const exprs: Expr[] = [expr];
+    if (rf.ordinality) {
+      fields.push({ name: colnames[1] ?? 'ordinality', type: T.int8, qualifier: alias });
+      exprs.push(constExpr(T.int8, 1n));
+    }
+    return { fields, exprs };
+  }
+
   private bindRangeFunction(rf: Node, scope: Scope): LogicalPlan {
+    const scalar = this.scalarFromFunction(rf, new Scope(scope));
+    if (scalar) {
+      const input: LogicalPlan = { kind: 'values', fields: [], rows: [[]] };
+      return { kind: 'project', fields: scalar.fields, input, exprs: scalar.exprs };
+    }
     const call = rf.functions[0].List.items[0].FuncCall;
-    const name = (call.funcname as Node[])
-      .map(str)
-      .filter((x) => x !== 'pg_catalog')
-      .join('.');
+    const name = functionName(call);
     const aggs = this.noAggs('functions in FROM');
     const args = ((call.args ?? []) as Node[]).map((a) => this.exprs.bind(a, new Scope(scope), aggs));
     const fn = resolveOverload(

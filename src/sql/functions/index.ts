@@ -1,5 +1,6 @@
 import type { AggregateFunction } from '../aggregates/aggregate.js';
 import { aggregateFunctions } from '../aggregates/index.js';
+import { arrayTableFunctions } from './array-table-functions.js';
 import { mathFunctions } from './math-functions.js';
 import { datetimeFunctions, datetimeTableFunctions } from './datetime-functions.js';
 import { jsonFunctions } from './json-functions.js';
@@ -27,7 +28,8 @@ export class FunctionRegistry {
     ]) {
       for (const f of list) this.addScalar(f);
     }
-    for (const f of [...datetimeTableFunctions, ...tokenTableFunctions]) this.addTable(f);
+    for (const f of [...datetimeTableFunctions, ...arrayTableFunctions, ...tokenTableFunctions])
+      this.addTable(f);
     for (const a of aggregateFunctions) {
       const l = this.aggregates.get(a.name) ?? [];
       l.push(a);

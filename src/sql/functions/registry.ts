@@ -70,5 +70,7 @@ export interface TableFunction {
   readonly variadic?: SqlType;
   /** Output column types; a single column is named after the function unless aliased. */
   readonly columns: (argTypes: readonly SqlType[]) => { name: string; type: SqlType }[];
+  /** Strict (the default): NULL in any argument gives no rows without calling impl. */
+  readonly strict?: boolean;
   readonly impl: (args: Value[], ctx: FunctionContext, argTypes: readonly SqlType[]) => Iterable<Value[]>;
 }

@@ -611,7 +611,8 @@ function elemType(argTypes: readonly SqlType[], i: number): SqlType | undefined 
   return t?.id === 'array' ? t.elem : undefined;
 }
 
-function flatten(a: readonly Value[], elem: SqlType | undefined, out: Value[] = []): Value[] {
+/** The elements of a (possibly multi-dimensional) array in storage order. */
+export function flatten(a: readonly Value[], elem: SqlType | undefined, out: Value[] = []): Value[] {
   for (const v of a) {
     if (Array.isArray(v) && elem?.id !== 'record') flatten(v, elem, out);
     else out.push(v);
