@@ -63,6 +63,21 @@ export interface WindowCall {
   readonly type: SqlType;
 }
 
+/** Functions that exist only as window functions (not aggregates). */
+export const WINDOW_FUNCTION_NAMES: ReadonlySet<string> = new Set([
+  'row_number',
+  'rank',
+  'dense_rank',
+  'percent_rank',
+  'cume_dist',
+  'ntile',
+  'lag',
+  'lead',
+  'first_value',
+  'last_value',
+  'nth_value',
+]);
+
 export type JoinType = 'inner' | 'left' | 'right' | 'full' | 'semi' | 'anti';
 
 /** Logical plan nodes: read-only, with a `kind` literal and the output `fields`. */

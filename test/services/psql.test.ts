@@ -1,9 +1,8 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServe, type RunningServer } from '../helpers/serve.js';
 
 /** psql against `liveviewdb serve` started as a user would start it (the CLI, password set). */
 const PSQL = ['/usr/bin/psql', '/usr/local/bin/psql'].find((p) => existsSync(p));
@@ -11,41 +10,17 @@ if (!PSQL)
   console.warn('psql not found (looked in /usr/bin and /usr/local/bin): skipping the psql smoke test');
 
 const run = promisify(execFile);
-let server: ChildProcess;
+let server: RunningServer | undefined;
 let port = 0;
 
 beforeAll(async () => {
   if (!PSQL) return;
-  const dataDir = mkdtempSync(join(tmpdir(), 'liveviewdb-psql-'));
-  server = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src/cli/main.ts',
-      'serve',
-      '--pg-port',
-      '0',
-      '--http-port',
-      '0',
-      '--data-dir',
-      dataDir,
-    ],
-    { env: { ...process.env, LIVEVIEWDB_PASSWORD: 'smoke' }, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    server.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /Connect with: .*psql -h \S+ -p (\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
-    });
-    server.once('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
-  });
+  server = await startServe('smoke');
+  port = server.port;
 });
 
 afterAll(() => {
-  server?.kill('SIGTERM');
+  server?.stop();
 });
 
 const psql = (sql: string, password = 'smoke'): Promise<{ stdout: string }> =>

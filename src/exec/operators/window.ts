@@ -1,6 +1,6 @@
 import { DatabaseError, SqlState } from '../../errors.js';
 import { isVolatile, type Expr } from '../../plan/expr.js';
-import type { WindowCall } from '../../plan/logical.js';
+import { WINDOW_FUNCTION_NAMES, type WindowCall } from '../../plan/logical.js';
 import type { Accumulator } from '../../sql/aggregates/aggregate.js';
 import { compareValues, Decimal, Interval, valuesEqual, type Value } from '../../types/values.js';
 import { vectorGet, type Batch } from '../batch.js';
@@ -13,20 +13,6 @@ import { FrameCursor, hasRangeOffset, sortedPartition, type SortedPartition } fr
 /** SQLSTATEs invalid_argument_for_ntile / invalid_argument_for_nth_value (not in SqlState yet). */
 const INVALID_NTILE_ARGUMENT = '22014';
 const INVALID_NTH_VALUE_ARGUMENT = '22016';
-
-const WINDOW_FUNCTIONS = new Set([
-  'row_number',
-  'rank',
-  'dense_rank',
-  'percent_rank',
-  'cume_dist',
-  'ntile',
-  'lag',
-  'lead',
-  'first_value',
-  'last_value',
-  'nth_value',
-]);
 
 /** Computes one call's values for a sorted partition into out[position]. */
 type Evaluator = (part: SortedPartition, out: Value[]) => void;
@@ -233,7 +219,7 @@ function checkCall(call: WindowCall): void {
       'FILTER is not implemented for non-aggregate window functions',
     );
   }
-  if (!WINDOW_FUNCTIONS.has(call.name) && call.agg === null) {
+  if (!WINDOW_FUNCTION_NAMES.has(call.name) && call.agg === null) {
     throw new DatabaseError(
       SqlState.wrongObjectType,
       `OVER specified, but ${call.name} is not a window function nor an aggregate function`,

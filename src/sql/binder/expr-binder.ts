@@ -1,6 +1,12 @@
 import { DatabaseError, SqlState } from '../../errors.js';
 import { constExpr, mapExpr, type BuiltinOp, type Expr } from '../../plan/expr.js';
-import type { AggCall, LogicalPlan, SortKey, WindowCall } from '../../plan/logical.js';
+import {
+  WINDOW_FUNCTION_NAMES,
+  type AggCall,
+  type LogicalPlan,
+  type SortKey,
+  type WindowCall,
+} from '../../plan/logical.js';
 import {
   arrayOf,
   isNumericType,
@@ -20,7 +26,7 @@ import { bindNamedArgs } from './named-args.js';
 import { quantifiedOverArray, quantifiedOverRows } from './quantified.js';
 import { formalArg, resolveOverload } from './resolve.js';
 import { rowComparison, rowDistinct, rowInList, rowNullTest, rowOperatorMismatch } from './row-compare.js';
-import { Scope } from './scope.js';
+import { Scope, sortOrder } from './scope.js';
 import { regLiteral } from './reg-literal.js';
 
 type Node = any;
@@ -730,7 +736,7 @@ export class ExprBinder {
       return this.makeCall(call.fn, call.args);
     }
     if (!cands) {
-      if (WINDOW_ONLY.has(name))
+      if (WINDOW_FUNCTION_NAMES.has(name))
         throw new DatabaseError(SqlState.windowingError, `window function ${name} requires an OVER clause`, {
           position: loc,
         });
@@ -782,13 +788,7 @@ export class ExprBinder {
     const orderBy: SortKey[] = [];
     for (const s of (v.agg_order ?? []) as Node[]) {
       const sb = s.SortBy;
-      const desc = sb.sortby_dir === 'SORTBY_DESC';
-      const nullsFirst =
-        sb.sortby_nulls === 'SORTBY_NULLS_FIRST'
-          ? true
-          : sb.sortby_nulls === 'SORTBY_NULLS_LAST'
-            ? false
-            : desc;
+      const { desc, nullsFirst } = sortOrder(sb);
       orderBy.push({ expr: this.bind(sb.node, scope, inner), desc, nullsFirst });
     }
     if (v.agg_within_group) {
@@ -848,13 +848,7 @@ export class ExprBinder {
     const partitionBy = ((over.partitionClause ?? []) as Node[]).map((p) => this.bind(p, scope, inner));
     const orderBy: SortKey[] = ((over.orderClause ?? []) as Node[]).map((s) => {
       const sb = s.SortBy;
-      const desc = sb.sortby_dir === 'SORTBY_DESC';
-      const nullsFirst =
-        sb.sortby_nulls === 'SORTBY_NULLS_FIRST'
-          ? true
-          : sb.sortby_nulls === 'SORTBY_NULLS_LAST'
-            ? false
-            : desc;
+      const { desc, nullsFirst } = sortOrder(sb);
       return { expr: this.bind(sb.node, scope, inner), desc, nullsFirst };
     });
     const frame = this.bindFrame(over, scope, inner);
@@ -978,20 +972,6 @@ function recordPlan(plan: LogicalPlan, types: readonly SqlType[]): LogicalPlan {
     ],
   };
 }
-
-const WINDOW_ONLY = new Set([
-  'row_number',
-  'rank',
-  'dense_rank',
-  'percent_rank',
-  'cume_dist',
-  'ntile',
-  'lag',
-  'lead',
-  'first_value',
-  'last_value',
-  'nth_value',
-]);
 
 function windowResultType(name: string, args: Expr[], loc?: number): SqlType {
   switch (name) {

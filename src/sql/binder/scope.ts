@@ -50,3 +50,19 @@ export class Scope {
     return this.fields.some((f) => f.qualifier === q);
   }
 }
+
+/**
+ * ASC/DESC and NULLS FIRST/LAST of a parsed SortBy node; NULLs sort as if larger than every value
+ * unless told otherwise (first under DESC), as in PostgreSQL.
+ */
+export function sortOrder(sb: { sortby_dir?: string; sortby_nulls?: string }): {
+  desc: boolean;
+  nullsFirst: boolean;
+} {
+  const desc = sb.sortby_dir === 'SORTBY_DESC';
+  const nulls = sb.sortby_nulls;
+  return {
+    desc,
+    nullsFirst: nulls === 'SORTBY_NULLS_FIRST' ? true : nulls === 'SORTBY_NULLS_LAST' ? false : desc,
+  };
+}

@@ -28,7 +28,7 @@ import {
   type SubqueryBinder,
 } from './expr-binder.js';
 import { resolveOverload } from './resolve.js';
-import { Scope, type CteBinding } from './scope.js';
+import { Scope, sortOrder, type CteBinding } from './scope.js';
 
 type Node = any;
 
@@ -729,13 +729,7 @@ export class SelectBinder implements SubqueryBinder {
     // ORDER BY items bound against the input scope (or output names/ordinals).
     const sortItems = ((s.sortClause ?? []) as Node[]).map((n) => n.SortBy);
     const orderExprs: { expr: Expr | number; desc: boolean; nullsFirst: boolean }[] = sortItems.map((sb) => {
-      const desc = sb.sortby_dir === 'SORTBY_DESC';
-      const nullsFirst =
-        sb.sortby_nulls === 'SORTBY_NULLS_FIRST'
-          ? true
-          : sb.sortby_nulls === 'SORTBY_NULLS_LAST'
-            ? false
-            : desc;
+      const { desc, nullsFirst } = sortOrder(sb);
       const n = sb.node;
       if (n.A_Const && n.A_Const.ival !== undefined) {
         const k = n.A_Const.ival.ival ?? 0;
@@ -925,13 +919,7 @@ export class SelectBinder implements SubqueryBinder {
   }
 
   bindSortKey(sb: Node, scope: Scope, names: readonly string[], _x: null): SortKey {
-    const desc = sb.sortby_dir === 'SORTBY_DESC';
-    const nullsFirst =
-      sb.sortby_nulls === 'SORTBY_NULLS_FIRST'
-        ? true
-        : sb.sortby_nulls === 'SORTBY_NULLS_LAST'
-          ? false
-          : desc;
+    const { desc, nullsFirst } = sortOrder(sb);
     const n = sb.node;
     if (n.A_Const && n.A_Const.ival !== undefined) {
       const k = n.A_Const.ival.ival ?? 0;
