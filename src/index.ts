@@ -1,4 +1,6 @@
+import { mkdir } from 'node:fs/promises';
 import type { Table as ArrowTable } from 'apache-arrow';
+import { Durability, type DurabilityOptions } from './durability/durability.js';
 import { Engine } from './engine/database.js';
 import { Session, type StatementResult } from './engine/session.js';
 import { DatabaseError, SqlState } from './errors.js';
@@ -26,6 +28,8 @@ export type { ParamValue } from './engine/params.js';
 export type { ColumnVector, ColumnValues } from './engine/columnar-result.js';
 export type { ColumnarResult, QueryOptions, QueryResult } from './engine/result-shape.js';
 export { PreparedStatement } from './engine/prepared.js';
+export type { DurabilityOptions, DurabilityStats } from './durability/durability.js';
+export type { SyncMode } from './durability/wal.js';
 
 /**
  * Options of open().
@@ -33,8 +37,14 @@ export { PreparedStatement } from './engine/prepared.js';
  * const db = await open({}); // in memory
  */
 export interface OpenOptions {
-  /** Data directory; omitted = in memory. (Persistence arrives with the durability work.) */
+  /**
+   * Data directory: every commit goes to its write-ahead log and is acknowledged once durable;
+   * checkpoints are taken periodically and at close(); open() recovers what is there. Omitted: in
+   * memory only.
+   */
   readonly path?: string;
+  /** Sync mode, checkpoint cadence and the like (see DurabilityOptions). */
+  readonly durability?: DurabilityOptions;
 }
 
 /**
@@ -73,7 +83,11 @@ export class Database {
   private readonly defaultSession: Session;
   private readonly guard = (): void => this.checkOpen();
 
-  private constructor(readonly engine: Engine) {
+  private constructor(
+    readonly engine: Engine,
+    /** The write-ahead log and checkpoints; null in memory. */
+    readonly durability: Durability | null,
+  ) {
     this.defaultSession = new Session(engine);
   }
 
@@ -83,10 +97,21 @@ export class Database {
    * const db = await Database.open();
    */
   static async open(options: OpenOptions = {}): Promise<Database> {
-    if (options.path !== undefined) {
-      // Accepted now so callers can pass it; durability lands in a later release.
-    }
-    return new Database(await Engine.create());
+    const engine = await Engine.create();
+    if (options.path === undefined) return new Database(engine, null);
+    await mkdir(options.path, { recursive: true });
+    return new Database(engine, await Durability.open(engine, options.path, options.durability));
+  }
+
+  /**
+   * Takes a checkpoint now (they are also taken periodically and at close); false when in-flight
+   * DDL kept it from starting. An in-memory database has nothing to do.
+   * @example
+   * await db.checkpoint();
+   */
+  async checkpoint(): Promise<boolean> {
+    this.checkOpen();
+    return this.durability ? this.durability.checkpoint() : true;
   }
 
   /**
@@ -190,7 +215,9 @@ export class Database {
    */
   async append(table: string, columns: ColumnBatch): Promise<number> {
     this.checkOpen();
-    return this.defaultSession.append(table, columns);
+    const n = this.defaultSession.append(table, columns);
+    await this.defaultSession.durable();
+    return n;
   }
 
   /**
@@ -199,7 +226,9 @@ export class Database {
    * await db.close();
    */
   async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
+    await this.durability?.close();
   }
 }
 

@@ -7,7 +7,7 @@ const USAGE = `Usage: liveviewdb <command> [options]
 
 Commands:
   serve          run the server (PostgreSQL wire protocol on 127.0.0.1:6543)
-  sql            SQL shell on an embedded in-memory database (-c SQL, -f FILE)
+  sql            SQL shell on an embedded database or a server --url (-c SQL, -f FILE)
   import FILE    import a CSV, NDJSON or Parquet file into a table
 
 Run "liveviewdb <command> --help" for a command's options.`;

@@ -9,6 +9,13 @@ interface StoredToken {
   readonly createdAt: number;
 }
 
+/** A token as stored: its name, the hex SHA-256 of its secret and when it was made. */
+export interface StoredTokenData {
+  readonly name: string;
+  readonly hash: string;
+  readonly createdAt: number;
+}
+
 const TOKEN_PREFIX = 'lvdb_';
 
 function sha256(s: string): Buffer {
@@ -27,6 +34,8 @@ function sha256(s: string): Buffer {
  */
 export class AccessTokens implements AccessTokenStore {
   private readonly byName = new Map<string, StoredToken>();
+  /** Called after every change (the write-ahead log records the tokens then). */
+  onChange: (() => void) | null = null;
 
   get size(): number {
     return this.byName.size;
@@ -39,11 +48,30 @@ export class AccessTokens implements AccessTokenStore {
       throw new DatabaseError(SqlState.duplicateObject, `token "${name}" already exists`);
     const secret = TOKEN_PREFIX + randomBytes(32).toString('base64url');
     this.byName.set(name, { name, hash: sha256(secret), createdAt: Date.now() * 1000 });
+    this.onChange?.();
     return secret;
   }
 
   drop(name: string): boolean {
-    return this.byName.delete(name);
+    const dropped = this.byName.delete(name);
+    if (dropped) this.onChange?.();
+    return dropped;
+  }
+
+  /** The stored tokens (hashes, never secrets), for the write-ahead log and checkpoints. */
+  export(): StoredTokenData[] {
+    return [...this.byName.values()].map((t) => ({
+      name: t.name,
+      hash: t.hash.toString('hex'),
+      createdAt: t.createdAt,
+    }));
+  }
+
+  /** Replaces every token with `tokens` (recovery). */
+  import(tokens: readonly StoredTokenData[]): void {
+    this.byName.clear();
+    for (const t of tokens)
+      this.byName.set(t.name, { name: t.name, hash: Buffer.from(t.hash, 'hex'), createdAt: t.createdAt });
   }
 
   list(): { name: string; createdAt: number }[] {

@@ -4,6 +4,20 @@ import { builtinFunctions, type FunctionRegistry } from '../sql/functions/index.
 import { loadParser } from '../sql/parser.js';
 import { RoleStore } from '../tenancy/roles.js';
 import { AccessTokens } from './access-tokens.js';
+import type { Transaction } from './transaction.js';
+
+/**
+ * Where commits go to become durable (the write-ahead log, when the database has a data
+ * directory). `commit` is called before the transaction is applied, in commit order; the promise
+ * it returns settles when the commit is durable.
+ */
+export interface CommitLog {
+  commit(txn: Transaction, seq: number): Promise<void>;
+  /** Logs the current access tokens (they change outside transactions). */
+  tokensChanged(): void;
+  /** Logs the current roles after a change outside a transaction (the admin password). */
+  rolesChanged(): void;
+}
 
 /**
  * What one commit changed: the tables whose rows it inserted or deleted, and how many rows it
@@ -27,6 +41,8 @@ export class Engine {
   readonly tokens = new AccessTokens();
   /** Login roles and their password secrets (CREATE/ALTER/DROP ROLE; the servers authenticate against it). */
   readonly roles = new RoleStore();
+  /** The write-ahead log; null for an in-memory database (and while recovery replays it). */
+  log: CommitLog | null = null;
   private readonly commitListeners = new Set<(e: CommitEvent) => void>();
 
   private constructor(functions: FunctionRegistry) {

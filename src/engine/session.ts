@@ -16,7 +16,7 @@ import type { Chunk } from '../storage/chunk.js';
 import { T, typeName, type SqlType } from '../types/types.js';
 import type { Value } from '../types/values.js';
 import type { Engine } from './database.js';
-import { Transaction } from './transaction.js';
+import { Transaction, type DdlLogEntry } from './transaction.js';
 import { prepareColumnBatch, type ColumnBatch } from './append.js';
 import { explainStatement } from './explain-statement.js';
 import { checkParamCount, convertParams } from './params.js';
@@ -58,6 +58,33 @@ export interface StatementResult {
 }
 
 /** Statements that leave the catalog as it is; any other statement bumps its version. */
+/** Statements the write-ahead log keeps as DDL (replayed in commit order at recovery). */
+const LOGGED_DDL = new Set([
+  'CreateStmt',
+  'ViewStmt',
+  'DropStmt',
+  'CreateSchemaStmt',
+  'TruncateStmt',
+  'AlterTableStmt',
+  'RenameStmt',
+]);
+
+/**
+ * The form of a DDL statement the write-ahead log keeps, or undefined when it keeps none. CREATE
+ * TABLE AS and SELECT INTO lose their data: their rows are in the commit's data already.
+ */
+function loggedDdl(kind: string, body: Node): Node | undefined {
+  if (kind === 'SelectStmt')
+    return body.intoClause
+      ? { SelectStmt: { ...body, intoClause: { ...body.intoClause, skipData: true } } }
+      : undefined;
+  if (kind === 'CreateTableAsStmt')
+    return { CreateTableAsStmt: { ...body, into: { ...body.into, skipData: true } } };
+  return LOGGED_DDL.has(kind) ? { [kind]: body } : undefined;
+}
+
+const ROLE_STATEMENTS = new Set(['CreateRoleStmt', 'AlterRoleStmt', 'DropRoleStmt']);
+
 const CATALOG_NEUTRAL = new Set([
   'SelectStmt',
   'InsertStmt',
@@ -96,6 +123,8 @@ export class Session {
   private running: ExecContext | null = null;
   /** A statement timeout that fired while no plan was running. */
   private pendingCancel: string | null = null;
+  /** Durability of this session's last commit, awaited before the statement reports success. */
+  private pendingDurable: Promise<void> | null = null;
   /** When the running statement started (statement_timestamp()), microseconds since 1970. */
   private statementStart: number | undefined;
   private limits: ExecLimits = DEFAULT_LIMITS;
@@ -186,12 +215,41 @@ export class Session {
     if (this.txn) {
       this.lock(this.txn, relationKey(rel.schema, rel.name), 'shared', `relation "${rel.name}"`);
       this.txn.insertColumns(rel, cols, count);
+    } else if (this.engine.log) {
+      // Through a transaction, so the write-ahead log gets the batch as one commit.
+      const txn = new Transaction(false, Date.now() * 1000);
+      txn.insertColumns(rel, cols, count);
+      this.commit(txn);
     } else {
       this.engine.seq++;
       rel.appendColumns(cols, count);
       this.engine.notifyCommit(new Set([rel]), count);
     }
     return count;
+  }
+
+  /**
+   * Resolves once this session's last commit is durable (see Engine.log); rejects with 58030 when
+   * the write-ahead log could not be written. Statements await it before they report success.
+   */
+  async durable(): Promise<void> {
+    const d = this.pendingDurable;
+    if (!d) return;
+    this.pendingDurable = null;
+    try {
+      await d;
+    } catch (e) {
+      throw new DatabaseError(SqlState.ioError, `could not make the commit durable: ${(e as Error).message}`);
+    }
+  }
+
+  /** Ends the session: an open transaction rolls back and its locks go (the client went away). */
+  close(): void {
+    if (!this.txn) return;
+    this.txn.rollbackTo(0);
+    this.engine.catalog.locks.releaseAll(this.txn);
+    this.engine.catalog.changed();
+    this.txn = null;
   }
 
   /** Runs every statement of `sql`; returns one result per statement. */
@@ -243,10 +301,11 @@ export class Session {
     const timeout = this.config.statementTimeoutMs;
     // The cancel is cooperative: the running plan sees it between slices (ExecContext).
     const timer = timeout > 0 ? setTimeout(() => this.cancel(STATEMENT_TIMEOUT), timeout) : undefined;
+    let result: StatementResult;
     try {
-      const r = await this.dispatch(kind, body, txn, params, query);
+      result = await this.dispatch(kind, body, txn, params, query);
+      if (this.engine.log) this.logDdl(kind, body, txn);
       if (autocommit) this.commit(txn);
-      return r;
     } catch (e) {
       txn.rollbackTo(mark);
       if (!autocommit) txn.failed = true;
@@ -258,10 +317,40 @@ export class Session {
       // DDL (and its undo on failure) invalidates prepared statements' plans.
       if (!CATALOG_NEUTRAL.has(kind)) this.engine.catalog.changed();
     }
+    await this.durable();
+    return result;
+  }
+
+  /** Keeps a DDL statement that just succeeded for the write-ahead log (see DdlLogEntry). */
+  private logDdl(kind: string, body: Node, txn: Transaction): void {
+    if (ROLE_STATEMENTS.has(kind)) {
+      txn.rolesChanged = true;
+      return;
+    }
+    const stmt = loggedDdl(kind, body);
+    if (!stmt) return;
+    const sql = statementSource(body);
+    txn.logDdl({ stmt: structuredClone(stmt), ...(sql ? { sql } : {}), searchPath: this.searchPath });
+  }
+
+  /**
+   * Recovery: runs a DDL statement from the write-ahead log, under the search_path it ran with,
+   * as its own step (the rows of its transaction are applied from the log afterwards).
+   */
+  async replayDdl(entry: DdlLogEntry): Promise<void> {
+    const path = entry.searchPath.filter((p) => p !== 'pg_catalog');
+    this.config.preset('search_path', path.map((p) => `"${p}"`).join(', '));
+    let stmt = entry.stmt as Node;
+    const parsed = entry.sql ? parseSql(entry.sql) : [];
+    if (parsed.length === 1) {
+      const kind = Object.keys(parsed[0]!.stmt as Node)[0]!;
+      stmt = loggedDdl(kind, (parsed[0]!.stmt as Node)[kind]) ?? stmt;
+    }
+    await this.executeStatement(stmt, []);
   }
 
   private commit(txn: Transaction): void {
-    if (!txn.hasWrites) return;
+    if (!(this.engine.log ? txn.needsLog : txn.hasWrites)) return;
     if (txn.conflicts()) {
       throw new DatabaseError(
         SqlState.serializationFailure,
@@ -269,13 +358,15 @@ export class Session {
       );
     }
     const seq = ++this.engine.seq;
+    // Logged before it is applied, in commit order; the statement awaits durability afterwards.
+    if (this.engine.log) this.pendingDurable = this.engine.log.commit(txn, seq);
     txn.apply(seq);
     let inserted = 0;
     for (const c of txn.local.values()) inserted += c.rowCount;
     this.engine.notifyCommit(txn.touchedTables(), inserted);
   }
 
-  private transactionStatement(body: Node): StatementResult {
+  private async transactionStatement(body: Node): Promise<StatementResult> {
     const tag = (command: string): StatementResult => ({ command, columns: [], rows: [], rowCount: 0 });
     // Rolling back undoes DDL too, which prepared statements' plans may depend on.
     if (body.kind === 'TRANS_STMT_ROLLBACK' || body.kind === 'TRANS_STMT_ROLLBACK_TO' || this.txn?.failed)
@@ -309,6 +400,7 @@ export class Session {
           this.engine.catalog.locks.releaseAll(t);
           this.config.endTransaction(committed);
         }
+        await this.durable();
         return tag('COMMIT');
       }
       case 'TRANS_STMT_ROLLBACK':

@@ -4,6 +4,17 @@ import type { Table, TableSnapshot } from '../storage/table.js';
 import type { DataSource } from '../exec/context.js';
 import type { Value } from '../types/values.js';
 
+/**
+ * A DDL statement as the write-ahead log keeps it: its parse tree and the search_path it ran
+ * under; recovery runs it again in commit order.
+ */
+export interface DdlLogEntry {
+  readonly stmt: unknown;
+  /** The statement's text, when known (a view keeps its query's text from it). */
+  readonly sql?: string;
+  readonly searchPath: readonly string[];
+}
+
 /** One undoable step of a transaction, so a failed statement or ROLLBACK TO leaves no trace. */
 type UndoEntry =
   | { readonly kind: 'insert'; readonly chunk: Chunk; readonly rowsBefore: number }
@@ -25,6 +36,10 @@ export class Transaction {
   readonly explicit: boolean;
   failed = false;
   readonly savepoints: { name: string; mark: number }[] = [];
+  /** DDL run by the transaction (for the write-ahead log), in order. */
+  readonly ddl: DdlLogEntry[] = [];
+  /** Whether a role statement ran (the commit logs the role store). */
+  rolesChanged = false;
   /** REPEATABLE READ / SERIALIZABLE: every table's snapshot, taken at the first statement. */
   private frozen: Map<Table, TableSnapshot> | null = null;
 
@@ -86,6 +101,12 @@ export class Transaction {
   deleteLocal(chunk: Chunk, row: number): void {
     chunk.markDeleted(row, -1);
     this.undo.push({ kind: 'delete', chunk, row, local: true });
+  }
+
+  /** Records a DDL statement that succeeded; a rollback past it forgets it. */
+  logDdl(entry: DdlLogEntry): void {
+    this.ddl.push(entry);
+    this.onRollback(() => void this.ddl.pop());
   }
 
   onRollback(undo: () => void): void {
@@ -155,6 +176,24 @@ export class Transaction {
 
   get hasWrites(): boolean {
     return this.undo.some((u) => u.kind !== 'ddl');
+  }
+
+  /** Whether the commit has anything for the write-ahead log: rows, DDL or roles. */
+  get needsLog(): boolean {
+    return this.ddl.length > 0 || this.rolesChanged || this.hasWrites;
+  }
+
+  /** The tables whose committed rows this transaction deletes, with those rows per chunk. */
+  pendingDeletes(): Map<Table, Map<Chunk, ReadonlySet<number>>> {
+    const out = new Map<Table, Map<Chunk, ReadonlySet<number>>>();
+    for (const [chunk, rows] of this.deletes) {
+      if (rows.size === 0) continue;
+      const t = this.deleteTables.get(chunk)!;
+      let m = out.get(t);
+      if (!m) out.set(t, (m = new Map()));
+      m.set(chunk, rows);
+    }
+    return out;
   }
 
   /** Tables this transaction changed rows of. */

@@ -26,6 +26,20 @@ export class Chunk {
     this.maxRows = maxRows;
   }
 
+  /** A chunk rebuilt from stored columns (checkpoint load, WAL replay). */
+  static restore(
+    columns: ChunkColumn[],
+    rowCount: number,
+    sealed: boolean,
+    maxRows: number = CHUNK_ROWS,
+  ): Chunk {
+    const c = new Chunk([], maxRows);
+    c.columns = columns;
+    c.rowCount = rowCount;
+    c.sealed = sealed;
+    return c;
+  }
+
   get capacity(): number {
     return this.columns[0]?.capacity ?? CHUNK_ROWS;
   }

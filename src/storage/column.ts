@@ -40,7 +40,7 @@ export function storageKind(t: SqlType): StorageKind {
 export type TypedData = Float64Array | Int32Array | BigInt64Array | Uint8Array;
 
 /** Allocates a typed array on a SharedArrayBuffer so worker threads can scan it later without copying. */
-function sharedArray(kind: StorageKind, capacity: number): TypedData {
+export function sharedArray(kind: StorageKind, capacity: number): TypedData {
   switch (kind) {
     case 'f64':
       return new Float64Array(new SharedArrayBuffer(capacity * 8));
@@ -86,6 +86,29 @@ export class ChunkColumn {
       this.dict = [];
       this.dictIndex = new Map();
     }
+  }
+
+  /**
+   * A column rebuilt from stored parts (checkpoint load, WAL replay): `data` holds `capacity`
+   * slots; an unsealed column gets its dictionary index back so it can take appends.
+   */
+  static restore(
+    type: SqlType,
+    capacity: number,
+    data: TypedData | Value[],
+    validity: Uint8Array | null,
+    dict: string[] | null,
+    zone: ZoneMap,
+    sealed: boolean,
+  ): ChunkColumn {
+    const c = new ChunkColumn(type, 0);
+    c.capacity = capacity;
+    c.data = data;
+    c.validity = validity;
+    c.dict = dict;
+    c.dictIndex = dict && !sealed ? new Map(dict.map((s, i) => [s, i])) : null;
+    Object.assign(c.zone, zone);
+    return c;
   }
 
   /** Grows the buffers; existing readers keep the old arrays, which stay valid for their rows. */

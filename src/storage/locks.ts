@@ -48,6 +48,12 @@ export class LockTable {
     return true;
   }
 
+  /** Whether some transaction holds an exclusive lock (has uncommitted DDL applied in place). */
+  hasExclusive(): boolean {
+    for (const e of this.entries.values()) if (e.exclusive !== null) return true;
+    return false;
+  }
+
   /** Takes the exclusive lock; returns false if `owner` already held it. */
   acquireExclusive(key: string, owner: LockOwner, existed: boolean, label: string): boolean {
     const e = this.entry(key);

@@ -24,6 +24,11 @@ export function allocateOid(): number {
   return nextOid++;
 }
 
+/** Keeps later OIDs above `oid` (after recovery restores objects with their stored OIDs). */
+export function reserveOidsThrough(oid: number): void {
+  if (nextOid <= oid) nextOid = oid + 1;
+}
+
 /** A base table: a list of chunks; appends go to the last one. */
 export class Table {
   readonly oid: number;

@@ -1,5 +1,3 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { DatabaseError, SqlState } from '../errors.js';
 import { isMd5Secret, md5Secret, parseScramVerifier, randomPassword, scramVerifier } from './passwords.js';
 
@@ -15,33 +13,32 @@ export interface Role {
 /** The bootstrap superuser every server has. */
 export const ADMIN_ROLE = 'admin';
 
-interface RoleFile {
-  readonly version: 1;
-  readonly roles: { name: string; login: boolean; password: string | null }[];
-}
-
 /**
- * Roles and their password secrets (never passwords), changed by CREATE/ALTER/DROP ROLE and
- * persisted as JSON (mode 0600) when a file is attached.
+ * Roles and their password secrets (never passwords), changed by CREATE/ALTER/DROP ROLE. With a
+ * data directory they persist through the write-ahead log: statements log the roles at commit,
+ * `setSecrets` (outside transactions) through `onChange`.
  *
  * @example
  * const roles = new RoleStore();
- * roles.attach('/data/auth.json');
+ * roles.setSecrets('admin', [scramVerifier('secret')]);
  * roles.get('admin')?.secrets; // ['SCRAM-SHA-256$4096:...']
  */
 export class RoleStore {
   private readonly roles = new Map<string, Role>([
     [ADMIN_ROLE, { name: ADMIN_ROLE, login: true, secrets: [] }],
   ]);
-  private file: string | null = null;
+  /** Called after a change made outside a transaction (setSecrets). */
+  onChange: (() => void) | null = null;
 
-  /** Loads roles from `file` if it exists; later changes are saved there. */
-  attach(file: string): void {
-    this.file = file;
-    if (!existsSync(file)) return;
-    const data = JSON.parse(readFileSync(file, 'utf8')) as RoleFile;
-    for (const r of data.roles)
-      this.roles.set(r.name, { name: r.name, login: r.login, secrets: r.password ? [r.password] : [] });
+  /** Every role, copied (for the write-ahead log and checkpoints). */
+  export(): Role[] {
+    return [...this.roles.values()].map((r) => ({ name: r.name, login: r.login, secrets: [...r.secrets] }));
+  }
+
+  /** Replaces every role with `roles` (recovery). */
+  import(roles: readonly Role[]): void {
+    this.roles.clear();
+    for (const r of roles) this.roles.set(r.name, { name: r.name, login: r.login, secrets: [...r.secrets] });
   }
 
   get(name: string): Role | undefined {
@@ -58,7 +55,7 @@ export class RoleStore {
     const r = this.roles.get(name);
     if (r) r.secrets = secrets;
     else this.roles.set(name, { name, login: true, secrets });
-    this.save();
+    this.onChange?.();
   }
 
   /**
@@ -70,11 +67,8 @@ export class RoleStore {
     onRollback(() => {
       this.roles.clear();
       for (const [k, r] of before) this.roles.set(k, r);
-      this.save();
     });
-    const tag = this.apply(kind, s, encryption);
-    this.save();
-    return tag;
+    return this.apply(kind, s, encryption);
   }
 
   private apply(kind: string, s: Node, encryption: string): string {
@@ -127,21 +121,6 @@ export class RoleStore {
       // SUPERUSER, CREATEDB and the like are accepted: every role may do everything for now.
     }
   }
-
-  private save(): void {
-    if (!this.file) return;
-    const data: RoleFile = {
-      version: 1,
-      roles: [...this.roles.values()].map((r) => ({
-        name: r.name,
-        login: r.login,
-        password: r.secrets[0] ?? null,
-      })),
-    };
-    const tmp = `${this.file}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify(data, null, 2)}\n`, { mode: 0o600 });
-    renameSync(tmp, this.file);
-  }
 }
 
 /** The stored form of a password, as password_encryption says; secrets given already hashed stay as they are. */
@@ -157,19 +136,14 @@ export function encryptPassword(password: string, user: string, encryption: stri
 }
 
 /**
- * Sets up the admin password of a server with a data directory: roles persist in
- * `<dir>/auth.json`; without `envPassword` and without a stored one, a random password is made,
- * only its SCRAM verifier stored, and the password returned (to be shown once).
+ * Sets up the admin password of a server: without `envPassword` and without a stored one (roles
+ * persist with the database's data directory), a random password is made, only its SCRAM
+ * verifier stored, and the password returned (to be shown once).
  *
  * @example
- * const generated = initAdminPassword(db.engine.roles, '/data', process.env.LIVEVIEWDB_PASSWORD);
+ * const generated = initAdminPassword(db.engine.roles, process.env.LIVEVIEWDB_PASSWORD);
  */
-export function initAdminPassword(
-  roles: RoleStore,
-  dataDir: string,
-  envPassword: string | undefined,
-): string | undefined {
-  roles.attach(join(dataDir, 'auth.json'));
+export function initAdminPassword(roles: RoleStore, envPassword: string | undefined): string | undefined {
   if (envPassword !== undefined || (roles.get(ADMIN_ROLE)?.secrets.length ?? 0) > 0) return undefined;
   const generated = randomPassword();
   roles.setSecrets(ADMIN_ROLE, [scramVerifier(generated)]);

@@ -10,7 +10,7 @@ describe('liveviewdb --help', () => {
 
   it.each([
     ['serve', ['--pg-port PORT', '--demo-rows N', '--config FILE', 'default 1000000']],
-    ['sql', ['-c, --command SQL', '-f, --file FILE']],
+    ['sql', ['-c, --command SQL', '-f, --file FILE', '--url URL', '--token TOKEN', 'LIVEVIEWDB_TOKEN']],
     ['import', ['--table TABLE', '--create', '--skip-errors N', '--no-header', 'default ,']],
   ])('shows the flags and defaults of %s', async (command, flags) => {
     const r = await cli([command, '--help']);

@@ -6,12 +6,16 @@ import { join } from 'node:path';
 /** A `liveviewdb serve` process started as a user would (the CLI), on free ports. */
 export interface RunningServer {
   readonly port: number;
+  /** Stops the server (SIGTERM) and removes its data directory unless it was given. */
   stop(): void;
+  /** Sends `signal` and resolves when the process has exited. */
+  kill(signal: NodeJS.Signals): Promise<void>;
 }
 
 /**
- * Starts the CLI server on a fresh data directory with LIVEVIEWDB_PASSWORD = `password`, and
- * resolves with its PostgreSQL port once it prints the psql command line.
+ * Starts the CLI server on a fresh data directory (or `keptDataDir`, which stays) with
+ * LIVEVIEWDB_PASSWORD = `password`, and resolves with its PostgreSQL port once it prints the psql
+ * command line.
  *
  * @example
  * const srv = await startServe('secret');
@@ -21,8 +25,9 @@ export interface RunningServer {
 export async function startServe(
   password: string,
   extraArgs: readonly string[] = [],
+  keptDataDir?: string,
 ): Promise<RunningServer> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'liveviewdb-serve-'));
+  const dataDir = keptDataDir ?? mkdtempSync(join(tmpdir(), 'liveviewdb-serve-'));
   const server = spawn(
     process.execPath,
     [
@@ -49,11 +54,16 @@ export async function startServe(
     });
     server.once('exit', (code) => reject(new Error(`liveviewdb serve exited with ${code}: ${out}`)));
   });
+  const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
   return {
     port,
     stop: () => {
       server.kill('SIGTERM');
-      rmSync(dataDir, { recursive: true, force: true });
+      if (keptDataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
+    },
+    kill: async (signal) => {
+      server.kill(signal);
+      await exited;
     },
   };
 }

@@ -11,6 +11,7 @@ import type { Database } from '../../index.js';
 import { DatabaseError, SqlState } from '../../errors.js';
 import { bearerAuth } from './auth.js';
 import { errorBody } from './errors.js';
+import { registerExportRoute } from './export-route.js';
 import { LiveFeed } from './live.js';
 import { HttpMetrics } from './metrics.js';
 import { openApiDocument } from './openapi.js';
@@ -109,6 +110,7 @@ export async function createHttpApp(db: Database, options: HttpAppOptions = {}):
     reply.header('content-type', 'text/plain; version=0.0.4; charset=utf-8').send(metrics.render()),
   );
   registerQueryRoute(app, db, metrics);
+  registerExportRoute(app, db, metrics);
   live.register(app);
   return app;
 }

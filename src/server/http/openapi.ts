@@ -23,6 +23,25 @@ const errorResponse = (description: string) => ({
   content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
 });
 
+const exportFormat = {
+  name: 'format',
+  in: 'query',
+  required: false,
+  schema: { type: 'string', enum: ['csv', 'parquet', 'arrow'], default: 'csv' },
+} as const;
+
+const binaryBody = { schema: { type: 'string', contentEncoding: 'binary' } } as const;
+
+const exportDownload = {
+  description: 'The file, with Content-Disposition: attachment; filename="NAME.csv" (or .parquet, .arrow)',
+  headers: { 'Content-Disposition': { schema: { type: 'string' } } },
+  content: {
+    'text/csv': { schema: { type: 'string' } },
+    'application/vnd.apache.parquet': binaryBody,
+    'application/vnd.apache.arrow.file': binaryBody,
+  },
+} as const;
+
 /** Builds the document; `version` is the server's version. */
 export function openApiDocument(version: string): object {
   return {
@@ -56,6 +75,15 @@ export function openApiDocument(version: string): object {
               items: {},
               description: '$1..$n; strings are read as PostgreSQL text input',
             },
+          },
+        },
+        ExportRequest: {
+          type: 'object',
+          required: ['sql'],
+          properties: {
+            sql: { type: 'string', examples: ['SELECT * FROM sales WHERE ts > $1'] },
+            params: { type: 'array', items: {}, description: 'as in QueryRequest' },
+            format: { type: 'string', enum: ['csv', 'parquet', 'arrow'], default: 'csv' },
           },
         },
         QueryResult: {
@@ -120,6 +148,40 @@ export function openApiDocument(version: string): object {
             '429': errorResponse('Too many connections (53300)'),
             '500': errorResponse('Internal error (class XX)'),
             '503': errorResponse('Insufficient resources or statement canceled (classes 53, 57)'),
+          },
+        },
+      },
+      '/api/v1/export': {
+        get: {
+          summary: 'Download a table or view as CSV, Parquet or an Arrow IPC file',
+          parameters: [
+            {
+              name: 'table',
+              in: 'query',
+              required: true,
+              schema: { type: 'string', examples: ['sales', 'analytics.sales'] },
+              description: 'Table or view name as stored (not SQL: no quoting or case folding)',
+            },
+            exportFormat,
+          ],
+          responses: {
+            '200': exportDownload,
+            '400': errorResponse('Bad format or missing table parameter'),
+            '401': errorResponse('Missing or invalid bearer token'),
+            '404': errorResponse('No such table (42P01)'),
+          },
+        },
+        post: {
+          summary: 'Download the result of a query as CSV, Parquet or an Arrow IPC file',
+          parameters: [{ ...exportFormat, description: 'Overrides the body’s format.' }],
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/ExportRequest' } } },
+          },
+          responses: {
+            '200': exportDownload,
+            '400': errorResponse('The statement failed because of the request'),
+            '401': errorResponse('Missing or invalid bearer token'),
           },
         },
       },

@@ -8,7 +8,8 @@ import { PARAMETERS } from '../../sql/config/parameters.js';
 import { PasswordExchange, type AuthMethod } from './auth.js';
 import { ExtendedProtocol } from './extended.js';
 import { PROTOCOL_3_0, type FrontendMessage, type StartupPacket } from './messages.js';
-import { FrontendReader } from './reader.js';
+import { ClientOutput, OUTPUT_HIGH_WATER } from './output.js';
+import { FrontendReader, MAX_AUTH_MESSAGE_SIZE, typeCode } from './reader.js';
 import { SimpleQuery } from './simple-query.js';
 import * as msg from './writer.js';
 
@@ -20,6 +21,10 @@ export interface ConnectionHost {
   readonly tls: SecureContext | null;
   readonly database: string;
   readonly log: Logger;
+  /** Largest message accepted after authentication, in bytes. */
+  readonly maxMessageSize: number;
+  /** Milliseconds to finish startup and authentication before the connection is dropped. */
+  readonly authenticationTimeout: number;
   newSession(): Session;
   cancel(processId: number, secretKey: number): void;
 }
@@ -31,9 +36,12 @@ const REPORTED: readonly [setting: string, name: string][] = [...PARAMETERS]
 
 type Phase = 'startup' | 'password' | 'ready' | 'closed';
 
+/** How long a closing connection may take to deliver its last messages before it is destroyed. */
+const CLOSE_GRACE_MS = 5_000;
+
 /** One client connection: startup and authentication, then simple and extended queries. */
 export class PgConnection {
-  private readonly reader = new FrontendReader();
+  private readonly reader: FrontendReader;
   private phase: Phase = 'startup';
   private session: Session | null = null;
   private extended: ExtendedProtocol | null = null;
@@ -43,24 +51,76 @@ export class PgConnection {
   private reported = new Map<string, string>();
   /** After an error in the extended protocol, messages are skipped until Sync. */
   private skipToSync = false;
-  private pending: Buffer[] = [];
+  private readonly output: ClientOutput;
+  private readonly send: (b: Buffer) => void;
   private busy = false;
+  private startupTimer: NodeJS.Timeout | null;
 
+  /**
+   * `refuse`, when given, is the FATAL error that answers the startup packet (e.g. too many
+   * connections): the client still gets a proper ErrorResponse, as from PostgreSQL.
+   */
   constructor(
     private socket: Socket,
     private readonly host: ConnectionHost,
     readonly processId: number,
     readonly secretKey: number,
     private readonly log: Logger,
+    private readonly refuse: DatabaseError | null = null,
   ) {
+    this.reader = new FrontendReader(host.maxMessageSize);
+    this.output = new ClientOutput(socket);
+    this.send = this.output.send;
+    this.startupTimer =
+      host.authenticationTimeout > 0
+        ? setTimeout(() => this.onStartupTimeout(), host.authenticationTimeout).unref()
+        : null;
     socket.on('data', this.onData);
     socket.on('error', (e) => this.log.debug({ err: e }, 'socket error'));
+    socket.on('close', () => {
+      // Messages still buffered have no one to answer to.
+      this.phase = 'closed';
+      this.stopStartupTimer();
+      this.reader.clear();
+      // An open transaction rolls back and gives up its locks (after the statement running now).
+      if (!this.busy) this.session?.close();
+    });
+  }
+
+  /** Whether the connection waits for its client to read output before going on (a slow reader). */
+  get waitingForClient(): boolean {
+    return this.output.waitingForClient;
+  }
+
+  /** Output bytes queued on the socket and not yet taken by the client. */
+  get outputBacklog(): number {
+    return this.output.backlog;
   }
 
   private onData = (chunk: Buffer): void => {
+    if (this.phase === 'closed') return;
     this.reader.push(chunk);
-    void this.drain();
+    // Input that arrives while a message is being handled waits in the kernel, not in memory.
+    if (this.busy && this.reader.buffered > OUTPUT_HIGH_WATER) this.socket.pause();
+    this.drain().catch((e: unknown) => {
+      this.log.error({ err: e }, 'connection failed');
+      this.socket.destroy();
+    });
   };
+
+  private onStartupTimeout(): void {
+    this.startupTimer = null;
+    if (this.phase !== 'startup' && this.phase !== 'password') return;
+    // As PostgreSQL's authentication_timeout: nothing is sent, the connection is dropped.
+    this.log.info({ phase: this.phase }, 'canceling authentication due to timeout');
+    this.phase = 'closed';
+    this.socket.destroy();
+  }
+
+  private stopStartupTimer(): void {
+    if (this.startupTimer) clearTimeout(this.startupTimer);
+    this.startupTimer = null;
+  }
 
   /** Answers 'S' and goes on over TLS on the same socket; the client's handshake comes next. */
   private startTls(context: SecureContext): void {
@@ -71,6 +131,7 @@ export class PgConnection {
     tls.on('data', this.onData);
     tls.on('error', (e) => this.log.debug({ err: e }, 'TLS error'));
     this.socket = tls;
+    this.output.socket = tls;
   }
 
   /** Cancels the statement running now, if any (CancelRequest). */
@@ -78,18 +139,8 @@ export class PgConnection {
     this.session?.cancel();
   }
 
-  private send = (b: Buffer): void => {
-    this.pending.push(b);
-  };
-
   private flush(): void {
-    if (this.pending.length === 0) return;
-    if (this.socket.destroyed || this.socket.writableEnded) {
-      this.pending = [];
-      return;
-    }
-    this.socket.write(this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending));
-    this.pending = [];
+    this.output.flush();
   }
 
   /** Handles every complete message received, one at a time. */
@@ -104,22 +155,29 @@ export class PgConnection {
           if (!p) break;
           this.onStartup(p);
         } else {
-          const m = this.reader.next();
+          // Before authentication only short password messages are accepted, as in PostgreSQL.
+          const limit = this.phase === 'password' ? MAX_AUTH_MESSAGE_SIZE : this.reader.maxMessageSize;
+          const m = this.reader.next(limit);
           if (!m) break;
           await this.onMessage(m);
         }
-        if (this.pending.length > 64) this.flush();
+        if (this.output.behind) await this.output.caughtUp();
       }
+      // Everything received is handled: read on (a pause above may have stopped reading).
+      if (this.socket.isPaused()) this.socket.resume();
     } catch (e) {
       this.fatal(toDatabaseError(e));
     } finally {
       this.busy = false;
+      if (this.phase === 'closed') this.session?.close();
       this.flush();
     }
   }
 
   private fatal(err: DatabaseError): void {
-    this.log.info({ code: err.code, msg: err.message }, 'connection rejected');
+    if (err.code === SqlState.protocolViolation)
+      this.log.warn({ code: err.code, error: err.message, detail: err.detail }, 'protocol violation');
+    else this.log.info({ code: err.code, error: err.message }, 'connection rejected');
     this.send(msg.errorResponse(err, 'FATAL'));
     this.close();
   }
@@ -127,7 +185,11 @@ export class PgConnection {
   private close(): void {
     this.flush();
     this.phase = 'closed';
+    this.stopStartupTimer();
+    this.reader.clear();
     this.socket.end();
+    // A client that does not read would keep a half-closed socket open forever.
+    setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS).unref();
   }
 
   private onStartup(p: StartupPacket): void {
@@ -142,10 +204,9 @@ export class PgConnection {
         return;
       case 'cancelRequest':
         this.host.cancel(p.processId, p.secretKey);
-        this.phase = 'closed';
-        this.socket.end();
-        return;
+        return this.close();
       case 'startup':
+        if (this.refuse) throw this.refuse;
         if (p.version >>> 16 !== PROTOCOL_3_0 >>> 16)
           throw new DatabaseError(
             SqlState.featureNotSupported,
@@ -169,6 +230,7 @@ export class PgConnection {
     const database = this.startup.get('database') || user;
     if (database !== this.host.database)
       throw new DatabaseError(SqlState.invalidCatalogName, `database "${database}" does not exist`);
+    this.stopStartupTimer();
     const session = this.host.newSession();
     // Checked like SET: an invalid value fails the connection, as in PostgreSQL.
     for (const [k, v] of this.startup) session.config.initial(k, v);
@@ -213,7 +275,7 @@ export class PgConnection {
       if (m.kind !== 'password')
         throw new DatabaseError(
           SqlState.protocolViolation,
-          `expected password response, got message type ${m.kind}`,
+          `expected password response, got message type ${typeCode(m)}`,
         );
       const step = this.exchange!.step(m.data);
       for (const b of step.reply) this.send(b);
@@ -250,10 +312,7 @@ export class PgConnection {
         }
         return;
       default:
-        throw new DatabaseError(
-          SqlState.protocolViolation,
-          `invalid frontend message type ${m.kind === 'unsupported' ? m.code.charCodeAt(0) : m.kind}`,
-        );
+        throw new DatabaseError(SqlState.protocolViolation, `invalid frontend message type ${typeCode(m)}`);
     }
   }
 
@@ -275,7 +334,7 @@ export class PgConnection {
         return this.simple!.copyError(
           new DatabaseError(
             SqlState.protocolViolation,
-            `unexpected message type ${m.kind} during COPY from stdin`,
+            `unexpected message type 0x${typeCode(m).toString(16).toUpperCase().padStart(2, '0')} during COPY from stdin`,
           ),
         );
     }

@@ -2,7 +2,7 @@ import { DatabaseError, SqlState } from '../../errors.js';
 import type { ParamValue } from '../../engine/params.js';
 import { formatValue, type TextIoContext } from '../../types/text-io.js';
 import { TYPE_OID, T, typeName, type SqlType, type TypeId } from '../../types/types.js';
-import { Interval, type Value } from '../../types/values.js';
+import { Decimal, Interval, type Value } from '../../types/values.js';
 
 /**
  * Values on the wire: text format through the engine's PostgreSQL text I/O, binary format
@@ -56,6 +56,64 @@ function micros(v: number, epoch: number): Buffer {
   return int64(Math.round(v - epoch));
 }
 
+/** numeric_send's sign words. */
+const NUMERIC_POS = 0x0000;
+const NUMERIC_NEG = 0x4000;
+const NUMERIC_NAN = 0xc000;
+const NUMERIC_PINF = 0xd000;
+const NUMERIC_NINF = 0xf000;
+const NBASE = 10_000n;
+
+/**
+ * numeric_send's layout: int16 ndigits, weight, sign, dscale, then ndigits base-10000 digits, the
+ * first worth 10000^weight. Trailing zero digits are left out (and zero has no digits), as there.
+ */
+function encodeNumeric(d: Decimal): Buffer {
+  if (d.nan) return Buffer.from([0, 0, 0, 0, NUMERIC_NAN >> 8, 0, 0, 0]);
+  // Align the coefficient to a scale that is a multiple of 4 so it splits into base-10000 digits.
+  const scale4 = Math.ceil(d.scale / 4) * 4;
+  let coef = d.coef < 0n ? -d.coef : d.coef;
+  coef *= 10n ** BigInt(scale4 - d.scale);
+  const digits: number[] = [];
+  for (; coef > 0n; coef /= NBASE) digits.push(Number(coef % NBASE));
+  const weight = digits.length - 1 - scale4 / 4;
+  digits.reverse();
+  while (digits.length > 0 && digits[digits.length - 1] === 0) digits.pop();
+  const out = Buffer.alloc(8 + 2 * digits.length);
+  out.writeInt16BE(digits.length, 0);
+  out.writeInt16BE(digits.length === 0 ? 0 : weight, 2);
+  out.writeUInt16BE(d.coef < 0n ? NUMERIC_NEG : NUMERIC_POS, 4);
+  out.writeInt16BE(d.scale, 6);
+  digits.forEach((g, i) => out.writeInt16BE(g, 8 + 2 * i));
+  return out;
+}
+
+/** numeric_recv: digits past dscale are truncated away, as PostgreSQL does. */
+function decodeNumeric(b: Buffer, t: SqlType, n: number): Decimal {
+  if (b.length < 8) throw badBinary(t, n);
+  const ndigits = b.readInt16BE(0);
+  const weight = b.readInt16BE(2);
+  const sign = b.readUInt16BE(4);
+  const dscale = b.readInt16BE(6);
+  if (ndigits < 0 || b.length !== 8 + 2 * ndigits || dscale < 0 || dscale > 0x3fff) throw badBinary(t, n);
+  if (sign === NUMERIC_NAN) return Decimal.NaN;
+  if (sign === NUMERIC_PINF || sign === NUMERIC_NINF)
+    throw new DatabaseError(SqlState.featureNotSupported, 'numeric infinity is not supported', {
+      detail: `Bind parameter ${n} is ${sign === NUMERIC_PINF ? '' : '-'}Infinity.`,
+    });
+  if (sign !== NUMERIC_POS && sign !== NUMERIC_NEG) throw badBinary(t, n);
+  let coef = 0n;
+  for (let i = 0; i < ndigits; i++) {
+    const g = b.readInt16BE(8 + 2 * i);
+    if (g < 0 || g >= 10_000) throw badBinary(t, n);
+    coef = coef * NBASE + BigInt(g);
+  }
+  // The value is coef * 10^exp; rescale it to dscale digits after the point.
+  const shift = 4 * (weight - ndigits + 1) + dscale;
+  coef = shift >= 0 ? coef * 10n ** BigInt(shift) : coef / 10n ** BigInt(-shift);
+  return new Decimal(sign === NUMERIC_NEG ? -coef : coef, dscale);
+}
+
 const TEXT_LIKE = new Set<TypeId>(['text', 'varchar', 'bpchar', 'name', 'char', 'json', 'unknown']);
 
 function encodeBinary(v: Value, t: SqlType): Buffer {
@@ -83,6 +141,8 @@ function encodeBinary(v: Value, t: SqlType): Buffer {
     case 'float8':
       b.writeDoubleBE(v as number);
       return b;
+    case 'numeric':
+      return encodeNumeric(v as Decimal);
     case 'jsonb':
       return Buffer.concat([Buffer.from([1]), Buffer.from(String(v), 'utf8')]);
     case 'bytea':
@@ -162,6 +222,8 @@ function decodeBinary(b: Buffer, t: SqlType, n: number): Value {
       return b.readFloatBE(0);
     case 'float8':
       return b.readDoubleBE(0);
+    case 'numeric':
+      return decodeNumeric(b, t, n);
     case 'jsonb':
       if (b[0] !== 1) throw badBinary(t, n);
       return b.subarray(1).toString('utf8');

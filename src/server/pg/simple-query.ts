@@ -72,6 +72,7 @@ export class SimpleQuery {
     r.copy = null;
     try {
       const result = copyIn(this.session, target, Buffer.concat(chunks).toString('utf8'));
+      await this.session.durable();
       sendResult(result, textContext(this.session.settings), this.send);
     } catch (e) {
       return this.fail(e, r);
@@ -138,6 +139,7 @@ export class SimpleQuery {
       const target = copyInTarget(this.session, s);
       if (s.filename !== undefined) {
         const result = copyIn(this.session, target, readServerFile(s.filename));
+        await this.session.durable();
         sendResult(result, textContext(this.session.settings), this.send);
         return false;
       }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -161,42 +161,54 @@ describe('roles through SQL', () => {
   });
 });
 
+/** Every file under `dir`, concatenated (to check what a data directory holds). */
+function allBytes(dir: string): string {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => readFileSync(join(e.parentPath, e.name), 'latin1'))
+    .join('');
+}
+
 describe('the admin password of a data directory', () => {
-  it('generates one at first start and keeps only its SCRAM verifier, mode 0600', async () => {
+  it('generates one at first start and keeps only its SCRAM verifier, through a restart', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lvdb-auth-'));
-    const db = await open();
-    const generated = initAdminPassword(db.engine.roles, dir, undefined)!;
+    const db = await open({ path: dir });
+    const generated = initAdminPassword(db.engine.roles, undefined)!;
     expect(generated).toMatch(/^[A-Za-z0-9_-]{24}$/);
-    const file = join(dir, 'auth.json');
-    const text = readFileSync(file, 'utf8');
-    expect(text).not.toContain(generated);
-    expect(JSON.parse(text).roles[0].password).toMatch(/^SCRAM-SHA-256\$4096:[^$]+\$[^:]+:.+$/);
-    expect(statSync(file).mode & 0o777).toBe(0o600);
     const server = await PgServer.listen(db, { port: 0 });
-    opened.push({ db, server });
     expect(await roundTrip(server, 'admin', generated)).toBe(42);
+    await server.close();
+    await db.close();
+    const stored = allBytes(dir);
+    expect(stored).not.toContain(generated);
+    expect(stored).toMatch(/SCRAM-SHA-256\$4096:[^$]+\$[^:]+:/);
+    for (const e of readdirSync(dir, { recursive: true, withFileTypes: true }))
+      if (e.isFile()) expect(statSync(join(e.parentPath, e.name)).mode & 0o077).toBe(0);
     // md5 needs md5(password || user), which a SCRAM verifier cannot give: SCRAM is used instead.
-    const again = await open();
-    expect(initAdminPassword(again.engine.roles, dir, undefined)).toBeUndefined();
+    const again = await open({ path: dir });
+    expect(initAdminPassword(again.engine.roles, undefined)).toBeUndefined();
     const s2 = await PgServer.listen(again, { port: 0, auth: 'md5' });
     opened.push({ db: again, server: s2 });
     expect(await roundTrip(s2, 'admin', generated)).toBe(42);
   });
 
-  it('persists roles created through SQL next to the admin verifier', async () => {
+  it('persists roles created through SQL, and not those rolled back', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lvdb-auth-'));
-    const db = await open();
-    initAdminPassword(db.engine.roles, dir, 'envpw');
+    const db = await open({ path: dir });
+    initAdminPassword(db.engine.roles, 'envpw');
     const server = await PgServer.listen(db, { port: 0, password: 'envpw' });
-    opened.push({ db, server });
     const c = await connect(server, 'admin', 'envpw');
     await c.query("CREATE ROLE dave LOGIN PASSWORD 'pw'");
+    await c.query("BEGIN; CREATE ROLE eve LOGIN PASSWORD 'pw'; ROLLBACK");
     await c.end();
-    const again = await open();
-    initAdminPassword(again.engine.roles, dir, undefined);
+    await server.close();
+    await db.durability!.close({ checkpoint: false });
+    const again = await open({ path: dir });
+    initAdminPassword(again.engine.roles, undefined);
     const s2 = await PgServer.listen(again, { port: 0 });
     opened.push({ db: again, server: s2 });
     expect(await roundTrip(s2, 'dave', 'pw')).toBe(42);
     expect(await roundTrip(s2, 'admin', 'envpw')).toBe(42);
+    expect((await refusal(s2, 'eve', 'pw')).code).toBe('28P01');
   });
 });
