@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { cli } from './cli-helpers.js';
 
@@ -20,5 +21,19 @@ describe('liveviewdb --help', () => {
 
   it('fails on an unknown command', async () => {
     expect((await cli(['frobnicate'])).code).toBe(1);
+  });
+});
+
+describe('the liveviewdb bin entry', () => {
+  it('runs the CLI from a source checkout', async () => {
+    const r = await new Promise<{ code: number; stdout: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        ['bin/liveviewdb.js', 'sql', '-c', 'SELECT 40 + 2 AS answer'],
+        (err, stdout) => resolve({ code: err ? 1 : 0, stdout }),
+      );
+    });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('42');
   });
 });

@@ -33,6 +33,8 @@ export interface HttpAppOptions {
   readonly pgConnections?: () => number;
   /** Least time between two results of one live subscription; default 100 ms. */
   readonly liveIntervalMs?: number;
+  /** Time between live-feed heartbeats (and pings; a client that misses one is dropped); default 15 s. */
+  readonly liveHeartbeatMs?: number;
   /** Largest request body in bytes; default 16 MiB. */
   readonly bodyLimit?: number;
 }
@@ -67,7 +69,7 @@ export async function createHttpApp(db: Database, options: HttpAppOptions = {}):
     httpConnections++;
     socket.once('close', () => httpConnections--);
   });
-  const live = new LiveFeed(db, options.liveIntervalMs ?? 100);
+  const live = new LiveFeed(db, options.liveIntervalMs ?? 100, options.liveHeartbeatMs ?? 15_000);
   const metrics = new HttpMetrics({
     engine: db.engine,
     httpConnections: () => httpConnections,

@@ -14,9 +14,14 @@ import { parseSqlRequest, runOnce, textContext, type SqlRequest } from './run-sq
 /**
  * The live query feed on `GET /api/v1/live` (WebSocket). Messages are JSON:
  *
- *   client → server  {type:'subscribe', id, sql, params?}   {type:'unsubscribe', id}
+ *   client → server  {type:'subscribe', id, sql, params?}   {type:'unsubscribe', id}   {type:'ping'}
  *   server → client  {type:'result', id, columns, rows}     {type:'unsubscribed', id}
  *                    {type:'error', id, error:{code, message, ...}}
+ *                    {type:'heartbeat', at}                  {type:'pong'}
+ *
+ * Heartbeats: every `heartbeatMs` the server sends a heartbeat message and a WebSocket ping; a
+ * client that has not answered the previous ping (pong frame, which browsers send by themselves)
+ * is disconnected. Clients may send {type:'ping'} to check the connection from their side.
  *
  * A subscription sends its full result at once and again after each commit that changed a table
  * its query reads, at most once per `minIntervalMs` (commits in between are folded into one
@@ -42,7 +47,8 @@ interface Subscription {
 
 type ClientMessage =
   | { type: 'subscribe'; id: SubscriptionId; sql: string; params?: unknown[] }
-  | { type: 'unsubscribe'; id: SubscriptionId };
+  | { type: 'unsubscribe'; id: SubscriptionId }
+  | { type: 'ping' };
 
 function protocolError(message: string): DatabaseError {
   return new DatabaseError(SqlState.protocolViolation, message);
@@ -55,6 +61,7 @@ export class LiveFeed {
   constructor(
     private readonly db: Database,
     private readonly minIntervalMs: number,
+    private readonly heartbeatMs = 15_000,
   ) {}
 
   register(app: FastifyInstance): void {
@@ -152,11 +159,28 @@ export class LiveFeed {
       if (!(await run(sub)) && subs.get(sub.id) === sub) remove(sub);
     };
 
+    let answered = true;
+    socket.on('pong', () => (answered = true));
+    const heartbeat = setInterval(() => {
+      if (!answered) {
+        socket.terminate();
+        return;
+      }
+      answered = false;
+      socket.ping();
+      send({ type: 'heartbeat', at: new Date().toISOString() });
+    }, this.heartbeatMs);
+    heartbeat.unref();
+
     socket.on('message', (data) => {
       let msg: ClientMessage;
       try {
         msg = JSON.parse(String(data)) as ClientMessage;
         if (typeof msg !== 'object' || msg === null) throw protocolError('message must be a JSON object');
+        if (msg.type === 'ping') {
+          send({ type: 'pong' });
+          return;
+        }
         if (typeof msg.id !== 'string' && typeof msg.id !== 'number')
           throw protocolError('"id" must be a string or a number');
       } catch (e) {
@@ -183,6 +207,7 @@ export class LiveFeed {
     });
 
     socket.on('close', () => {
+      clearInterval(heartbeat);
       stopListening();
       for (const sub of [...subs.values()]) remove(sub);
     });
