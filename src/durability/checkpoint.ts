@@ -43,6 +43,19 @@ interface TableEntry {
   readonly chunks: readonly ChunkEntry[];
 }
 
+/** A materialized view: its definition only (its rows are computed again at recovery). */
+interface MatViewEntry {
+  readonly schema: string;
+  readonly name: string;
+  readonly columns: readonly string[];
+  readonly query: string;
+  readonly searchPath: readonly string[];
+  readonly refresh: string;
+  readonly maxDelayMs: number;
+  readonly memoryLimit: number;
+  readonly populated: boolean;
+}
+
 interface ViewEntry {
   readonly oid: number;
   readonly schema: string;
@@ -60,6 +73,7 @@ interface ManifestMeta {
   readonly schemas: readonly { name: string; oid: number }[];
   readonly tables: readonly TableEntry[];
   readonly views: readonly ViewEntry[];
+  readonly matviews: readonly MatViewEntry[];
   readonly roles: readonly Role[];
   readonly tokens: readonly StoredTokenData[];
 }
@@ -84,6 +98,8 @@ export interface LoadedCheckpoint {
   readonly seq: number;
   readonly roles: readonly Role[];
   readonly file: string;
+  /** CREATE MATERIALIZED VIEW statements to run (in this order) with their search paths. */
+  readonly matviews: readonly { sql: string; searchPath: readonly string[] }[];
 }
 
 export function manifestName(lsn: number): string {
@@ -146,6 +162,7 @@ export class CheckpointWriter {
           query: v.query,
         });
       for (const t of schema.tables.values()) {
+        if (t.matview) continue;
         const entries: ChunkEntry[] = [];
         for (const c of t.chunks) {
           const rows = c.rowCount;
@@ -162,6 +179,17 @@ export class CheckpointWriter {
         tables.push({ oid: t.oid, schema: t.schema, name: t.name, columns: t.columns, chunks: entries });
       }
     }
+    const matviews: MatViewEntry[] = engine.views.all().map((v) => ({
+      schema: v.schema,
+      name: v.name,
+      columns: v.table.columns.map((c) => c.name),
+      query: v.definition.query,
+      searchPath: v.definition.searchPath,
+      refresh: v.options.refresh,
+      maxDelayMs: v.options.maxDelayMs,
+      memoryLimit: v.options.memoryLimit,
+      populated: v.populated,
+    }));
     const meta: ManifestMeta = {
       version: MANIFEST_VERSION,
       lsn,
@@ -170,6 +198,7 @@ export class CheckpointWriter {
       schemas,
       tables,
       views,
+      matviews,
       roles,
       tokens: engine.tokens.export(),
     };
@@ -331,5 +360,13 @@ export async function loadCheckpoint(
   engine.seq = meta.seq;
   engine.roles.import(meta.roles);
   engine.tokens.import(meta.tokens);
-  return { lsn: meta.lsn, seq: meta.seq, roles: meta.roles, file };
+  const q = (id: string): string => `"${id.replace(/"/g, '""')}"`;
+  const matviews = (meta.matviews ?? []).map((m) => ({
+    sql:
+      `CREATE MATERIALIZED VIEW ${q(m.schema)}.${q(m.name)} (${m.columns.map(q).join(', ')}) ` +
+      `WITH (refresh = '${m.refresh}', max_delay = '${m.maxDelayMs}ms', memory_limit = '${m.memoryLimit}') ` +
+      `AS ${m.query}${m.populated ? '' : ' WITH NO DATA'}`,
+    searchPath: m.searchPath,
+  }));
+  return { lsn: meta.lsn, seq: meta.seq, roles: meta.roles, file, matviews };
 }

@@ -4,6 +4,7 @@ import { builtinFunctions, type FunctionRegistry } from '../sql/functions/index.
 import { loadParser } from '../sql/parser.js';
 import { RoleStore } from '../tenancy/roles.js';
 import { AccessTokens } from './access-tokens.js';
+import { ViewRegistry } from '../views/registry.js';
 import type { Transaction } from './transaction.js';
 
 /**
@@ -39,6 +40,8 @@ export class Engine {
   rowsInserted = 0;
   /** API access tokens (liveview_create_token), kept as SHA-256 hashes. */
   readonly tokens = new AccessTokens();
+  /** Materialized views, maintained at each commit (see src/views). */
+  readonly views = new ViewRegistry();
   /** Login roles and their password secrets (CREATE/ALTER/DROP ROLE; the servers authenticate against it). */
   readonly roles = new RoleStore();
   /** The write-ahead log; null for an in-memory database (and while recovery replays it). */

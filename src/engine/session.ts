@@ -26,6 +26,18 @@ import { Cursors } from './cursors.js';
 import { createSystemAccess } from '../sql/system-catalog/access.js';
 import { SessionSettings } from './settings.js';
 import { viewQueryText } from './view-text.js';
+import { MaterializedView } from '../views/materialized-view.js';
+import type { PreparedMaintenance } from '../views/registry.js';
+import {
+  committedData,
+  matViewOptions,
+  readCommittedRows,
+  recomputeRows,
+  scannedTables,
+  matViewStats,
+  scheduleDeferred,
+  txnViewDeltas,
+} from './matviews.js';
 import { existingColumn } from './column-index.js';
 import { applyTransactionOptions, setStatement, showStatement } from './set-statement.js';
 
@@ -61,6 +73,7 @@ export interface StatementResult {
 /** Statements the write-ahead log keeps as DDL (replayed in commit order at recovery). */
 const LOGGED_DDL = new Set([
   'CreateStmt',
+  'RefreshMatViewStmt',
   'ViewStmt',
   'DropStmt',
   'CreateSchemaStmt',
@@ -78,6 +91,8 @@ function loggedDdl(kind: string, body: Node): Node | undefined {
     return body.intoClause
       ? { SelectStmt: { ...body, intoClause: { ...body.intoClause, skipData: true } } }
       : undefined;
+  // A materialized view's rows are never logged: recovery fills it from its base tables.
+  if (kind === 'CreateTableAsStmt' && body.objtype === 'OBJECT_MATVIEW') return { CreateTableAsStmt: body };
   if (kind === 'CreateTableAsStmt')
     return { CreateTableAsStmt: { ...body, into: { ...body.into, skipData: true } } };
   return LOGGED_DDL.has(kind) ? { [kind]: body } : undefined;
@@ -187,6 +202,7 @@ export class Session {
         setSetting: (name, value, local) => this.config.set(name, value, local, this.txn),
         searchPath: this.searchPath,
         functions: this.engine.functions,
+        matviews: () => matViewStats(this.engine.views),
       }),
     };
   }
@@ -215,8 +231,8 @@ export class Session {
     if (this.txn) {
       this.lock(this.txn, relationKey(rel.schema, rel.name), 'shared', `relation "${rel.name}"`);
       this.txn.insertColumns(rel, cols, count);
-    } else if (this.engine.log) {
-      // Through a transaction, so the write-ahead log gets the batch as one commit.
+    } else if (this.engine.log || this.engine.views.hasDependents(rel)) {
+      // Through a transaction, so the write-ahead log and the views get the batch as one commit.
       const txn = new Transaction(false, Date.now() * 1000);
       txn.insertColumns(rel, cols, count);
       this.commit(txn);
@@ -357,13 +373,17 @@ export class Session {
         'could not serialize access due to concurrent update',
       );
     }
+    // Views first: if maintaining one fails, the commit fails with nothing applied.
+    const views = this.prepareViews(txn);
     const seq = ++this.engine.seq;
     // Logged before it is applied, in commit order; the statement awaits durability afterwards.
     if (this.engine.log) this.pendingDurable = this.engine.log.commit(txn, seq);
     txn.apply(seq);
+    const touched = txn.touchedTables();
+    for (const t of views?.apply(seq) ?? []) touched.add(t);
     let inserted = 0;
     for (const c of txn.local.values()) inserted += c.rowCount;
-    this.engine.notifyCommit(txn.touchedTables(), inserted);
+    this.engine.notifyCommit(touched, inserted);
   }
 
   private async transactionStatement(body: Node): Promise<StatementResult> {
@@ -540,11 +560,7 @@ export class Session {
       case 'CreateStmt':
         return this.createTable(s, txn);
       case 'CreateTableAsStmt':
-        if (s.objtype !== 'OBJECT_TABLE')
-          throw new DatabaseError(
-            SqlState.featureNotSupported,
-            'CREATE MATERIALIZED VIEW is not supported yet',
-          );
+        if (s.objtype === 'OBJECT_MATVIEW') return this.createMaterializedView(s, txn);
         return this.createTableAs(s.query.SelectStmt, s.into, s.if_not_exists === true, txn, params);
       case 'ViewStmt':
         return this.createView(s, txn);
@@ -558,6 +574,8 @@ export class Session {
         return this.alterTable(s, txn);
       case 'RenameStmt':
         return this.rename(s, txn);
+      case 'RefreshMatViewStmt':
+        return this.refreshMaterializedView(s, txn);
       case 'IndexStmt':
         // Indexes are accepted for compatibility; scans use zone maps instead.
         this.resolveTable(s.relation, txn, null);
@@ -668,8 +686,23 @@ export class Session {
         position: rv.location >= 0 ? rv.location + 1 : undefined,
       });
     if (!isTable(rel)) throw new DatabaseError(SqlState.wrongObjectType, `"${rv.relname}" is not a table`);
+    if (lock === 'shared' && rel.matview)
+      throw new DatabaseError(SqlState.wrongObjectType, `cannot change materialized view "${rel.name}"`, {
+        hint: 'Its rows follow its query; change the tables it reads instead.',
+      });
     if (txn && lock) this.lock(txn, relationKey(rel.schema, rel.name), lock, `relation "${rel.name}"`);
     return rel;
+  }
+
+  /** Fails with 2BP01 when a materialized view reads `t` (ALTER and RENAME would break its plan). */
+  private checkNoDependentViews(t: Table, action: string): void {
+    const v = this.engine.views.dependents(t)[0];
+    if (v)
+      throw new DatabaseError(
+        SqlState.dependentObjectsStillExist,
+        `cannot ${action} table "${t.name}" because materialized view "${v.name}" depends on it`,
+        { hint: 'Drop the materialized view first, then create it again.' },
+      );
   }
 
   private createTable(s: Node, txn: Transaction): StatementResult {
@@ -808,8 +841,23 @@ export class Session {
       }
       if (objType === 'OBJECT_INDEX') continue;
       const schemaName = parts.length > 1 ? parts[parts.length - 2] : undefined;
-      const rel = cat.findRelation(name, schemaName, this.searchPath, txn);
+      const found = cat.findRelation(name, schemaName, this.searchPath, txn);
       const isView = objType === 'OBJECT_VIEW';
+      const isMatview = objType === 'OBJECT_MATVIEW';
+      // A materialized view is stored as a table; DROP TABLE does not take it, nor DROP MATERIALIZED VIEW a table.
+      const rel = found && isTable(found) && (found.matview !== null) !== isMatview ? undefined : found;
+      if (found && !rel && !s.missing_ok)
+        throw new DatabaseError(
+          SqlState.wrongObjectType,
+          `"${name}" is not a ${isMatview ? 'materialized view' : 'table'}`,
+          {
+            hint: `Use DROP ${isMatview ? 'TABLE' : 'MATERIALIZED VIEW'} to remove a ${isMatview ? 'table' : 'materialized view'}.`,
+          },
+        );
+      if (isMatview && !rel) {
+        if (s.missing_ok) continue;
+        throw new DatabaseError(SqlState.undefinedTable, `materialized view "${name}" does not exist`);
+      }
       if (!rel || isTable(rel) === isView) {
         if (s.missing_ok) continue;
         if (rel)
@@ -826,8 +874,10 @@ export class Session {
       this.lockRelationName(txn, rel.schema, name);
       const sch = cat.schema(rel.schema, txn);
       if (isTable(rel)) {
+        this.dropDependentViews(rel, s.behavior === 'DROP_CASCADE', txn);
         sch.tables.delete(name);
         txn.onRollback(() => sch.tables.set(name, rel));
+        this.forgetView(rel, txn);
       } else {
         sch.views.delete(name);
         txn.onRollback(() => sch.views.set(name, rel));
@@ -852,6 +902,12 @@ export class Session {
 
   private alterTable(s: Node, txn: Transaction): StatementResult {
     const t = this.resolveTable(s.relation, txn, 'exclusive');
+    if (t.matview || s.objtype === 'OBJECT_MATVIEW')
+      throw new DatabaseError(
+        SqlState.featureNotSupported,
+        'ALTER MATERIALIZED VIEW supports only RENAME TO',
+      );
+    this.checkNoDependentViews(t, 'alter');
     for (const c of (s.cmds ?? []) as Node[]) {
       const cmd = c.AlterTableCmd;
       const oldCols = t.columns;
@@ -1030,6 +1086,7 @@ export class Session {
   private rename(s: Node, txn: Transaction): StatementResult {
     if (s.renameType === 'OBJECT_COLUMN') {
       const t = this.resolveTable(s.relation, txn, 'exclusive');
+      this.checkNoDependentViews(t, 'rename a column of');
       const idx = t.columnIndex(s.subname);
       if (idx < 0) throw new DatabaseError(SqlState.undefinedColumn, `column "${s.subname}" does not exist`);
       if (t.columnIndex(s.newname) >= 0)
@@ -1044,8 +1101,14 @@ export class Session {
       txn.onRollback(() => (t.columns = old));
       return { command: 'ALTER TABLE', columns: [], rows: [], rowCount: 0 };
     }
-    if (s.renameType === 'OBJECT_TABLE') {
+    if (s.renameType === 'OBJECT_TABLE' || s.renameType === 'OBJECT_MATVIEW') {
       const t = this.resolveTable(s.relation, txn, 'exclusive');
+      if ((s.renameType === 'OBJECT_MATVIEW') !== (t.matview !== null))
+        throw new DatabaseError(
+          SqlState.wrongObjectType,
+          `"${t.name}" is not a ${s.renameType === 'OBJECT_MATVIEW' ? 'materialized view' : 'table'}`,
+        );
+      if (!t.matview) this.checkNoDependentViews(t, 'rename');
       this.lockRelationName(txn, t.schema, s.newname);
       const sch = this.engine.catalog.schema(t.schema, txn);
       if (sch.tables.has(s.newname) || sch.views.has(s.newname))
@@ -1062,6 +1125,174 @@ export class Session {
       return { command: 'ALTER TABLE', columns: [], rows: [], rowCount: 0 };
     }
     throw new DatabaseError(SqlState.featureNotSupported, `RENAME of ${s.renameType} is not supported yet`);
+  }
+
+  /**
+   * CREATE MATERIALIZED VIEW: a table holding the query's rows plus the dataflow that keeps them
+   * current (0A000 names a construct that cannot be maintained, unless WITH (refresh = 'full')).
+   * The view is filled from the committed contents of what it reads; its creator's own uncommitted
+   * changes reach it when they commit.
+   */
+  private createMaterializedView(s: Node, txn: Transaction): StatementResult {
+    const into = s.into;
+    const options = matViewOptions(into.options);
+    const b = this.binder(txn, []);
+    const q = b.bindSelect(s.query.SelectStmt, new Scope(null));
+    const names: string[] = ((into.colNames ?? []) as Node[]).map(str);
+    if (names.length > q.names.length)
+      throw new DatabaseError(SqlState.syntaxError, 'too many column names were specified');
+    const cols: ColumnDef[] = q.names.map((n, i) => {
+      const type = q.types[i]!;
+      return { name: names[i] ?? n, type: type.id === 'unknown' ? T.text : type, notNull: false };
+    });
+    cols.forEach((c, i) => {
+      if (cols.findIndex((x) => x.name === c.name) !== i)
+        throw new DatabaseError(SqlState.duplicateColumn, `column "${c.name}" specified more than once`);
+    });
+    const ctx = this.viewContext();
+    const sources =
+      options.refresh === 'full' ? scannedTables(q.plan) : MaterializedView.compile(q.plan, ctx).tables;
+    const views = this.engine.views;
+    if (options.refresh === 'full' && sources.some((t) => t.matview))
+      throw new DatabaseError(
+        SqlState.featureNotSupported,
+        "a materialized view with refresh = 'full' cannot read another materialized view",
+      );
+    const t = this.defineTable(txn, into.rel, cols, s.if_not_exists === true);
+    if (!t) return { command: 'CREATE MATERIALIZED VIEW', columns: [], rows: [], rowCount: 0 };
+    const text = viewQueryText(statementSource(s) ?? '', s.query.SelectStmt);
+    t.matview = { definition: text, populated: false };
+    const view = new MaterializedView(
+      views.newId(),
+      t,
+      q.plan,
+      ctx,
+      options,
+      { query: text, searchPath: this.searchPath },
+      sources,
+    );
+    views.add(view);
+    txn.onRollback(() => views.remove(view));
+    if (into.skipData) return { command: 'CREATE MATERIALIZED VIEW', columns: [], rows: [], rowCount: 0 };
+    view.populated = true;
+    if (!views.suspended) this.fillView(view);
+    return { command: 'SELECT', columns: [], rows: [], rowCount: view.storage.rowCount };
+  }
+
+  /**
+   * Recovery's last step: views defined while replaying (suspended, so not maintained) are filled
+   * from their base tables, dependencies first, and maintained from now on.
+   */
+  resumeViews(): void {
+    const views = this.engine.views;
+    views.suspended = false;
+    for (const v of views.all()) if (v.populated) this.fillView(v);
+  }
+
+  /** Settings frozen at a view's creation: its expressions mean the same whoever commits later. */
+  private viewContext(): ExecContext {
+    const frozen = new Map(this.settings);
+    const fn: FunctionContext = {
+      ...this.functionContext(Date.now() * 1000),
+      setting: (n) => frozen.get(n.toLowerCase()),
+    };
+    return new ExecContext(
+      [],
+      fn,
+      committedData((t) => this.engine.snapshot(t)),
+      this.limits,
+    );
+  }
+
+  /** (Re)computes a view from the committed contents of what it reads and stores the rows. */
+  private fillView(view: MaterializedView): void {
+    const rows = view.build(readCommittedRows, () =>
+      recomputeRows(
+        view,
+        committedData((t) => this.engine.snapshot(t)),
+      ),
+    );
+    view.storage.replace(rows, this.engine.seq);
+    view.populated = true;
+  }
+
+  /**
+   * REFRESH MATERIALIZED VIEW: a full rebuild, which also checks that the incrementally maintained
+   * rows were right (a mismatch is repaired and logged to stderr). Not transactional: it takes
+   * effect at once.
+   */
+  private refreshMaterializedView(s: Node, txn: Transaction): StatementResult {
+    const t = this.resolveTable(s.relation, txn, null);
+    const view = t.matview ? this.engine.views.of(t) : undefined;
+    if (!view) throw new DatabaseError(SqlState.wrongObjectType, `"${t.name}" is not a materialized view`);
+    if (this.engine.views.suspended) {
+      view.populated = s.skipData !== true;
+      return { command: 'REFRESH MATERIALIZED VIEW', columns: [], rows: [], rowCount: 0 };
+    }
+    if (s.skipData === true) {
+      view.storage.replace([], ++this.engine.seq);
+      view.populated = false;
+      return { command: 'REFRESH MATERIALIZED VIEW', columns: [], rows: [], rowCount: 0 };
+    }
+    const before = view.populated ? view.storage.rows() : null;
+    this.fillView(view);
+    if (before && !view.matches(before)) {
+      view.repairs++;
+      console.error(
+        `materialized view "${view.name}": incremental rows differed from a recomputation; repaired`,
+      );
+    }
+    this.engine.notifyCommit(new Set([t]), 0);
+    return { command: 'REFRESH MATERIALIZED VIEW', columns: [], rows: [], rowCount: 0 };
+  }
+
+  /** The views' share of committing `txn` (computed before anything is applied). */
+  private prepareViews(txn: Transaction): PreparedMaintenance | null {
+    const views = this.engine.views;
+    if (views.size === 0 || views.suspended) return null;
+    const deltas = txnViewDeltas(txn, views);
+    if (deltas.size === 0) return null;
+    const snapshot = (t: Table): TableSnapshot => this.engine.snapshot(t);
+    return views.prepare(deltas, {
+      deferred: (v) => scheduleDeferred(this.engine, v),
+      recompute: (v) => recomputeRows(v, txn.dataSource(snapshot)),
+    });
+  }
+
+  /**
+   * DROP of a table a materialized view reads: 2BP01, or with CASCADE the views (and the views on
+   * them) go too.
+   */
+  private dropDependentViews(t: Table, cascade: boolean, txn: Transaction): void {
+    const deps = this.engine.views.dependents(t);
+    if (deps.length === 0) return;
+    const what = t.matview ? 'materialized view' : 'table';
+    if (!cascade)
+      throw new DatabaseError(
+        SqlState.dependentObjectsStillExist,
+        `cannot drop ${what} ${t.name} because other objects depend on it`,
+        {
+          detail: deps.map((v) => `materialized view ${v.name} depends on ${what} ${t.name}`).join('\n'),
+          hint: 'Use DROP ... CASCADE to drop the dependent objects too.',
+        },
+      );
+    for (const v of deps) {
+      if (!this.engine.views.of(v.table)) continue;
+      this.dropDependentViews(v.table, true, txn);
+      this.lockRelationName(txn, v.schema, v.name);
+      const sch = this.engine.catalog.schema(v.schema, txn);
+      sch.tables.delete(v.name);
+      txn.onRollback(() => sch.tables.set(v.name, v.table));
+      this.forgetView(v.table, txn);
+    }
+  }
+
+  /** Unregisters the view stored in `t`, if any (undone on rollback). */
+  private forgetView(t: Table, txn: Transaction): void {
+    const v = this.engine.views.of(t);
+    if (!v) return;
+    this.engine.views.remove(v);
+    txn.onRollback(() => this.engine.views.add(v));
   }
 
   /** Column `index`'s DEFAULT for `count` new rows, NULL without one (COPY FROM's columns not listed). */

@@ -22,6 +22,7 @@ export function viewQueryText(sql: string, query: Node): string {
       .slice(m.index + 2)
       .replace(/;\s*$/, '')
       .replace(/\s+WITH\s+(?:CASCADED\s+|LOCAL\s+)?CHECK\s+OPTION\s*$/i, '')
+      .replace(/\s+WITH\s+(?:NO\s+)?DATA\s*$/i, '')
       .trim();
     let parsed;
     try {

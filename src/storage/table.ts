@@ -38,6 +38,11 @@ export class Table {
   chunks: Chunk[] = [];
   /** Bumped by every commit that changes the table (for caches and live queries). */
   version = 0;
+  /**
+   * Set when the table holds a materialized view's rows: its defining query (as PostgreSQL prints
+   * it). Only view maintenance writes such a table.
+   */
+  matview: { readonly definition: string; populated: boolean } | null = null;
 
   constructor(schema: string, name: string, columns: ColumnDef[], oid = allocateOid()) {
     this.oid = oid;
@@ -62,6 +67,12 @@ export class Table {
       this.chunks.push(last);
     }
     return last;
+  }
+
+  /** Appends one row; returns where it went (views keep an index of their rows' positions). */
+  appendRowAt(row: readonly Value[]): { chunk: Chunk; row: number } {
+    const chunk = this.tail();
+    return { chunk, row: chunk.appendRow(row) };
   }
 
   /** Appends rows (already coerced to the column types). Called at commit. */

@@ -5,8 +5,8 @@ export interface RelationInfo {
   readonly oid: number;
   readonly schema: string;
   readonly name: string;
-  /** pg_class.relkind: 'r' table, 'v' view. */
-  readonly kind: 'r' | 'v';
+  /** pg_class.relkind: 'r' table, 'v' view, 'm' materialized view. */
+  readonly kind: 'r' | 'v' | 'm';
   /** Found by its bare name along the search path (pg_table_is_visible). */
   readonly visible: boolean;
   /** A view's defining SQL. */

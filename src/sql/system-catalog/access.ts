@@ -13,7 +13,12 @@ import { coreCatalogTables } from './pg-catalog-core.js';
 import { moreCatalogTables } from './pg-catalog-more.js';
 import { catalogProcs } from './procs.js';
 import { isVisible, relations } from './relations.js';
-import { rowValues, type SystemCatalogContext, type SystemTableDef } from './system-table.js';
+import {
+  rowValues,
+  type MatViewStat,
+  type SystemCatalogContext,
+  type SystemTableDef,
+} from './system-table.js';
 
 /** Every table of pg_catalog and information_schema. */
 export const SYSTEM_TABLES: readonly SystemTableDef[] = [
@@ -35,6 +40,8 @@ export interface SystemAccessOptions {
   /** The search path as the session resolves names (pg_catalog last is dropped). */
   readonly searchPath: readonly string[];
   readonly functions: FunctionRegistry;
+  /** Materialized views' statistics, for liveview_views. */
+  readonly matviews?: () => readonly MatViewStat[];
 }
 
 /** Splits `schema.name` into parts, folding unquoted parts to lower case as the parser does. */
@@ -73,6 +80,7 @@ export function createSystemAccess(o: SystemAccessOptions): SystemAccess {
     functions: o.functions,
     systemTables: SYSTEM_TABLES,
     viewTypes,
+    ...(o.matviews ? { matviews: o.matviews } : {}),
   };
   const findDef = (name: string, schema: string | undefined): SystemTableDef | undefined =>
     BY_NAME.get(`${schema ?? 'pg_catalog'}.${name}`);

@@ -75,14 +75,17 @@ export const informationSchemaTables: SystemTableDef[] = [
       'user_defined_type_schema name, user_defined_type_name name, is_insertable_into varchar, ' +
       'is_typed varchar, commit_action varchar',
     (ctx) =>
-      relations(ctx).map((r) => ({
-        table_catalog: DATABASE_NAME,
-        table_schema: r.schema,
-        table_name: r.name,
-        table_type: r.kind === 'r' ? 'BASE TABLE' : 'VIEW',
-        is_insertable_into: yesNo(r.kind === 'r' && !r.system),
-        is_typed: 'NO',
-      })),
+      // Like PostgreSQL, information_schema does not list materialized views.
+      relations(ctx)
+        .filter((r) => r.kind !== 'm')
+        .map((r) => ({
+          table_catalog: DATABASE_NAME,
+          table_schema: r.schema,
+          table_name: r.name,
+          table_type: r.kind === 'r' ? 'BASE TABLE' : 'VIEW',
+          is_insertable_into: yesNo(r.kind === 'r' && !r.system),
+          is_typed: 'NO',
+        })),
   ),
   systemTable(
     'information_schema',

@@ -217,6 +217,44 @@ export const moreCatalogTables: SystemTableDef[] = [
     'v',
     'schemaname name, matviewname name, matviewowner name, tablespace name, hasindexes bool, ' +
       'ispopulated bool, definition text',
+    (ctx) =>
+      relations(ctx)
+        .filter((r) => r.kind === 'm')
+        .map((r) => ({
+          schemaname: r.schema,
+          matviewname: r.name,
+          matviewowner: ADMIN_ROLE,
+          hasindexes: false,
+          ispopulated: ctx.catalog.schemas.get(r.schema)?.tables.get(r.name)?.matview?.populated ?? false,
+          definition: r.definition ?? null,
+        })),
+  ),
+  systemTable(
+    'pg_catalog',
+    'liveview_views',
+    12_100,
+    'v',
+    'schemaname name, viewname name, refresh text, base_tables text[], dependent_views text[], ' +
+      'rows int8, state_bytes int8, populated bool, last_update timestamptz, staleness_ms float8, ' +
+      'updates int8, p50_ms float8, p99_ms float8, repairs int8, error text',
+    (ctx) =>
+      (ctx.matviews?.() ?? []).map((v) => ({
+        schemaname: v.schema,
+        viewname: v.name,
+        refresh: v.refresh,
+        base_tables: v.baseTables,
+        dependent_views: v.dependentViews,
+        rows: BigInt(v.rows),
+        state_bytes: BigInt(v.stateBytes),
+        populated: v.populated,
+        last_update: v.lastUpdate === null ? null : v.lastUpdate * 1000,
+        staleness_ms: v.stalenessMs,
+        updates: BigInt(v.updates),
+        p50_ms: v.p50Ms,
+        p99_ms: v.p99Ms,
+        repairs: BigInt(v.repairs),
+        error: v.error,
+      })),
   ),
   systemTable(
     'pg_catalog',

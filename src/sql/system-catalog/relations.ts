@@ -14,7 +14,7 @@ export interface CatalogRelation {
   readonly schema: string;
   readonly schemaOid: number;
   readonly name: string;
-  readonly kind: 'r' | 'v';
+  readonly kind: 'r' | 'v' | 'm';
   readonly columns: readonly ColumnDef[];
   readonly rowCount: number;
   readonly definition?: string;
@@ -52,8 +52,10 @@ export function relations(ctx: SystemCatalogContext): CatalogRelation[] {
       }
       if (!rel) continue;
       if (isTable(rel)) {
-        const base = { oid: rel.oid, schema: s.name, schemaOid: s.oid, name, kind: 'r' as const };
-        out.push({ ...base, columns: rel.columns, rowCount: rel.liveRowCount(), system: false });
+        const kind = rel.matview ? ('m' as const) : ('r' as const);
+        const base = { oid: rel.oid, schema: s.name, schemaOid: s.oid, name, kind };
+        const def = rel.matview ? { definition: ` ${rel.matview.definition};` } : {};
+        out.push({ ...base, columns: rel.columns, rowCount: rel.liveRowCount(), ...def, system: false });
       } else {
         const types = ctx.viewTypes(rel);
         const columns = rel.columnNames.map((n, i) => ({ name: n, type: types[i]!, notNull: false }));

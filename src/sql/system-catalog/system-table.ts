@@ -17,6 +17,30 @@ export interface SystemCatalogContext {
   readonly systemTables: readonly SystemTableDef[];
   /** Output column types of a view (bound on demand). */
   viewTypes(view: ViewDef): readonly SqlType[];
+  /** Materialized views and their maintenance statistics (liveview_views). */
+  matviews?(): readonly MatViewStat[];
+}
+
+/** One materialized view as liveview_views shows it. */
+export interface MatViewStat {
+  readonly schema: string;
+  readonly name: string;
+  readonly refresh: string;
+  /** Relations it reads, schema-qualified. */
+  readonly baseTables: string[];
+  /** Materialized views reading it. */
+  readonly dependentViews: string[];
+  readonly rows: number;
+  readonly stateBytes: number;
+  readonly populated: boolean;
+  /** Milliseconds since 1970 of the last maintenance, or null. */
+  readonly lastUpdate: number | null;
+  readonly stalenessMs: number;
+  readonly updates: number;
+  readonly p50Ms: number | null;
+  readonly p99Ms: number | null;
+  readonly repairs: number;
+  readonly error: string | null;
 }
 
 export type SystemRow = Record<string, Value>;

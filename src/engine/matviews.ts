@@ -1,0 +1,183 @@
+import { DatabaseError, SqlState } from '../errors.js';
+import { installSubqueryRunner } from '../exec/build.js';
+import { ExecContext, type DataSource } from '../exec/context.js';
+import { planChildren, type LogicalPlan } from '../plan/logical.js';
+import type { Table } from '../storage/table.js';
+import type { Value } from '../types/values.js';
+import { parseInterval } from '../types/text-io.js';
+import type { Delta } from '../views/delta.js';
+import type { MaterializedView, MatViewOptions, RefreshMode } from '../views/materialized-view.js';
+import { flushDeferred, type ViewRegistry } from '../views/registry.js';
+import type { Engine } from './database.js';
+import type { Transaction } from './transaction.js';
+import type { MatViewStat } from '../sql/system-catalog/system-table.js';
+
+type Node = any;
+
+const REFRESH_MODES: readonly RefreshMode[] = ['immediate', 'deferred', 'full'];
+const DEFAULT_MEMORY_LIMIT = 1 << 30;
+
+function optionText(d: Node): string {
+  const a = d.arg;
+  if (a?.String) return String(a.String.sval);
+  if (a?.Integer) return String(a.Integer.ival);
+  if (a?.Float) return String(a.Float.fval);
+  if (a?.TypeName) return (a.TypeName.names as Node[]).map((n) => n.String.sval).join('.');
+  throw new DatabaseError(SqlState.invalidParameterValue, `invalid value for option "${d.defname}"`);
+}
+
+/** A duration option ('200ms', '2 s', 150): milliseconds. */
+function durationMs(name: string, text: string): number {
+  if (/^\d+(\.\d+)?$/.test(text.trim())) return Number(text);
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|min)\s*$/i.exec(text);
+  if (m)
+    return Number(m[1]) * ({ ms: 1, s: 1000, min: 60_000 } as Record<string, number>)[m[2]!.toLowerCase()]!;
+  try {
+    const iv = parseInterval(text);
+    return iv.micros / 1000 + iv.days * 86_400_000 + iv.months * 30 * 86_400_000;
+  } catch {
+    throw new DatabaseError(SqlState.invalidParameterValue, `invalid value for option "${name}": "${text}"`);
+  }
+}
+
+/** Bytes: 1048576, '64MB', '512kB', '1GB'. */
+function bytes(name: string, text: string): number {
+  const m = /^\s*(\d+)\s*(b|kb|mb|gb)?\s*$/i.exec(text);
+  if (!m)
+    throw new DatabaseError(SqlState.invalidParameterValue, `invalid value for option "${name}": "${text}"`);
+  const unit = (m[2] ?? 'b').toLowerCase();
+  return Number(m[1]) * ({ b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 } as Record<string, number>)[unit]!;
+}
+
+/** The WITH (…) options of CREATE MATERIALIZED VIEW. */
+export function matViewOptions(defs: readonly Node[] | undefined): MatViewOptions {
+  let refresh: RefreshMode = 'immediate';
+  let maxDelayMs = 200;
+  let memoryLimit = DEFAULT_MEMORY_LIMIT;
+  for (const o of defs ?? []) {
+    const d = o.DefElem;
+    const v = optionText(d);
+    switch (d.defname) {
+      case 'refresh':
+        if (!REFRESH_MODES.includes(v as RefreshMode))
+          throw new DatabaseError(
+            SqlState.invalidParameterValue,
+            `invalid value for option "refresh": "${v}"`,
+            { hint: 'Valid values are immediate, deferred and full.' },
+          );
+        refresh = v as RefreshMode;
+        break;
+      case 'max_delay':
+        maxDelayMs = durationMs('max_delay', v);
+        break;
+      case 'memory_limit':
+        memoryLimit = bytes('memory_limit', v);
+        break;
+      default:
+        throw new DatabaseError(SqlState.invalidParameterValue, `unrecognized parameter "${d.defname}"`);
+    }
+  }
+  return { refresh, maxDelayMs, memoryLimit };
+}
+
+/** The base tables a plan scans (for full-refresh views, which have no dataflow). */
+export function scannedTables(plan: LogicalPlan, out: Set<Table> = new Set()): Table[] {
+  if (plan.kind === 'scan') out.add(plan.table);
+  for (const c of planChildren(plan)) scannedTables(c, out);
+  return [...out];
+}
+
+/** Committed data only: what a view built outside any transaction reads. */
+export function committedData(snapshot: (t: Table) => ReturnType<DataSource['snapshot']>): DataSource {
+  return { snapshot, localChunk: () => undefined, locallyDeletedRows: () => undefined };
+}
+
+/** Calls `each` with the committed live rows of `table`, a chunk at a time. */
+export function readCommittedRows(table: Table, each: (rows: Value[][]) => void): void {
+  for (const c of table.chunks) {
+    const rows: Value[][] = [];
+    const n = c.rowCount;
+    for (let r = 0; r < n; r++) if (!c.deletedAt || c.deletedAt[r] === 0) rows.push(c.getRow(r));
+    if (rows.length > 0) each(rows);
+  }
+}
+
+/** Runs a view's query to completion, synchronously, over `data`. */
+export function recomputeRows(view: MaterializedView, data: DataSource): Value[][] {
+  const ctx = new ExecContext([], view.ctx.fn, data, view.ctx.limits);
+  installSubqueryRunner(ctx);
+  return ctx.runner.sub(view.plan, [], false);
+}
+
+/**
+ * A transaction's changes to the tables views read, as deltas: its inserted rows (+1) and the
+ * committed rows it deletes (-1; an UPDATE is both).
+ */
+export function txnViewDeltas(txn: Transaction, views: ViewRegistry): Map<Table, Delta> {
+  const out = new Map<Table, Delta>();
+  const deltaOf = (t: Table): Delta => {
+    let d = out.get(t);
+    if (!d) out.set(t, (d = { rows: [], weights: [] }));
+    return d;
+  };
+  for (const [t, deletes] of txn.pendingDeletes()) {
+    if (!views.hasDependents(t)) continue;
+    const d = deltaOf(t);
+    for (const [chunk, rows] of deletes) {
+      if (!t.chunks.includes(chunk)) continue;
+      for (const r of rows) {
+        d.rows.push(chunk.getRow(r));
+        d.weights.push(-1);
+      }
+    }
+  }
+  for (const [t, chunk] of txn.local) {
+    if (chunk.rowCount === 0 || !views.hasDependents(t)) continue;
+    const d = deltaOf(t);
+    for (let r = 0; r < chunk.rowCount; r++) {
+      if (chunk.deletedAt && chunk.deletedAt[r] !== 0) continue;
+      d.rows.push(chunk.getRow(r));
+      d.weights.push(1);
+    }
+  }
+  for (const [t, d] of out) if (d.rows.length === 0) out.delete(t);
+  return out;
+}
+
+/** Schedules a deferred view's maintenance for when its max_delay has passed since the first queued change. */
+export function scheduleDeferred(engine: Engine, view: MaterializedView): void {
+  if (view.timer) return;
+  view.timer = setTimeout(() => {
+    view.timer = null;
+    const committed = committedData((t) => engine.snapshot(t));
+    const changed = flushDeferred(engine.views, view, () => ++engine.seq, {
+      deferred: (v) => scheduleDeferred(engine, v),
+      recompute: (v) => recomputeRows(v, committed),
+    });
+    if (changed.length > 0) engine.notifyCommit(new Set(changed), 0);
+  }, view.options.maxDelayMs);
+  view.timer.unref();
+}
+
+/** Every view's statistics, as liveview_views lists them. */
+export function matViewStats(views: ViewRegistry): MatViewStat[] {
+  const all = views.all();
+  const qualified = (t: Table): string => `${t.schema}.${t.name}`;
+  return all.map((v) => ({
+    schema: v.schema,
+    name: v.name,
+    refresh: v.options.refresh,
+    baseTables: v.sources.map(qualified),
+    dependentViews: all.filter((d) => d.sources.includes(v.table)).map((d) => qualified(d.table)),
+    rows: v.storage.rowCount,
+    stateBytes: v.stateBytes(),
+    populated: v.populated,
+    lastUpdate: v.lastUpdate?.getTime() ?? null,
+    stalenessMs: v.stalenessMs(),
+    updates: v.updates,
+    p50Ms: v.quantileMs(0.5),
+    p99Ms: v.quantileMs(0.99),
+    repairs: v.repairs,
+    error: v.error,
+  }));
+}

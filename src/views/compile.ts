@@ -1,0 +1,206 @@
+import { DatabaseError, SqlState } from '../errors.js';
+import type { ExecContext } from '../exec/context.js';
+import { containsSubquery, forEachChild, type Expr } from '../plan/expr.js';
+import type { LogicalPlan } from '../plan/logical.js';
+import type { Table } from '../storage/table.js';
+import { appendDelta, emptyDelta, isEmpty, type Delta } from './delta.js';
+import { DeltaAggregate } from './operators/aggregate.js';
+import { DeltaDistinct } from './operators/distinct.js';
+import { DeltaFilter } from './operators/filter.js';
+import { DeltaJoin } from './operators/join.js';
+import type { DeltaOperator } from './operators/operator.js';
+import { DeltaColumns, DeltaProject } from './operators/project.js';
+import { DeltaUnionAll } from './operators/union.js';
+import { DeltaValues } from './operators/values.js';
+import type { MaintenanceRound } from './round.js';
+
+/** One operator of a view's dataflow and where its output goes. */
+interface FlowNode {
+  readonly op: DeltaOperator;
+  parent: FlowNode | null;
+  /** The input of `parent` this node feeds. */
+  port: number;
+}
+
+/** Functions whose value depends on when or by whom a statement runs: a view would freeze them. */
+const SESSION_DEPENDENT = new Set([
+  'now',
+  'current_date',
+  'current_time',
+  'localtime',
+  'localtimestamp',
+  'transaction_timestamp',
+  'statement_timestamp',
+  'clock_timestamp',
+  'timeofday',
+  'current_user',
+  'session_user',
+  'current_schema',
+  'current_setting',
+]);
+
+/** Why a query cannot be maintained incrementally: 0A000 naming the construct. */
+export function notMaintainable(construct: string): DatabaseError {
+  return new DatabaseError(
+    SqlState.featureNotSupported,
+    `materialized view cannot be maintained incrementally: ${construct}`,
+    { hint: "Use WITH (refresh = 'full') to maintain it by recomputing the query after each change." },
+  );
+}
+
+function checkExpr(e: Expr): void {
+  if (containsSubquery(e)) throw notMaintainable('subqueries in expressions');
+  const visit = (x: Expr): void => {
+    if (x.kind === 'call') {
+      if (x.fn.volatile) throw notMaintainable(`volatile function ${x.fn.name}()`);
+      if (SESSION_DEPENDENT.has(x.fn.name))
+        throw notMaintainable(`function ${x.fn.name}() (its value changes over time or by session)`);
+    }
+    if (x.kind === 'param' || x.kind === 'outer') throw notMaintainable('parameters');
+    forEachChild(x, visit);
+  };
+  visit(e);
+}
+
+/**
+ * A view's query as a tree of delta operators: a change to a base table enters at the scans of that
+ * table and flows to the root, whose output is the change to the view.
+ */
+export class ViewDataflow {
+  private readonly nodes: FlowNode[] = [];
+  /** Where each base table's changes enter (a table read twice enters twice). */
+  readonly sources = new Map<Table, FlowNode[]>();
+  private readonly root: FlowNode;
+
+  /** Compiles `plan`; throws 0A000 naming the first construct that cannot be maintained. */
+  constructor(plan: LogicalPlan, ctx: ExecContext) {
+    this.root = this.compile(plan, ctx);
+  }
+
+  /** Base tables the view reads. */
+  get tables(): Table[] {
+    return [...this.sources.keys()];
+  }
+
+  private node(op: DeltaOperator, ...inputs: FlowNode[]): FlowNode {
+    const n: FlowNode = { op, parent: null, port: 0 };
+    inputs.forEach((input, port) => {
+      input.parent = n;
+      input.port = port;
+    });
+    this.nodes.push(n);
+    return n;
+  }
+
+  private compile(p: LogicalPlan, ctx: ExecContext): FlowNode {
+    switch (p.kind) {
+      case 'scan': {
+        const scan = this.node(new DeltaColumns(p.columns));
+        const list = this.sources.get(p.table) ?? [];
+        list.push(scan);
+        this.sources.set(p.table, list);
+        if (p.filters.length === 0) return scan;
+        p.filters.forEach(checkExpr);
+        return this.node(new DeltaFilter(p.filters), scan);
+      }
+      case 'filter':
+        checkExpr(p.predicate);
+        return this.node(new DeltaFilter([p.predicate]), this.compile(p.input, ctx));
+      case 'project':
+        p.exprs.forEach(checkExpr);
+        return this.node(new DeltaProject(p.exprs), this.compile(p.input, ctx));
+      case 'aggregate': {
+        if (p.groupingSets !== null && p.groupingSets.length !== 1)
+          throw notMaintainable('GROUPING SETS, ROLLUP and CUBE');
+        p.groupBy.forEach(checkExpr);
+        for (const a of p.aggs) {
+          [...a.args, ...a.directArgs, ...a.orderBy.map((k) => k.expr)].forEach(checkExpr);
+          if (a.filter) checkExpr(a.filter);
+        }
+        const groupBy = p.groupingSets ? p.groupingSets[0]!.map((i) => p.groupBy[i]!) : p.groupBy;
+        if (groupBy.length !== p.groupBy.length) throw notMaintainable('GROUPING SETS, ROLLUP and CUBE');
+        return this.node(new DeltaAggregate(groupBy, p.aggs, ctx), this.compile(p.input, ctx));
+      }
+      case 'join': {
+        if (p.joinType === 'semi' || p.joinType === 'anti')
+          throw notMaintainable('IN/EXISTS subqueries (semi- and anti-joins)');
+        if (p.joinType !== 'inner' && p.condition)
+          throw notMaintainable('outer joins with conditions other than equality');
+        [...p.leftKeys, ...p.rightKeys].forEach(checkExpr);
+        if (p.condition) checkExpr(p.condition);
+        const left = this.compile(p.left, ctx);
+        const right = this.compile(p.right, ctx);
+        const op = new DeltaJoin(
+          p.joinType,
+          p.leftKeys,
+          p.rightKeys,
+          p.left.fields.length,
+          p.right.fields.length,
+          p.condition,
+        );
+        return this.node(op, left, right);
+      }
+      case 'distinct':
+        if (p.on !== null) throw notMaintainable('DISTINCT ON');
+        return this.node(new DeltaDistinct(), this.compile(p.input, ctx));
+      case 'sort':
+        if (p.limit !== null) throw notMaintainable('ORDER BY with LIMIT');
+        // A view is a set of rows: its order is not kept.
+        return this.compile(p.input, ctx);
+      case 'setop': {
+        if (p.op !== 'union') throw notMaintainable(`${p.op.toUpperCase()}`);
+        const u = this.node(new DeltaUnionAll(), this.compile(p.left, ctx), this.compile(p.right, ctx));
+        return p.all ? u : this.node(new DeltaDistinct(), u);
+      }
+      case 'values':
+        p.rows.forEach((r) => r.forEach(checkExpr));
+        return this.node(new DeltaValues(p.rows));
+      case 'materialize':
+        return this.compile(p.input, ctx);
+      case 'limit':
+        throw notMaintainable('LIMIT and OFFSET');
+      case 'window':
+        throw notMaintainable('window functions');
+      case 'recursive':
+      case 'worktable':
+        throw notMaintainable('WITH RECURSIVE');
+      case 'tablefunc':
+        throw notMaintainable(`set-returning function ${p.fn.name}() in FROM`);
+    }
+  }
+
+  /** Pushes `d` into input `port` of `n` and on up to the root; returns the view's change. */
+  private flow(n: FlowNode, port: number, d: Delta, round: MaintenanceRound): Delta {
+    for (;;) {
+      d = n.op.push(port, d, round);
+      if (n === this.root) return d;
+      if (isEmpty(d) || !n.parent) return emptyDelta();
+      port = n.port;
+      n = n.parent;
+    }
+  }
+
+  /** The view's initial output with every input empty (a global aggregate's row, VALUES rows). */
+  initial(round: MaintenanceRound): Delta {
+    const out = emptyDelta();
+    for (const n of this.nodes) {
+      const d = n.op.initial(round);
+      if (isEmpty(d)) continue;
+      appendDelta(out, n === this.root ? d : n.parent ? this.flow(n.parent, n.port, d, round) : emptyDelta());
+    }
+    return out;
+  }
+
+  /** The view's change when `table` changes by `delta`. */
+  apply(table: Table, delta: Delta, round: MaintenanceRound): Delta {
+    const out = emptyDelta();
+    for (const scan of this.sources.get(table) ?? []) appendDelta(out, this.flow(scan, 0, delta, round));
+    return out;
+  }
+
+  stateBytes(): number {
+    let n = 0;
+    for (const node of this.nodes) n += node.op.stateBytes();
+    return n;
+  }
+}

@@ -1,0 +1,182 @@
+import { DatabaseError, SqlState } from '../errors.js';
+import type { ExecContext } from '../exec/context.js';
+import type { LogicalPlan } from '../plan/logical.js';
+import type { Table } from '../storage/table.js';
+import type { Value } from '../types/values.js';
+import { ViewDataflow } from './compile.js';
+import { appendDelta, consolidate, emptyDelta, rowKey, type Delta } from './delta.js';
+import { MaintenanceRound } from './round.js';
+import { ViewStorage } from './view-storage.js';
+
+/** How a view follows its base tables. */
+export type RefreshMode = 'immediate' | 'deferred' | 'full';
+
+/**
+ * A materialized view's options (`CREATE MATERIALIZED VIEW v WITH (refresh = 'deferred', max_delay =
+ * '200ms') AS …`).
+ * @example
+ * const opts: MatViewOptions = { refresh: 'immediate', maxDelayMs: 0, memoryLimit: 256 << 20 };
+ */
+export interface MatViewOptions {
+  /** immediate: updated inside each commit; deferred: batched for up to maxDelayMs; full: recomputed. */
+  readonly refresh: RefreshMode;
+  readonly maxDelayMs: number;
+  /** Bytes of maintenance state (indexes, per-group states) past which a write fails with 53200. */
+  readonly memoryLimit: number;
+}
+
+/** What a view's definition was made from, for checkpoints and pg_matviews. */
+export interface MatViewDefinition {
+  /** The query's text, as pg_matviews prints it. */
+  readonly query: string;
+  /** The search_path it was created under (names in the query resolve along it). */
+  readonly searchPath: readonly string[];
+}
+
+const TIMINGS = 1024;
+
+/**
+ * One materialized view: its rows (a table), the dataflow that maintains them, and its statistics.
+ */
+export class MaterializedView {
+  /** Incremental dataflow; null in full-refresh mode (the plan is recomputed instead). */
+  private flow: ViewDataflow | null = null;
+  readonly storage: ViewStorage;
+  /** Base tables (and views' tables) the query reads. */
+  readonly sources: Table[];
+  /** Last maintenance times in ms (a ring), for p50/p99. */
+  private readonly timings: number[] = [];
+  private timingAt = 0;
+  updates = 0;
+  lastUpdate: Date | null = null;
+  /** Base changes not yet applied (deferred mode), oldest first, and when the oldest came. */
+  pending: Map<Table, Delta> = new Map();
+  pendingSince: number | null = null;
+  /** The last deferred maintenance error, if the view could not be brought up to date. */
+  error: string | null = null;
+  /** Times REFRESH found the maintained rows differing from a recomputation (and repaired them). */
+  repairs = 0;
+  /** The pending deferred maintenance, if one is scheduled. */
+  timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    readonly id: number,
+    readonly table: Table,
+    readonly plan: LogicalPlan,
+    readonly ctx: ExecContext,
+    readonly options: MatViewOptions,
+    readonly definition: MatViewDefinition,
+    sources: Table[],
+  ) {
+    this.storage = new ViewStorage(table);
+    this.sources = sources;
+  }
+
+  get name(): string {
+    return this.table.name;
+  }
+
+  /** Whether the view holds its query's rows (false after WITH NO DATA, until REFRESH). */
+  get populated(): boolean {
+    return this.table.matview?.populated ?? false;
+  }
+
+  set populated(v: boolean) {
+    if (this.table.matview) this.table.matview.populated = v;
+  }
+
+  get schema(): string {
+    return this.table.schema;
+  }
+
+  /** Compiles the query into a dataflow (throws 0A000 for what cannot be maintained). */
+  static compile(plan: LogicalPlan, ctx: ExecContext): ViewDataflow {
+    return new ViewDataflow(plan, ctx);
+  }
+
+  /**
+   * Computes the rows from scratch: a new dataflow fed the committed contents of its base tables
+   * (incremental modes), or `recompute` (full mode). Returns them; the caller stores them.
+   */
+  build(
+    readRows: (t: Table, each: (batch: Value[][]) => void) => void,
+    recompute: () => Value[][],
+  ): Value[][] {
+    if (this.options.refresh === 'full') return recompute();
+    const flow = new ViewDataflow(this.plan, this.ctx);
+    const round = new MaintenanceRound(this.ctx);
+    const out = flow.initial(round);
+    for (const t of flow.tables)
+      readRows(t, (batch) => {
+        const d: Delta = { rows: batch, weights: new Array<number>(batch.length).fill(1) };
+        appendDelta(out, flow.apply(t, d, round));
+      });
+    round.commit();
+    this.flow = flow;
+    return expand(consolidate(out));
+  }
+
+  /** The view's change for these base changes (incremental modes); state changes go to `round`. */
+  maintain(deltas: ReadonlyMap<Table, Delta>, round: MaintenanceRound): Delta {
+    const out = emptyDelta();
+    for (const [t, d] of deltas)
+      if (this.sources.includes(t)) appendDelta(out, this.flow!.apply(t, d, round));
+    this.checkMemory();
+    return out;
+  }
+
+  private checkMemory(): void {
+    const bytes = this.stateBytes();
+    if (bytes > this.options.memoryLimit)
+      throw new DatabaseError(
+        SqlState.outOfMemory,
+        `materialized view "${this.name}" would hold ${bytes} bytes of state, over its limit of ${this.options.memoryLimit}`,
+        { hint: "Raise it with ALTER MATERIALIZED VIEW … SET (memory_limit = '…'), or narrow the view." },
+      );
+  }
+
+  stateBytes(): number {
+    return this.flow?.stateBytes() ?? 0;
+  }
+
+  /** Records one maintenance pass of `ms`. */
+  recordUpdate(ms: number): void {
+    this.updates++;
+    this.lastUpdate = new Date();
+    if (this.timings.length < TIMINGS) this.timings.push(ms);
+    else this.timings[this.timingAt++ % TIMINGS] = ms;
+  }
+
+  /** The q-quantile (0..1) of recent maintenance times in ms, or null before any. */
+  quantileMs(q: number): number | null {
+    if (this.timings.length === 0) return null;
+    const s = [...this.timings].sort((a, b) => a - b);
+    return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+  }
+
+  /** Milliseconds the view lags its base tables (deferred mode), 0 when up to date. */
+  stalenessMs(now = Date.now()): number {
+    return this.pendingSince === null ? 0 : now - this.pendingSince;
+  }
+
+  /** Whether `rows` (a recomputation) equal the stored rows, as multisets. */
+  matches(rows: readonly Value[][]): boolean {
+    const count = new Map<unknown, number>();
+    for (const r of this.storage.rows()) count.set(rowKey(r), (count.get(rowKey(r)) ?? 0) + 1);
+    for (const r of rows) {
+      const k = rowKey(r);
+      const n = count.get(k);
+      if (!n) return false;
+      if (n === 1) count.delete(k);
+      else count.set(k, n - 1);
+    }
+    return count.size === 0;
+  }
+}
+
+/** Rows of a consolidated delta of positive weights, each repeated by its weight. */
+function expand(d: Delta): Value[][] {
+  const out: Value[][] = [];
+  for (let i = 0; i < d.rows.length; i++) for (let n = d.weights[i]!; n > 0; n--) out.push(d.rows[i]!);
+  return out;
+}

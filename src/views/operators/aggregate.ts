@@ -1,0 +1,190 @@
+import { CompiledExpr } from '../../exec/compile.js';
+import type { ExecContext } from '../../exec/context.js';
+import { compareKeys } from '../../exec/operators/sort.js';
+import type { Expr } from '../../plan/expr.js';
+import type { AggCall } from '../../plan/logical.js';
+import type { Accumulator } from '../../sql/aggregates/aggregate.js';
+import { withDistinct } from '../../sql/aggregates/distinct.js';
+import { tupleKey, type Value } from '../../types/values.js';
+import { addRow, emptyDelta, rowKey, type Delta } from '../delta.js';
+import type { MaintenanceRound } from '../round.js';
+import type { DeltaOperator } from './operator.js';
+
+/** How one aggregate call is maintained. */
+interface Slot {
+  readonly call: AggCall;
+  readonly args: CompiledExpr[];
+  readonly filter: CompiledExpr | null;
+  readonly orderKeys: CompiledExpr[];
+  readonly strict: boolean;
+  readonly acc: Accumulator;
+  /**
+   * Kept as the multiset of its inputs and folded again when the group changes: aggregates whose
+   * input order matters (ORDER BY inside the call) or that cannot retract a row (approximate
+   * sketches). O(group size) per change; every other aggregate is O(1) or O(log n).
+   */
+  readonly buffered: boolean;
+}
+
+interface BufferedInput {
+  readonly args: Value[];
+  readonly key: Value[];
+  n: number;
+}
+
+interface Group {
+  readonly keys: Value[];
+  /** Input rows in the group (sum of weights). */
+  n: number;
+  readonly states: unknown[];
+  readonly buffers: (Map<unknown, BufferedInput> | null)[];
+  /** The output row now in the view, or null. */
+  out: Value[] | null;
+}
+
+/**
+ * GROUP BY with aggregates, maintained per group: an input row's weight is added to (or, negative,
+ * retracted from) its group's accumulators with their add/remove, so sums, counts and averages cost
+ * O(1) per change, min/max/percentiles O(log n) (ordered multisets) and count(DISTINCT) keeps
+ * reference counts. Each changed group retracts its old output row and adds the new one; a group
+ * whose rows are all gone disappears, except the one group of an aggregate without GROUP BY.
+ */
+export class DeltaAggregate implements DeltaOperator {
+  private readonly keys: CompiledExpr[];
+  private readonly slots: Slot[];
+  private readonly groups = new Map<unknown, Group>();
+  private readonly global: boolean;
+  private bufferedRows = 0;
+
+  constructor(groupBy: readonly Expr[], aggs: readonly AggCall[], ctx: ExecContext) {
+    this.keys = groupBy.map((e) => new CompiledExpr(e));
+    this.global = groupBy.length === 0;
+    this.slots = aggs.map((call) => {
+      const direct = call.directArgs.map((d) => new CompiledExpr(d).evalRow([], ctx));
+      let acc = call.fn.make(
+        call.args.map((a) => a.type),
+        direct,
+      );
+      if (call.distinct) acc = withDistinct(acc);
+      return {
+        call,
+        args: call.args.map((a) => new CompiledExpr(a)),
+        filter: call.filter ? new CompiledExpr(call.filter) : null,
+        orderKeys: call.orderBy.map((k) => new CompiledExpr(k.expr)),
+        strict: call.fn.strict !== false,
+        acc,
+        buffered: (call.orderBy.length > 0 && call.fn.orderedSet !== true) || acc.remove === undefined,
+      };
+    });
+  }
+
+  private newGroup(keys: Value[]): Group {
+    return {
+      keys,
+      n: 0,
+      states: this.slots.map((s) => (s.buffered ? null : s.acc.init())),
+      buffers: this.slots.map((s) => (s.buffered ? new Map() : null)),
+      out: null,
+    };
+  }
+
+  private result(g: Group): Value[] | null {
+    if (g.n <= 0 && !this.global) return null;
+    const row = [...g.keys];
+    this.slots.forEach((s, i) => {
+      if (!s.buffered) {
+        row.push(s.acc.result(g.states[i]));
+        return;
+      }
+      const inputs = [...g.buffers[i]!.values()];
+      if (s.orderKeys.length > 0) inputs.sort((x, y) => compareKeys(x.key, y.key, s.call.orderBy));
+      let state = s.acc.init();
+      for (const e of inputs) for (let k = 0; k < e.n; k++) state = s.acc.add(state, e.args);
+      row.push(s.acc.result(state));
+    });
+    return row;
+  }
+
+  /** Folds `w` copies of one slot's input into the group (negative: retracts them). */
+  private fold(g: Group, i: number, args: Value[], key: Value[], w: number): void {
+    const s = this.slots[i]!;
+    if (s.buffered) {
+      const buf = g.buffers[i]!;
+      const k = tupleKey([...args, ...key], true);
+      const e = buf.get(k);
+      if (e) {
+        e.n += w;
+        if (e.n === 0) buf.delete(k);
+      } else buf.set(k, { args, key, n: w });
+      this.bufferedRows += w;
+      return;
+    }
+    let state = g.states[i];
+    const step = w > 0 ? s.acc.add.bind(s.acc) : s.acc.remove!.bind(s.acc);
+    for (let k = Math.abs(w); k > 0; k--) state = step(state, args);
+    g.states[i] = state;
+  }
+
+  push(_port: number, delta: Delta, round: MaintenanceRound): Delta {
+    const touched = new Map<unknown, Group>();
+    for (let r = 0; r < delta.rows.length; r++) {
+      const row = delta.rows[r]!;
+      const w = delta.weights[r]!;
+      const keyVals = this.keys.map((k) => k.evalRow(row, round.ctx));
+      const gk = this.global ? '' : tupleKey(keyVals);
+      let g = this.groups.get(gk);
+      if (!g) {
+        g = this.newGroup(keyVals);
+        this.groups.set(gk, g);
+        round.onUndo(() => this.groups.delete(gk));
+      }
+      if (!touched.has(gk)) {
+        touched.set(gk, g);
+        const group = g;
+        const out = g.out;
+        round.onUndo(() => (group.out = out));
+      }
+      const group = g;
+      group.n += w;
+      round.onUndo(() => (group.n -= w));
+      for (let i = 0; i < this.slots.length; i++) {
+        const s = this.slots[i]!;
+        if (s.filter && s.filter.evalRow(row, round.ctx) !== true) continue;
+        const args = s.args.map((a) => a.evalRow(row, round.ctx));
+        if (s.strict && args.some((v) => v === null)) continue;
+        const key = s.orderKeys.map((k) => k.evalRow(row, round.ctx));
+        this.fold(group, i, args, key, w);
+        round.onUndo(() => this.fold(group, i, args, key, -w));
+      }
+    }
+    const out = emptyDelta();
+    for (const [gk, g] of touched) {
+      const next = this.result(g);
+      const prev = g.out;
+      if (prev && next && rowKey(prev) === rowKey(next)) continue;
+      if (prev) addRow(out, prev, -1);
+      if (next) addRow(out, next, 1);
+      g.out = next;
+      if (!next && g.n === 0) {
+        this.groups.delete(gk);
+        round.onUndo(() => this.groups.set(gk, g));
+      }
+    }
+    return out;
+  }
+
+  initial(round: MaintenanceRound): Delta {
+    const out = emptyDelta();
+    if (!this.global) return out;
+    const g = this.newGroup([]);
+    this.groups.set('', g);
+    g.out = this.result(g);
+    round.onUndo(() => this.groups.delete(''));
+    addRow(out, g.out!, 1);
+    return out;
+  }
+
+  stateBytes(): number {
+    return this.groups.size * (96 + 48 * this.slots.length) + this.bufferedRows * 64;
+  }
+}

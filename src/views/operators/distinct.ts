@@ -1,0 +1,46 @@
+import { addRow, emptyDelta, rowKey, type Delta } from '../delta.js';
+import type { MaintenanceRound } from '../round.js';
+import type { Value } from '../../types/values.js';
+import type { DeltaOperator } from './operator.js';
+
+/**
+ * DISTINCT (and UNION without ALL): counts each row's copies; a row appears in the output while its
+ * count is positive, so it is added when the count leaves 0 and removed when it returns there.
+ */
+export class DeltaDistinct implements DeltaOperator {
+  private readonly counts = new Map<unknown, { row: Value[]; n: number }>();
+
+  push(_port: number, delta: Delta, round: MaintenanceRound): Delta {
+    const out = emptyDelta();
+    for (let i = 0; i < delta.rows.length; i++) {
+      const row = delta.rows[i]!;
+      const w = delta.weights[i]!;
+      const k = rowKey(row);
+      let e = this.counts.get(k);
+      const before = e?.n ?? 0;
+      if (!e) {
+        e = { row, n: 0 };
+        this.counts.set(k, e);
+      }
+      e.n += w;
+      const entry = e;
+      round.onUndo(() => {
+        entry.n -= w;
+        if (entry.n === 0) this.counts.delete(k);
+        else this.counts.set(k, entry);
+      });
+      if (e.n === 0) this.counts.delete(k);
+      if (before <= 0 && e.n > 0) addRow(out, e.row, 1);
+      else if (before > 0 && e.n <= 0) addRow(out, e.row, -1);
+    }
+    return out;
+  }
+
+  initial(): Delta {
+    return emptyDelta();
+  }
+
+  stateBytes(): number {
+    return this.counts.size * 96;
+  }
+}

@@ -1,0 +1,37 @@
+import { CompiledExpr } from '../../exec/compile.js';
+import type { Expr } from '../../plan/expr.js';
+import type { Value } from '../../types/values.js';
+import type { Delta } from '../delta.js';
+import type { MaintenanceRound } from '../round.js';
+import { RowOperator } from './operator.js';
+
+/** Computes the output columns of each row; weights pass through (SELECT list, scan column picks). */
+export class DeltaProject extends RowOperator {
+  private readonly exprs: CompiledExpr[];
+
+  constructor(exprs: readonly Expr[]) {
+    super();
+    this.exprs = exprs.map((e) => new CompiledExpr(e));
+  }
+
+  push(_port: number, delta: Delta, round: MaintenanceRound): Delta {
+    const rows: Value[][] = new Array<Value[]>(delta.rows.length);
+    for (let i = 0; i < delta.rows.length; i++) {
+      const row = delta.rows[i]!;
+      rows[i] = this.exprs.map((e) => e.evalRow(row, round.ctx));
+    }
+    return { rows, weights: delta.weights.slice() };
+  }
+}
+
+/** Picks table columns by index (a scan's projection), without compiling expressions. */
+export class DeltaColumns extends RowOperator {
+  constructor(private readonly columns: readonly number[]) {
+    super();
+  }
+
+  push(_port: number, delta: Delta): Delta {
+    const cols = this.columns;
+    return { rows: delta.rows.map((r) => cols.map((c) => r[c] ?? null)), weights: delta.weights.slice() };
+  }
+}
