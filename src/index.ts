@@ -9,6 +9,7 @@ import type { Value } from './types/values.js';
 import type { ColumnBatch } from './engine/append.js';
 import type { ParamValue } from './engine/params.js';
 import { PreparedStatement } from './engine/prepared.js';
+import type { ViewChange } from './views/registry.js';
 import { resultColumns } from './engine/columnar-result.js';
 import {
   shapeResult,
@@ -30,6 +31,7 @@ export type { ColumnarResult, QueryOptions, QueryResult } from './engine/result-
 export { PreparedStatement } from './engine/prepared.js';
 export type { DurabilityOptions, DurabilityStats } from './durability/durability.js';
 export type { SyncMode } from './durability/wal.js';
+export type { ViewChange } from './views/registry.js';
 
 /**
  * Options of open().
@@ -218,6 +220,28 @@ export class Database {
     const n = this.defaultSession.append(table, columns);
     await this.defaultSession.durable();
     return n;
+  }
+
+  /**
+   * Calls `listener` after each commit that changes materialized view `name` (optionally
+   * schema-qualified), with the rows it added and removed. Returns the function that stops it.
+   * @example
+   * const stop = db.subscribeView('sales_by_region', (c) => console.log(c.added, c.removed));
+   */
+  subscribeView(name: string, listener: (change: ViewChange) => void): () => void {
+    this.checkOpen();
+    const dot = name.indexOf('.');
+    const t = this.engine.catalog.findRelation(
+      dot < 0 ? name : name.slice(dot + 1),
+      dot < 0 ? undefined : name.slice(0, dot),
+      this.defaultSession.searchPath,
+      null,
+    );
+    const view = t && 'matview' in t ? this.engine.views.of(t) : undefined;
+    if (!view) throw new DatabaseError(SqlState.undefinedTable, `materialized view "${name}" does not exist`);
+    return this.engine.views.subscribe((c) => {
+      if (this.engine.views.of(view.table) === view && c.view === view.name && c.schema === view.schema) listener(c);
+    });
   }
 
   /**

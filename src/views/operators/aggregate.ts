@@ -8,6 +8,7 @@ import { withDistinct } from '../../sql/aggregates/distinct.js';
 import { tupleKey, type Value } from '../../types/values.js';
 import { addRow, emptyDelta, rowKey, type Delta } from '../delta.js';
 import type { MaintenanceRound } from '../round.js';
+import { exactFloatAccumulator } from '../exact-float-sum.js';
 import type { DeltaOperator } from './operator.js';
 
 /** How one aggregate call is maintained. */
@@ -45,7 +46,7 @@ interface Group {
 /**
  * GROUP BY with aggregates, maintained per group: an input row's weight is added to (or, negative,
  * retracted from) its group's accumulators with their add/remove, so sums, counts and averages cost
- * O(1) per change, min/max/percentiles O(log n) (ordered multisets) and count(DISTINCT) keeps
+ * O(1) per change (float sums and averages are summed exactly, see exact-float-sum.ts), min/max/percentiles O(log n) (ordered multisets) and count(DISTINCT) keeps
  * reference counts. Each changed group retracts its old output row and adds the new one; a group
  * whose rows are all gone disappears, except the one group of an aggregate without GROUP BY.
  */
@@ -61,10 +62,15 @@ export class DeltaAggregate implements DeltaOperator {
     this.global = groupBy.length === 0;
     this.slots = aggs.map((call) => {
       const direct = call.directArgs.map((d) => new CompiledExpr(d).evalRow([], ctx));
-      let acc = call.fn.make(
-        call.args.map((a) => a.type),
-        direct,
-      );
+      const argType = call.args[0]?.type.id;
+      const exactFloat =
+        (call.fn.name === 'sum' || call.fn.name === 'avg') && (argType === 'float8' || argType === 'float4');
+      let acc = exactFloat
+        ? exactFloatAccumulator(call.fn.name as 'sum' | 'avg', argType === 'float4' && call.fn.name === 'sum')
+        : call.fn.make(
+            call.args.map((a) => a.type),
+            direct,
+          );
       if (call.distinct) acc = withDistinct(acc);
       return {
         call,

@@ -1,0 +1,268 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { open, type Database, type ViewChange } from '../../src/index.js';
+import { errorCode, failure } from '../helpers/db.js';
+
+let db: Database;
+beforeEach(async () => {
+  db = await open();
+  await db.exec('CREATE TABLE sales (region text, product int, amount float8, qty int)');
+  await db.exec('CREATE TABLE products (id int, category text)');
+  await db.exec("INSERT INTO sales VALUES ('eu', 1, 10, 1), ('eu', 2, 5, 2), ('us', 1, 7, 3)");
+  await db.exec("INSERT INTO products VALUES (1, 'tools'), (2, 'toys')");
+});
+afterEach(async () => {
+  await db.close();
+});
+
+async function rows(sql: string): Promise<unknown[][]> {
+  return (await db.query(sql, [], { rowMode: 'array' })).rows;
+}
+
+describe('CREATE MATERIALIZED VIEW', () => {
+  it('fills the view and reports its row count', async () => {
+    const r = await db.exec('CREATE MATERIALIZED VIEW by_region AS SELECT region, sum(qty) AS q FROM sales GROUP BY region');
+    expect(r).toMatchObject({ command: 'SELECT', rowCount: 2 });
+    expect(await rows('SELECT * FROM by_region ORDER BY region')).toEqual([
+      ['eu', 3n],
+      ['us', 3n],
+    ]);
+  });
+
+  it('names its columns from the column list', async () => {
+    await db.exec('CREATE MATERIALIZED VIEW m (r, n) AS SELECT region, count(*) FROM sales GROUP BY 1');
+    expect(await rows('SELECT r, n FROM m ORDER BY r')).toEqual([
+      ['eu', 2n],
+      ['us', 1n],
+    ]);
+  });
+
+  it('keeps a view updated within the commit that changes its base, and not before it commits', async () => {
+    await db.exec('CREATE MATERIALIZED VIEW n AS SELECT count(*) AS c FROM sales');
+    const writer = db.session();
+    await writer.execute("BEGIN; INSERT INTO sales VALUES ('asia', 1, 1, 1)");
+    expect(await rows('SELECT c FROM n')).toEqual([[3n]]);
+    await writer.execute('COMMIT');
+    expect(await rows('SELECT c FROM n')).toEqual([[4n]]);
+  });
+
+  it('propagates a dimension update through a join', async () => {
+    await db.exec(
+      'CREATE MATERIALIZED VIEW by_cat AS SELECT p.category, sum(s.qty) AS q FROM sales s JOIN products p ON p.id = s.product GROUP BY 1',
+    );
+    await db.exec("UPDATE products SET category = 'gadgets' WHERE id = 1");
+    expect(await rows('SELECT * FROM by_cat ORDER BY 1')).toEqual([
+      ['gadgets', 4n],
+      ['toys', 2n],
+    ]);
+  });
+
+  it('keeps min and max right when the row holding them is deleted', async () => {
+    await db.exec('CREATE MATERIALIZED VIEW ext AS SELECT region, min(amount) AS lo, max(amount) AS hi FROM sales GROUP BY 1');
+    await db.exec('DELETE FROM sales WHERE amount = 10');
+    expect(await rows("SELECT lo, hi FROM ext WHERE region = 'eu'")).toEqual([[5, 5]]);
+  });
+
+  it('sums floats exactly under deletes', async () => {
+    await db.exec('CREATE TABLE f (x float8)');
+    await db.exec('CREATE MATERIALIZED VIEW s AS SELECT sum(x) AS total FROM f');
+    await db.exec('INSERT INTO f VALUES (1e20), (1)');
+    await db.exec('DELETE FROM f WHERE x = 1e20');
+    expect(await rows('SELECT total FROM s')).toEqual([[1]]);
+  });
+
+  it('maintains views on views, in dependency order within one commit', async () => {
+    await db.exec('CREATE MATERIALIZED VIEW a AS SELECT region, sum(qty) AS q FROM sales GROUP BY region');
+    await db.exec('CREATE MATERIALIZED VIEW b AS SELECT max(q) AS top, count(*) AS regions FROM a');
+    await db.exec("INSERT INTO sales VALUES ('us', 2, 1, 10), ('asia', 1, 1, 1)");
+    expect(await rows('SELECT * FROM b')).toEqual([[13n, 3n]]);
+  });
+
+  it('rejects what it cannot maintain, naming it, unless refresh is full', async () => {
+    for (const [sql, construct] of [
+      ['SELECT region, row_number() OVER () FROM sales', 'window functions'],
+      ['SELECT * FROM sales ORDER BY amount LIMIT 2', 'LIMIT and OFFSET'],
+      ['SELECT * FROM sales WHERE qty > (SELECT avg(qty) FROM sales)', 'subqueries in expressions'],
+      ['SELECT region, random() FROM sales', 'volatile function random()'],
+    ]) {
+      const f = await failure(() => db.exec(`CREATE MATERIALIZED VIEW v AS ${sql}`));
+      expect(f).toEqual({ code: '0A000', message: `materialized view cannot be maintained incrementally: ${construct}` });
+    }
+    await db.exec(
+      "CREATE MATERIALIZED VIEW top2 WITH (refresh = 'full') AS SELECT region, amount FROM sales ORDER BY amount DESC LIMIT 2",
+    );
+    await db.exec("INSERT INTO sales VALUES ('asia', 1, 100, 1)");
+    expect(await rows('SELECT * FROM top2 ORDER BY amount DESC')).toEqual([
+      ['asia', 100],
+      ['eu', 10],
+    ]);
+  });
+
+  it('fails the write, with nothing changed, when maintenance fails', async () => {
+    await db.exec('CREATE MATERIALIZED VIEW ratio AS SELECT region, 100 / qty AS r FROM sales');
+    await db.exec('CREATE MATERIALIZED VIEW n AS SELECT count(*) AS c FROM sales');
+    const f = await failure(() => db.exec("INSERT INTO sales VALUES ('x', 1, 1, 0), ('y', 1, 1, 1)"));
+    expect(f.code).toBe('22012');
+    expect(await rows('SELECT count(*) FROM sales')).toEqual([[3n]]);
+    expect(await rows('SELECT c FROM n')).toEqual([[3n]]);
+    // The views' state was put back: later writes still maintain them correctly.
+    await db.exec("INSERT INTO sales VALUES ('z', 1, 1, 4)");
+    expect(await rows('SELECT c FROM n')).toEqual([[4n]]);
+    expect(await rows("SELECT r FROM ratio WHERE region = 'z'")).toEqual([[25]]);
+  });
+
+  it('fails a write whose view state would pass its memory limit', async () => {
+    await db.exec("CREATE MATERIALIZED VIEW big WITH (memory_limit = '2kB') AS SELECT qty, count(*) FROM sales GROUP BY qty");
+    const f = await failure(() => db.exec('INSERT INTO sales SELECT \'r\', 1, 1, g FROM generate_series(100, 200) g'));
+    expect(f.code).toBe('53200');
+    expect(f.message).toMatch(/materialized view "big" would hold \d+ bytes of state, over its limit of 2048/);
+    expect(await rows('SELECT count(*) FROM sales')).toEqual([[3n]]);
+  });
+
+  it('rejects bad options', async () => {
+    expect(await errorCode(() => db.exec("CREATE MATERIALIZED VIEW v WITH (refresh = 'sometimes') AS SELECT 1"))).toBe('22023');
+    expect(await errorCode(() => db.exec("CREATE MATERIALIZED VIEW v WITH (colour = 'red') AS SELECT 1"))).toBe('22023');
+  });
+
+  it('goes away with the transaction that created it', async () => {
+    await db.exec('BEGIN; CREATE MATERIALIZED VIEW gone AS SELECT count(*) FROM sales; ROLLBACK');
+    expect(await errorCode(() => db.exec('SELECT * FROM gone'))).toBe('42P01');
+    await db.exec("INSERT INTO sales VALUES ('x', 1, 1, 1)");
+    expect(db.engine.views.size).toBe(0);
+  });
+});
+
+describe('writes, DDL and the catalog', () => {
+  beforeEach(async () => {
+    await db.exec('CREATE MATERIALIZED VIEW by_region AS SELECT region, sum(qty) AS q FROM sales GROUP BY region');
+  });
+
+  it('refuses writes to a view', async () => {
+    for (const sql of ["INSERT INTO by_region VALUES ('x', 1)", 'DELETE FROM by_region', 'UPDATE by_region SET q = 0', 'TRUNCATE by_region'])
+      expect(await failure(() => db.exec(sql))).toEqual({ code: '42809', message: 'cannot change materialized view "by_region"' });
+  });
+
+  it('refuses DROP TABLE of a table a view reads, unless CASCADE', async () => {
+    await db.exec('CREATE MATERIALIZED VIEW on_top AS SELECT count(*) AS n FROM by_region');
+    const f = await failure(() => db.exec('DROP TABLE sales'));
+    expect(f).toEqual({ code: '2BP01', message: 'cannot drop table sales because other objects depend on it' });
+    expect(await errorCode(() => db.exec('DROP MATERIALIZED VIEW by_region'))).toBe('2BP01');
+    await db.exec('DROP TABLE sales CASCADE');
+    expect(await errorCode(() => db.exec('SELECT * FROM on_top'))).toBe('42P01');
+    expect(db.engine.views.size).toBe(0);
+  });
+
+  it('drops, renames and tells tables and views apart', async () => {
+    expect(await errorCode(() => db.exec('DROP TABLE by_region'))).toBe('42809');
+    expect(await errorCode(() => db.exec('DROP MATERIALIZED VIEW sales'))).toBe('42809');
+    expect(await errorCode(() => db.exec('DROP MATERIALIZED VIEW nope'))).toBe('42P01');
+    await db.exec('DROP MATERIALIZED VIEW IF EXISTS nope');
+    await db.exec('ALTER MATERIALIZED VIEW by_region RENAME TO regions');
+    await db.exec("INSERT INTO sales VALUES ('eu', 1, 1, 5)");
+    expect(await rows("SELECT q FROM regions WHERE region = 'eu'")).toEqual([[8n]]);
+    expect(await errorCode(() => db.exec('ALTER TABLE sales ADD COLUMN note text'))).toBe('2BP01');
+    expect(await errorCode(() => db.exec('ALTER TABLE sales RENAME TO s2'))).toBe('2BP01');
+    await db.exec('DROP MATERIALIZED VIEW regions');
+    await db.exec('ALTER TABLE sales ADD COLUMN note text');
+  });
+
+  it('lists views in pg_class, pg_matviews and liveview_views', async () => {
+    await db.exec('CREATE MATERIALIZED VIEW on_top AS SELECT count(*) AS n FROM by_region');
+    await db.exec("INSERT INTO sales VALUES ('eu', 1, 1, 5)");
+    expect(await rows("SELECT relkind FROM pg_class WHERE relname = 'by_region'")).toEqual([['m']]);
+    expect(await rows('SELECT matviewname, ispopulated, definition FROM pg_matviews ORDER BY 1')).toEqual([
+      ['by_region', true, ' SELECT region, sum(qty) AS q FROM sales GROUP BY region;'],
+      ['on_top', true, ' SELECT count(*) AS n FROM by_region;'],
+    ]);
+    const [v] = (
+      await db.query(
+        "SELECT refresh, base_tables, dependent_views, rows, state_bytes > 0 AS has_state, updates, p50_ms >= 0 AS timed, staleness_ms FROM liveview_views WHERE viewname = 'by_region'",
+      )
+    ).rows;
+    expect(v).toEqual({
+      refresh: 'immediate',
+      base_tables: ['public.sales'],
+      dependent_views: ['public.on_top'],
+      rows: 2n,
+      has_state: true,
+      updates: 1n,
+      timed: true,
+      staleness_ms: 0,
+    });
+    expect(await rows("SELECT table_name FROM information_schema.tables WHERE table_name = 'by_region'")).toEqual([]);
+  });
+
+  it('REFRESH recomputes, and WITH NO DATA empties until then', async () => {
+    await db.exec('CREATE MATERIALIZED VIEW later AS SELECT region FROM sales WITH NO DATA');
+    expect(await rows('SELECT count(*) FROM later')).toEqual([[0n]]);
+    expect(await rows("SELECT ispopulated FROM pg_matviews WHERE matviewname = 'later'")).toEqual([[false]]);
+    await db.exec('REFRESH MATERIALIZED VIEW later');
+    expect(await rows('SELECT count(*) FROM later')).toEqual([[3n]]);
+    await db.exec("INSERT INTO sales VALUES ('x', 1, 1, 1)");
+    expect(await rows('SELECT count(*) FROM later')).toEqual([[4n]]);
+    await db.exec('REFRESH MATERIALIZED VIEW by_region');
+    expect(await rows("SELECT repairs FROM liveview_views WHERE viewname = 'by_region'")).toEqual([[0n]]);
+  });
+});
+
+describe('refresh modes and notifications', () => {
+  it('deferred views catch up within max_delay and report staleness meanwhile', async () => {
+    await db.exec("CREATE MATERIALIZED VIEW lazy WITH (refresh = 'deferred', max_delay = '30ms') AS SELECT count(*) AS n FROM sales");
+    await db.exec("INSERT INTO sales VALUES ('x', 1, 1, 1)");
+    expect(await rows('SELECT n FROM lazy')).toEqual([[3n]]);
+    const [[stale]] = (await rows("SELECT staleness_ms FROM liveview_views WHERE viewname = 'lazy'")) as [[number]];
+    expect(stale).toBeGreaterThanOrEqual(0);
+    for (let i = 0; i < 100 && (await rows('SELECT n FROM lazy'))[0]![0] !== 4n; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(await rows('SELECT n FROM lazy')).toEqual([[4n]]);
+    expect(await rows("SELECT staleness_ms FROM liveview_views WHERE viewname = 'lazy'")).toEqual([[0]]);
+  });
+
+  it('tells subscribers the rows each commit added and removed', async () => {
+    await db.exec('CREATE MATERIALIZED VIEW by_region AS SELECT region, sum(qty) AS q FROM sales GROUP BY region');
+    const changes: ViewChange[] = [];
+    const stop = db.subscribeView('by_region', (c) => changes.push(c));
+    await db.exec("INSERT INTO sales VALUES ('eu', 1, 1, 4), ('asia', 1, 1, 1)");
+    stop();
+    await db.exec("INSERT INTO sales VALUES ('eu', 1, 1, 4)");
+    expect(changes).toHaveLength(1);
+    expect(changes[0]!.view).toBe('by_region');
+    expect(changes[0]!.removed).toEqual([['eu', 3n]]);
+    expect(changes[0]!.added.sort()).toEqual([
+      ['asia', 1n],
+      ['eu', 7n],
+    ]);
+    expect(() => db.subscribeView('sales', () => undefined)).toThrow(/materialized view "sales" does not exist/);
+  });
+});
+
+describe('materialized views across restarts', () => {
+  it('are rebuilt from the recovered tables after a crash and after a clean restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lvdb-views-'));
+    try {
+      let d = await open({ path: dir });
+      await d.exec('CREATE TABLE t (k text, v int)');
+      await d.exec("INSERT INTO t VALUES ('a', 1), ('b', 2)");
+      await d.exec('CREATE MATERIALIZED VIEW m AS SELECT k, sum(v) AS s FROM t GROUP BY k');
+      await d.exec('CREATE MATERIALIZED VIEW m2 AS SELECT sum(s) AS total FROM m');
+      await d.checkpoint();
+      await d.exec("INSERT INTO t VALUES ('a', 10)");
+      await d.durability!.close({ checkpoint: false });
+      d = await open({ path: dir });
+      expect((await d.query('SELECT * FROM m ORDER BY k', [], { rowMode: 'array' })).rows).toEqual([
+        ['a', 11n],
+        ['b', 2n],
+      ]);
+      await d.exec("DELETE FROM t WHERE k = 'b'");
+      await d.close();
+      d = await open({ path: dir });
+      expect((await d.query('SELECT total::int8 FROM m2', [], { rowMode: 'array' })).rows).toEqual([[11n]]);
+      await d.exec("INSERT INTO t VALUES ('c', 1)");
+      expect((await d.query('SELECT total::int8 FROM m2', [], { rowMode: 'array' })).rows).toEqual([[12n]]);
+      await d.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
