@@ -12,6 +12,7 @@ import type { DeltaOperator } from './operators/operator.js';
 import { DeltaColumns, DeltaProject } from './operators/project.js';
 import { DeltaUnionAll } from './operators/union.js';
 import { DeltaValues } from './operators/values.js';
+import { DeltaWindow } from './operators/window.js';
 import type { MaintenanceRound } from './round.js';
 
 /** One operator of a view's dataflow and where its output goes. */
@@ -160,7 +161,11 @@ export class ViewDataflow {
       case 'limit':
         throw notMaintainable('LIMIT and OFFSET');
       case 'window':
-        throw notMaintainable('window functions');
+        for (const c of p.calls) {
+          [...c.args, ...c.partitionBy, ...c.orderBy.map((k) => k.expr)].forEach(checkExpr);
+          if (c.filter) checkExpr(c.filter);
+        }
+        return this.node(new DeltaWindow(p), this.compile(p.input, ctx));
       case 'recursive':
       case 'worktable':
         throw notMaintainable('WITH RECURSIVE');

@@ -6,7 +6,8 @@
 // Constructs covered: filters and projections, GROUP BY with count/sum/avg/min/max/count(DISTINCT)/
 // stddev/variance/percentiles/string_agg/array_agg/bool_and, HAVING, global aggregates, inner/left/
 // right/full equi-joins, joins under aggregates, DISTINCT, UNION and UNION ALL, subqueries in FROM
-// and CTEs, self-joins, and views on views.
+// and CTEs, self-joins, window functions (ranking, LAG/LEAD, aggregates over ROWS frames, over
+// groups), and views on views.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Decimal, open, type Database, type Value } from '../../src/index.js';
@@ -32,6 +33,14 @@ const VIEWS: Record<string, string> = {
   ordered_aggs:
     "SELECT g, string_agg(k::text, ',' ORDER BY k, v) AS ks, array_agg(v ORDER BY v, k) AS vs FROM t GROUP BY g",
   self_join: 'SELECT a.k, a.v AS av, b.v AS bv FROM t a JOIN t b ON a.k = b.k AND a.g = b.g WHERE a.v < b.v',
+  window_rank:
+    'SELECT g, k, v, row_number() OVER (PARTITION BY g ORDER BY v, k, f) AS rn, rank() OVER (PARTITION BY g ORDER BY v) AS rk, ' +
+    'lag(v) OVER (PARTITION BY g ORDER BY v, k, f) AS prev FROM t',
+  window_frame:
+    'SELECT g, k, sum(v) OVER (PARTITION BY g ORDER BY k, v, f ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) AS s3, ' +
+    'lead(k, 1) OVER (PARTITION BY g ORDER BY k, v, f) AS nxt FROM t',
+  window_on_groups:
+    'SELECT g, s, avg(s) OVER (ORDER BY g ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) AS moving FROM (SELECT g, sum(v) AS s FROM t GROUP BY g) x',
   on_view: 'SELECT count(*) AS groups, sum(s) AS total, max(hi) AS hi FROM grouped',
   on_view_join: 'SELECT g.g, g.n, h.s FROM grouped g LEFT JOIN having_v h ON g.g = h.g',
 };

@@ -1,0 +1,111 @@
+import { installSubqueryRunner } from '../../exec/build.js';
+import { CompiledExpr } from '../../exec/compile.js';
+import { ExecContext } from '../../exec/context.js';
+import { constExpr, type Expr } from '../../plan/expr.js';
+import type { LogicalPlan, WindowNode } from '../../plan/logical.js';
+import { tupleKey, type Value } from '../../types/values.js';
+import { addRow, emptyDelta, rowKey, type Delta } from '../delta.js';
+import type { MaintenanceRound } from '../round.js';
+import type { DeltaOperator } from './operator.js';
+
+interface Partition {
+  /** Input rows in arrival order (a Map keeps it), with their multiplicity. */
+  readonly rows: Map<unknown, { row: Value[]; n: number }>;
+  /** The partition's output rows now in the view. */
+  out: Value[][];
+}
+
+/**
+ * Window functions (ROW_NUMBER, RANK, LAG, LEAD, aggregates over frames, …), maintained by
+ * partition: a change recomputes only the partitions it touches, with the executor's own window
+ * operator, and the output changes by the difference between the partition's old and new rows.
+ * Rows equal in the window's ORDER BY keep their arrival order, as a table scan would give them.
+ */
+export class DeltaWindow implements DeltaOperator {
+  private readonly partitionKeys: CompiledExpr[];
+  private readonly partitions = new Map<unknown, Partition>();
+  private rowsHeld = 0;
+
+  constructor(private readonly node: WindowNode) {
+    // One partitioning shared by every call, else the whole input is one partition.
+    const first = node.calls[0]?.partitionBy ?? [];
+    const shared = node.calls.every((c) => sameExprs(c.partitionBy, first));
+    this.partitionKeys = (shared ? first : []).map((e) => new CompiledExpr(e));
+  }
+
+  push(_port: number, delta: Delta, round: MaintenanceRound): Delta {
+    const touched = new Map<unknown, Partition>();
+    for (let i = 0; i < delta.rows.length; i++) {
+      const row = delta.rows[i]!;
+      const w = delta.weights[i]!;
+      const pk = tupleKey(this.partitionKeys.map((k) => k.evalRow(row, round.ctx)));
+      let p = this.partitions.get(pk);
+      if (!p) {
+        p = { rows: new Map(), out: [] };
+        this.partitions.set(pk, p);
+        round.onUndo(() => this.partitions.delete(pk));
+      }
+      if (!touched.has(pk)) {
+        touched.set(pk, p);
+        const part = p;
+        const snapshot = new Map([...p.rows].map(([k, e]) => [k, { ...e }]));
+        const out = p.out;
+        round.onUndo(() => {
+          part.rows.clear();
+          for (const [k, e] of snapshot) part.rows.set(k, e);
+          part.out = out;
+        });
+      }
+      const k = rowKey(row);
+      const e = p.rows.get(k);
+      if (e) {
+        e.n += w;
+        if (e.n <= 0) p.rows.delete(k);
+      } else if (w > 0) p.rows.set(k, { row, n: w });
+      this.rowsHeld += w;
+    }
+    const out = emptyDelta();
+    for (const [pk, p] of touched) {
+      const next = this.compute(p, round.ctx);
+      for (const r of p.out) addRow(out, r, -1);
+      for (const r of next) addRow(out, r, 1);
+      p.out = next;
+      if (p.rows.size === 0) this.partitions.delete(pk);
+    }
+    return out;
+  }
+
+  /** The window's output for one partition's rows, computed by the executor. */
+  private compute(p: Partition, ctx: ExecContext): Value[][] {
+    if (p.rows.size === 0) return [];
+    const input: Value[][] = [];
+    for (const e of p.rows.values()) for (let n = 0; n < e.n; n++) input.push(e.row);
+    const types = this.node.input.fields.map((f) => f.type);
+    const values: LogicalPlan = {
+      kind: 'values',
+      fields: this.node.input.fields,
+      rows: input.map((r) => r.map((v, i) => constExpr(types[i]!, v))),
+    };
+    const run = new ExecContext([], ctx.fn, ctx.data, ctx.limits);
+    installSubqueryRunner(run);
+    return run.runner.sub({ ...this.node, input: values }, [], false);
+  }
+
+  initial(): Delta {
+    return emptyDelta();
+  }
+
+  stateBytes(): number {
+    return this.rowsHeld * 160 + this.partitions.size * 64;
+  }
+}
+
+function sameExprs(a: readonly Expr[], b: readonly Expr[]): boolean {
+  return a.length === b.length && a.every((e, i) => JSON.stringify(e, skipFns) === JSON.stringify(b[i], skipFns));
+}
+
+/** JSON of an expression: functions left out, bigints as text. */
+function skipFns(_k: string, v: unknown): unknown {
+  if (typeof v === 'function') return undefined;
+  return typeof v === 'bigint' ? `${v}n` : v;
+}
