@@ -240,7 +240,8 @@ export class Database {
     const view = t && 'matview' in t ? this.engine.views.of(t) : undefined;
     if (!view) throw new DatabaseError(SqlState.undefinedTable, `materialized view "${name}" does not exist`);
     return this.engine.views.subscribe((c) => {
-      if (this.engine.views.of(view.table) === view && c.view === view.name && c.schema === view.schema) listener(c);
+      if (this.engine.views.of(view.table) === view && c.view === view.name && c.schema === view.schema)
+        listener(c);
     });
   }
 

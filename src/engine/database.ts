@@ -5,6 +5,11 @@ import { loadParser } from '../sql/parser.js';
 import { RoleStore } from '../tenancy/roles.js';
 import { AccessTokens } from './access-tokens.js';
 import { ViewRegistry } from '../views/registry.js';
+import { MAX_PAYLOAD, NotificationHub } from './notifications.js';
+import { formatValue, type TextIoContext } from '../types/text-io.js';
+import type { Value } from '../types/values.js';
+
+const NOTIFY_TEXT: TextIoContext = { timezone: 'UTC', dateStyle: 'ISO, MDY', extraFloatDigits: 1 };
 import type { Transaction } from './transaction.js';
 
 /**
@@ -42,6 +47,8 @@ export class Engine {
   readonly tokens = new AccessTokens();
   /** Materialized views, maintained at each commit (see src/views). */
   readonly views = new ViewRegistry();
+  /** LISTEN/NOTIFY channels (views publish their changes on their own names). */
+  readonly notifications = new NotificationHub();
   /** Login roles and their password secrets (CREATE/ALTER/DROP ROLE; the servers authenticate against it). */
   readonly roles = new RoleStore();
   /** The write-ahead log; null for an in-memory database (and while recovery replays it). */
@@ -50,6 +57,30 @@ export class Engine {
 
   private constructor(functions: FunctionRegistry) {
     this.functions = functions;
+    // A view's changes go to listeners of its name as JSON, values in PostgreSQL's text form
+    // (counts only, when they would not fit in a payload).
+    this.views.subscribe((c) => {
+      if (!this.notifications.hasListeners(c.view)) return;
+      const text = (rows: Value[][]): (string | null)[][] =>
+        rows.map((r) =>
+          r.map((v, i) => (v === null ? null : formatValue(v, c.columns[i]!.type, NOTIFY_TEXT))),
+        );
+      let payload = JSON.stringify({
+        view: c.view,
+        seq: c.seq,
+        added: text(c.added),
+        removed: text(c.removed),
+      });
+      if (payload.length > MAX_PAYLOAD)
+        payload = JSON.stringify({
+          view: c.view,
+          seq: c.seq,
+          added: c.added.length,
+          removed: c.removed.length,
+          truncated: true,
+        });
+      this.notifications.publish({ channel: c.view, payload, pid: 0 });
+    });
   }
 
   static async create(): Promise<Engine> {

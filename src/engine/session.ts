@@ -26,6 +26,7 @@ import { Cursors } from './cursors.js';
 import { createSystemAccess } from '../sql/system-catalog/access.js';
 import { SessionSettings } from './settings.js';
 import { viewQueryText } from './view-text.js';
+import { MAX_PAYLOAD, type Notification } from './notifications.js';
 import { MaterializedView } from '../views/materialized-view.js';
 import type { PreparedMaintenance } from '../views/registry.js';
 import {
@@ -138,6 +139,12 @@ export class Session {
   private running: ExecContext | null = null;
   /** A statement timeout that fired while no plan was running. */
   private pendingCancel: string | null = null;
+  private readonly listening = new Map<string, () => void>();
+  private readonly notificationQueue: Notification[] = [];
+  /** Where notifications for channels this session LISTENs on go (the wire server sets it). */
+  onNotification: ((n: Notification) => void) | null = null;
+  /** The backend process id reported with this session's NOTIFYs (set by the wire server). */
+  processId = 0;
   /** Durability of this session's last commit, awaited before the statement reports success. */
   private pendingDurable: Promise<void> | null = null;
   /** When the running statement started (statement_timestamp()), microseconds since 1970. */
@@ -259,8 +266,35 @@ export class Session {
     }
   }
 
+  /** LISTEN: notifications on `channel` reach this session (see `onNotification`). */
+  listen(channel: string): void {
+    if (this.listening.has(channel)) return;
+    this.listening.set(
+      channel,
+      this.engine.notifications.listen(channel, (n) => {
+        if (this.onNotification) this.onNotification(n);
+        else this.notificationQueue.push(n);
+      }),
+    );
+  }
+
+  /** UNLISTEN channel, or every channel when it is undefined (UNLISTEN *). */
+  unlisten(channel: string | undefined): void {
+    for (const [c, stop] of this.listening)
+      if (channel === undefined || c === channel) {
+        stop();
+        this.listening.delete(c);
+      }
+  }
+
+  /** Notifications received while no `onNotification` handler was set, oldest first (and cleared). */
+  takeNotifications(): Notification[] {
+    return this.notificationQueue.splice(0);
+  }
+
   /** Ends the session: an open transaction rolls back and its locks go (the client went away). */
   close(): void {
+    this.unlisten(undefined);
     if (!this.txn) return;
     this.txn.rollbackTo(0);
     this.engine.catalog.locks.releaseAll(this.txn);
@@ -365,8 +399,22 @@ export class Session {
     await this.executeStatement(stmt, []);
   }
 
+  /** NOTIFYs of a committed transaction, delivered in order (identical ones once, as in PostgreSQL). */
+  private publishNotifies(txn: Transaction): void {
+    const seen = new Set<string>();
+    for (const n of txn.notifies.splice(0)) {
+      const k = `${n.channel}\u0000${n.payload}`;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      this.engine.notifications.publish(n);
+    }
+  }
+
   private commit(txn: Transaction): void {
-    if (!(this.engine.log ? txn.needsLog : txn.hasWrites)) return;
+    if (!(this.engine.log ? txn.needsLog : txn.hasWrites)) {
+      this.publishNotifies(txn);
+      return;
+    }
     if (txn.conflicts()) {
       throw new DatabaseError(
         SqlState.serializationFailure,
@@ -384,6 +432,7 @@ export class Session {
     let inserted = 0;
     for (const c of txn.local.values()) inserted += c.rowCount;
     this.engine.notifyCommit(touched, inserted);
+    this.publishNotifies(txn);
   }
 
   private async transactionStatement(body: Node): Promise<StatementResult> {
@@ -576,6 +625,20 @@ export class Session {
         return this.rename(s, txn);
       case 'RefreshMatViewStmt':
         return this.refreshMaterializedView(s, txn);
+      case 'ListenStmt':
+        this.listen(s.conditionname);
+        return { command: 'LISTEN', columns: [], rows: [], rowCount: 0 };
+      case 'UnlistenStmt':
+        this.unlisten(s.conditionname);
+        return { command: 'UNLISTEN', columns: [], rows: [], rowCount: 0 };
+      case 'NotifyStmt': {
+        const payload: string = s.payload ?? '';
+        if (payload.length > MAX_PAYLOAD)
+          throw new DatabaseError(SqlState.invalidParameterValue, 'payload string too long');
+        // Sent when the transaction commits; a rollback drops it.
+        txn.notifies.push({ channel: s.conditionname, payload, pid: this.processId });
+        return { command: 'NOTIFY', columns: [], rows: [], rowCount: 0 };
+      }
       case 'IndexStmt':
         // Indexes are accepted for compatibility; scans use zone maps instead.
         this.resolveTable(s.relation, txn, null);

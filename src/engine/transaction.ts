@@ -40,6 +40,8 @@ export class Transaction {
   readonly ddl: DdlLogEntry[] = [];
   /** Whether a role statement ran (the commit logs the role store). */
   rolesChanged = false;
+  /** NOTIFYs to send when the transaction commits. */
+  readonly notifies: { channel: string; payload: string; pid: number }[] = [];
   /** REPEATABLE READ / SERIALIZABLE: every table's snapshot, taken at the first statement. */
   private frozen: Map<Table, TableSnapshot> | null = null;
 

@@ -43,7 +43,7 @@ function unscaled(s: bigint): number {
   }
   let v = Number(m);
   // Multiplying by powers of two is exact until the result is subnormal.
-  for (let e = shift - 1074; e !== 0; ) {
+  for (let e = shift - 1074; e !== 0;) {
     const step = Math.max(-1000, Math.min(1000, e));
     v *= 2 ** step;
     e -= step;
@@ -65,7 +65,8 @@ function total(s: ExactSum, float4: boolean): number {
   if (s.pinf > 0) return Infinity;
   if (s.ninf > 0) return -Infinity;
   const v = float4 ? Math.fround(unscaled(s.scaled)) : unscaled(s.scaled);
-  if (!Number.isFinite(v)) throw new DatabaseError(SqlState.numericValueOutOfRange, 'value out of range: overflow');
+  if (!Number.isFinite(v))
+    throw new DatabaseError(SqlState.numericValueOutOfRange, 'value out of range: overflow');
   return v;
 }
 

@@ -1,5 +1,5 @@
 import { toDatabaseError } from '../errors.js';
-import type { Table } from '../storage/table.js';
+import type { ColumnDef, Table } from '../storage/table.js';
 import type { Value } from '../types/values.js';
 import { addRow, consolidate, emptyDelta, isEmpty, type Delta } from './delta.js';
 import type { MaterializedView } from './materialized-view.js';
@@ -13,6 +13,8 @@ import { MaintenanceRound } from './round.js';
 export interface ViewChange {
   readonly view: string;
   readonly schema: string;
+  /** The view's columns (names and types of the rows below). */
+  readonly columns: readonly ColumnDef[];
   readonly seq: number;
   readonly added: Value[][];
   readonly removed: Value[][];
@@ -143,7 +145,14 @@ export class ViewRegistry {
       const w = delta.weights[i]!;
       for (let n = Math.abs(w); n > 0; n--) (w > 0 ? added : removed).push(delta.rows[i]!);
     }
-    const change: ViewChange = { view: view.name, schema: view.schema, seq, added, removed };
+    const change: ViewChange = {
+      view: view.name,
+      schema: view.schema,
+      columns: view.table.columns,
+      seq,
+      added,
+      removed,
+    };
     for (const l of this.listeners) {
       try {
         l(change);

@@ -23,7 +23,8 @@ const VIEWS: Record<string, string> = {
   left_join: 'SELECT t.k, t.g, d.name FROM t LEFT JOIN d ON t.k = d.k',
   right_join: 'SELECT d.k, d.name, t.v FROM t RIGHT JOIN d ON t.k = d.k',
   full_join: 'SELECT t.k AS tk, d.k AS dk, d.name FROM t FULL JOIN d ON t.k = d.k',
-  join_grouped: 'SELECT d.name, sum(t.v) AS s, count(*) AS n, max(t.f) AS mf FROM t JOIN d USING (k) GROUP BY d.name',
+  join_grouped:
+    'SELECT d.name, sum(t.v) AS s, count(*) AS n, max(t.f) AS mf FROM t JOIN d USING (k) GROUP BY d.name',
   distinct_v: 'SELECT DISTINCT g, v > 5 AS big FROM t',
   unioned: 'SELECT k FROM t UNION SELECT k FROM d',
   union_all: 'SELECT k, g AS label FROM t WHERE v < 3 UNION ALL SELECT k, name FROM d',
@@ -84,17 +85,40 @@ const simpleOp: fc.Arbitrary<Op> = fc.oneof(
   {
     weight: 4,
     arbitrary: fc
-      .array(fc.tuple(K, G, fc.option(fc.integer({ min: -2, max: 9 }), { freq: 6 }), fc.double({ min: -100, max: 100, noNaN: true })), {
-        minLength: 1,
-        maxLength: 4,
-      })
+      .array(
+        fc.tuple(
+          K,
+          G,
+          fc.option(fc.integer({ min: -2, max: 9 }), { freq: 6 }),
+          fc.double({ min: -100, max: 100, noNaN: true }),
+        ),
+        {
+          minLength: 1,
+          maxLength: 4,
+        },
+      )
       .map((rows) => ({ kind: 'insert' as const, rows })),
   },
   { weight: 2, arbitrary: K.map((k) => ({ kind: 'delete' as const, k })) },
-  { weight: 2, arbitrary: fc.tuple(G, fc.integer({ min: -3, max: 3 })).map(([g, by]) => ({ kind: 'update' as const, g, by })) },
-  { weight: 1, arbitrary: fc.tuple(K, fc.constantFrom('x', 'y', 'z')).map(([k, name]) => ({ kind: 'insertD' as const, k, name })) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(G, fc.integer({ min: -3, max: 3 }))
+      .map(([g, by]) => ({ kind: 'update' as const, g, by })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(K, fc.constantFrom('x', 'y', 'z'))
+      .map(([k, name]) => ({ kind: 'insertD' as const, k, name })),
+  },
   { weight: 1, arbitrary: K.map((k) => ({ kind: 'deleteD' as const, k })) },
-  { weight: 1, arbitrary: fc.tuple(K, fc.constantFrom('x', 'y', 'w')).map(([k, name]) => ({ kind: 'renameD' as const, k, name })) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(K, fc.constantFrom('x', 'y', 'w'))
+      .map(([k, name]) => ({ kind: 'renameD' as const, k, name })),
+  },
 );
 const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 6, arbitrary: simpleOp },
@@ -148,8 +172,11 @@ describe('incrementally maintained views equal their queries recomputed', () => 
       fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 14 }), async (ops) => {
         await db.exec('DROP TABLE IF EXISTS t CASCADE; DROP TABLE IF EXISTS d CASCADE');
         await db.exec('CREATE TABLE t (k int, g text, v int, f float8); CREATE TABLE d (k int, name text)');
-        await db.exec("INSERT INTO t VALUES (1, 'a', 5, 1.5), (2, 'b', 7, -2), (1, 'a', 0, 3); INSERT INTO d VALUES (1, 'x'), (5, 'y')");
-        for (const [name, sql] of Object.entries(VIEWS)) await db.exec(`CREATE MATERIALIZED VIEW ${name} AS ${sql}`);
+        await db.exec(
+          "INSERT INTO t VALUES (1, 'a', 5, 1.5), (2, 'b', 7, -2), (1, 'a', 0, 3); INSERT INTO d VALUES (1, 'x'), (5, 'y')",
+        );
+        for (const [name, sql] of Object.entries(VIEWS))
+          await db.exec(`CREATE MATERIALIZED VIEW ${name} AS ${sql}`);
         for (const o of ops) {
           await db.exec(sqlOf(o)).catch(async () => {
             // A failed statement inside BEGIN leaves the block aborted: end it.
@@ -162,7 +189,10 @@ describe('incrementally maintained views equal their queries recomputed', () => 
           }
         }
       }),
-      { numRuns: Number(process.env.VIEW_PROPERTY_RUNS ?? 25), seed: Number(process.env.VIEW_PROPERTY_SEED ?? 20261121) },
+      {
+        numRuns: Number(process.env.VIEW_PROPERTY_RUNS ?? 25),
+        seed: Number(process.env.VIEW_PROPERTY_SEED ?? 20261121),
+      },
     );
   }, 300_000);
 });

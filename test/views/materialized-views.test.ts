@@ -23,7 +23,9 @@ async function rows(sql: string): Promise<unknown[][]> {
 
 describe('CREATE MATERIALIZED VIEW', () => {
   it('fills the view and reports its row count', async () => {
-    const r = await db.exec('CREATE MATERIALIZED VIEW by_region AS SELECT region, sum(qty) AS q FROM sales GROUP BY region');
+    const r = await db.exec(
+      'CREATE MATERIALIZED VIEW by_region AS SELECT region, sum(qty) AS q FROM sales GROUP BY region',
+    );
     expect(r).toMatchObject({ command: 'SELECT', rowCount: 2 });
     expect(await rows('SELECT * FROM by_region ORDER BY region')).toEqual([
       ['eu', 3n],
@@ -60,7 +62,9 @@ describe('CREATE MATERIALIZED VIEW', () => {
   });
 
   it('keeps min and max right when the row holding them is deleted', async () => {
-    await db.exec('CREATE MATERIALIZED VIEW ext AS SELECT region, min(amount) AS lo, max(amount) AS hi FROM sales GROUP BY 1');
+    await db.exec(
+      'CREATE MATERIALIZED VIEW ext AS SELECT region, min(amount) AS lo, max(amount) AS hi FROM sales GROUP BY 1',
+    );
     await db.exec('DELETE FROM sales WHERE amount = 10');
     expect(await rows("SELECT lo, hi FROM ext WHERE region = 'eu'")).toEqual([[5, 5]]);
   });
@@ -92,7 +96,9 @@ describe('CREATE MATERIALIZED VIEW', () => {
     const changes: number[] = [];
     db.subscribeView('ma', (c) => changes.push(c.added.length));
     await db.exec("INSERT INTO daily VALUES ('2026-01-10', 'eu', 70)");
-    expect(await rows("SELECT ma7 FROM ma WHERE region = 'eu' AND day = '2026-01-10'")).toEqual([[(3 + 4 + 5 + 6 + 7 + 8 + 9 + 70) / 7]]);
+    expect(await rows("SELECT ma7 FROM ma WHERE region = 'eu' AND day = '2026-01-10'")).toEqual([
+      [(3 + 4 + 5 + 6 + 7 + 8 + 9 + 70) / 7],
+    ]);
     // Only eu's rows from 2026-01-10 on changed: us was not recomputed into the change.
     expect(changes).toEqual([1]);
   });
@@ -105,7 +111,10 @@ describe('CREATE MATERIALIZED VIEW', () => {
       ['SELECT region, random() FROM sales', 'volatile function random()'],
     ]) {
       const f = await failure(() => db.exec(`CREATE MATERIALIZED VIEW v AS ${sql}`));
-      expect(f).toEqual({ code: '0A000', message: `materialized view cannot be maintained incrementally: ${construct}` });
+      expect(f).toEqual({
+        code: '0A000',
+        message: `materialized view cannot be maintained incrementally: ${construct}`,
+      });
     }
     await db.exec(
       "CREATE MATERIALIZED VIEW top2 WITH (refresh = 'full') AS SELECT region, amount FROM sales ORDER BY amount DESC LIMIT 2",
@@ -131,16 +140,26 @@ describe('CREATE MATERIALIZED VIEW', () => {
   });
 
   it('fails a write whose view state would pass its memory limit', async () => {
-    await db.exec("CREATE MATERIALIZED VIEW big WITH (memory_limit = '2kB') AS SELECT qty, count(*) FROM sales GROUP BY qty");
-    const f = await failure(() => db.exec('INSERT INTO sales SELECT \'r\', 1, 1, g FROM generate_series(100, 200) g'));
+    await db.exec(
+      "CREATE MATERIALIZED VIEW big WITH (memory_limit = '2kB') AS SELECT qty, count(*) FROM sales GROUP BY qty",
+    );
+    const f = await failure(() =>
+      db.exec("INSERT INTO sales SELECT 'r', 1, 1, g FROM generate_series(100, 200) g"),
+    );
     expect(f.code).toBe('53200');
-    expect(f.message).toMatch(/materialized view "big" would hold \d+ bytes of state, over its limit of 2048/);
+    expect(f.message).toMatch(
+      /materialized view "big" would hold \d+ bytes of state, over its limit of 2048/,
+    );
     expect(await rows('SELECT count(*) FROM sales')).toEqual([[3n]]);
   });
 
   it('rejects bad options', async () => {
-    expect(await errorCode(() => db.exec("CREATE MATERIALIZED VIEW v WITH (refresh = 'sometimes') AS SELECT 1"))).toBe('22023');
-    expect(await errorCode(() => db.exec("CREATE MATERIALIZED VIEW v WITH (colour = 'red') AS SELECT 1"))).toBe('22023');
+    expect(
+      await errorCode(() => db.exec("CREATE MATERIALIZED VIEW v WITH (refresh = 'sometimes') AS SELECT 1")),
+    ).toBe('22023');
+    expect(
+      await errorCode(() => db.exec("CREATE MATERIALIZED VIEW v WITH (colour = 'red') AS SELECT 1")),
+    ).toBe('22023');
   });
 
   it('goes away with the transaction that created it', async () => {
@@ -153,18 +172,31 @@ describe('CREATE MATERIALIZED VIEW', () => {
 
 describe('writes, DDL and the catalog', () => {
   beforeEach(async () => {
-    await db.exec('CREATE MATERIALIZED VIEW by_region AS SELECT region, sum(qty) AS q FROM sales GROUP BY region');
+    await db.exec(
+      'CREATE MATERIALIZED VIEW by_region AS SELECT region, sum(qty) AS q FROM sales GROUP BY region',
+    );
   });
 
   it('refuses writes to a view', async () => {
-    for (const sql of ["INSERT INTO by_region VALUES ('x', 1)", 'DELETE FROM by_region', 'UPDATE by_region SET q = 0', 'TRUNCATE by_region'])
-      expect(await failure(() => db.exec(sql))).toEqual({ code: '42809', message: 'cannot change materialized view "by_region"' });
+    for (const sql of [
+      "INSERT INTO by_region VALUES ('x', 1)",
+      'DELETE FROM by_region',
+      'UPDATE by_region SET q = 0',
+      'TRUNCATE by_region',
+    ])
+      expect(await failure(() => db.exec(sql))).toEqual({
+        code: '42809',
+        message: 'cannot change materialized view "by_region"',
+      });
   });
 
   it('refuses DROP TABLE of a table a view reads, unless CASCADE', async () => {
     await db.exec('CREATE MATERIALIZED VIEW on_top AS SELECT count(*) AS n FROM by_region');
     const f = await failure(() => db.exec('DROP TABLE sales'));
-    expect(f).toEqual({ code: '2BP01', message: 'cannot drop table sales because other objects depend on it' });
+    expect(f).toEqual({
+      code: '2BP01',
+      message: 'cannot drop table sales because other objects depend on it',
+    });
     expect(await errorCode(() => db.exec('DROP MATERIALIZED VIEW by_region'))).toBe('2BP01');
     await db.exec('DROP TABLE sales CASCADE');
     expect(await errorCode(() => db.exec('SELECT * FROM on_top'))).toBe('42P01');
@@ -208,7 +240,9 @@ describe('writes, DDL and the catalog', () => {
       timed: true,
       staleness_ms: 0,
     });
-    expect(await rows("SELECT table_name FROM information_schema.tables WHERE table_name = 'by_region'")).toEqual([]);
+    expect(
+      await rows("SELECT table_name FROM information_schema.tables WHERE table_name = 'by_region'"),
+    ).toEqual([]);
   });
 
   it('REFRESH recomputes, and WITH NO DATA empties until then', async () => {
@@ -226,18 +260,25 @@ describe('writes, DDL and the catalog', () => {
 
 describe('refresh modes and notifications', () => {
   it('deferred views catch up within max_delay and report staleness meanwhile', async () => {
-    await db.exec("CREATE MATERIALIZED VIEW lazy WITH (refresh = 'deferred', max_delay = '30ms') AS SELECT count(*) AS n FROM sales");
+    await db.exec(
+      "CREATE MATERIALIZED VIEW lazy WITH (refresh = 'deferred', max_delay = '30ms') AS SELECT count(*) AS n FROM sales",
+    );
     await db.exec("INSERT INTO sales VALUES ('x', 1, 1, 1)");
     expect(await rows('SELECT n FROM lazy')).toEqual([[3n]]);
-    const [[stale]] = (await rows("SELECT staleness_ms FROM liveview_views WHERE viewname = 'lazy'")) as [[number]];
+    const [[stale]] = (await rows("SELECT staleness_ms FROM liveview_views WHERE viewname = 'lazy'")) as [
+      [number],
+    ];
     expect(stale).toBeGreaterThanOrEqual(0);
-    for (let i = 0; i < 100 && (await rows('SELECT n FROM lazy'))[0]![0] !== 4n; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 100 && (await rows('SELECT n FROM lazy'))[0]![0] !== 4n; i++)
+      await new Promise((r) => setTimeout(r, 10));
     expect(await rows('SELECT n FROM lazy')).toEqual([[4n]]);
     expect(await rows("SELECT staleness_ms FROM liveview_views WHERE viewname = 'lazy'")).toEqual([[0]]);
   });
 
   it('tells subscribers the rows each commit added and removed', async () => {
-    await db.exec('CREATE MATERIALIZED VIEW by_region AS SELECT region, sum(qty) AS q FROM sales GROUP BY region');
+    await db.exec(
+      'CREATE MATERIALIZED VIEW by_region AS SELECT region, sum(qty) AS q FROM sales GROUP BY region',
+    );
     const changes: ViewChange[] = [];
     const stop = db.subscribeView('by_region', (c) => changes.push(c));
     await db.exec("INSERT INTO sales VALUES ('eu', 1, 1, 4), ('asia', 1, 1, 1)");
@@ -250,7 +291,9 @@ describe('refresh modes and notifications', () => {
       ['asia', 1n],
       ['eu', 7n],
     ]);
-    expect(() => db.subscribeView('sales', () => undefined)).toThrow(/materialized view "sales" does not exist/);
+    expect(() => db.subscribeView('sales', () => undefined)).toThrow(
+      /materialized view "sales" does not exist/,
+    );
   });
 });
 

@@ -6,6 +6,7 @@ import type { CommitEvent } from '../../engine/database.js';
 import type { Session } from '../../engine/session.js';
 import { parseSql } from '../../sql/parser.js';
 import type { Table } from '../../storage/table.js';
+import type { ViewChange } from '../../views/registry.js';
 import { errorBody } from './errors.js';
 import { describeColumns, jsonRow } from './formats.js';
 import { tablesRead } from './read-set.js';
@@ -15,7 +16,9 @@ import { parseSqlRequest, runOnce, textContext, type SqlRequest } from './run-sq
  * The live query feed on `GET /api/v1/live` (WebSocket). Messages are JSON:
  *
  *   client → server  {type:'subscribe', id, sql, params?}   {type:'unsubscribe', id}   {type:'ping'}
+ *                    {type:'subscribe', id, view}            (a materialized view's changes)
  *   server → client  {type:'result', id, columns, rows}     {type:'unsubscribed', id}
+ *                    {type:'diff', id, seq, added, removed}
  *                    {type:'error', id, error:{code, message, ...}}
  *                    {type:'heartbeat', at}                  {type:'pong'}
  *
@@ -43,10 +46,12 @@ interface Subscription {
   /** A change arrived while running: run again afterwards. */
   pending: boolean;
   closed: boolean;
+  /** Stops a view subscription's change feed. */
+  stop?: () => void;
 }
 
 type ClientMessage =
-  | { type: 'subscribe'; id: SubscriptionId; sql: string; params?: unknown[] }
+  | { type: 'subscribe'; id: SubscriptionId; sql: string; params?: unknown[]; view?: string }
   | { type: 'unsubscribe'; id: SubscriptionId }
   | { type: 'ping' };
 
@@ -120,12 +125,14 @@ export class LiveFeed {
 
     const stopListening = this.db.engine.onCommit((e: CommitEvent) => {
       for (const sub of subs.values()) {
+        if (sub.stop) continue;
         if (!sub.tables || [...e.tables].some((t) => sub.tables!.has(t))) schedule(sub);
       }
     });
 
     const remove = (sub: Subscription): void => {
       sub.closed = true;
+      sub.stop?.();
       if (sub.timer) clearTimeout(sub.timer);
       subs.delete(sub.id);
       this.subscriptions--;
@@ -134,6 +141,7 @@ export class LiveFeed {
     const subscribe = async (msg: ClientMessage & { type: 'subscribe' }): Promise<void> => {
       if (subs.has(msg.id))
         throw new DatabaseError(SqlState.duplicateObject, `subscription "${msg.id}" already exists`);
+      if (typeof msg.view === 'string') return subscribeView(msg.id, msg.view);
       const req = parseSqlRequest(msg);
       const stmts = parseSql(req.sql);
       if (stmts.length !== 1 || !('SelectStmt' in (stmts[0]!.stmt as object)))
@@ -171,6 +179,76 @@ export class LiveFeed {
       send({ type: 'heartbeat', at: new Date().toISOString() });
     }, this.heartbeatMs);
     heartbeat.unref();
+
+    /**
+     * A materialized view's feed: its rows, then each commit's change as a diff. Changes that land
+     * while the first result is read wait for it; those it already includes are dropped.
+     */
+    const subscribeView = async (id: SubscriptionId, name: string): Promise<void> => {
+      const session = this.db.session();
+      const dot = name.indexOf('.');
+      const rel = this.db.engine.catalog.findRelation(
+        dot < 0 ? name : name.slice(dot + 1),
+        dot < 0 ? undefined : name.slice(0, dot),
+        session.searchPath,
+        null,
+      );
+      const view = rel && 'matview' in rel ? this.db.engine.views.of(rel) : undefined;
+      if (!view)
+        throw new DatabaseError(SqlState.undefinedTable, `materialized view "${name}" does not exist`);
+      const ctx = textContext(session);
+      const columns = view.table.columns;
+      let held: ViewChange[] | null = [];
+      const sendDiff = (c: ViewChange): void =>
+        send({
+          type: 'diff',
+          id,
+          seq: c.seq,
+          added: c.added.map((r) => jsonRow(r, columns, ctx)),
+          removed: c.removed.map((r) => jsonRow(r, columns, ctx)),
+        });
+      const stop = this.db.engine.views.subscribe((c) => {
+        if (this.db.engine.views.of(view.table) !== view || c.view !== view.name || c.schema !== view.schema)
+          return;
+        if (held) held.push(c);
+        else sendDiff(c);
+      });
+      const sub: Subscription = {
+        id,
+        req: { sql: '', params: [] },
+        stmt: null,
+        session,
+        tables: new Set(),
+        lastRun: 0,
+        timer: undefined,
+        running: false,
+        pending: false,
+        closed: false,
+        stop,
+      };
+      subs.set(id, sub);
+      this.subscriptions++;
+      const seq = this.db.engine.seq;
+      const q = (s: string): string => `"${s.replace(/"/g, '""')}"`;
+      try {
+        const r = await runOnce(session, {
+          sql: `SELECT * FROM ${q(view.schema)}.${q(view.name)}`,
+          params: [],
+        });
+        send({
+          type: 'result',
+          id,
+          columns: describeColumns(r.columns),
+          rows: r.rows.map((row) => jsonRow(row, r.columns, ctx)),
+        });
+      } catch (e) {
+        remove(sub);
+        throw e;
+      }
+      const waiting = held;
+      held = null;
+      for (const c of waiting) if (c.seq > seq) sendDiff(c);
+    };
 
     socket.on('message', (data) => {
       let msg: ClientMessage;

@@ -239,6 +239,12 @@ export class PgConnection {
     this.session = session;
     this.extended = new ExtendedProtocol(session, this.send);
     this.simple = new SimpleQuery(session, this.send, () => this.readyForQuery(), user === ADMIN_ROLE);
+    session.processId = this.processId;
+    // Asynchronous notifications go out at once when the connection is idle, else with the reply.
+    session.onNotification = (n) => {
+      this.send(msg.notificationResponse(n.pid, n.channel, n.payload));
+      if (!this.busy) this.flush();
+    };
     this.exchange = null;
     this.phase = 'ready';
     this.send(msg.authenticationOk());

@@ -39,6 +39,10 @@ export const copyDone = (): Buffer => w.flush(code('c'));
 export const parameterStatus = (name: string, value: string): Buffer =>
   w.addCString(name).addCString(value).flush(code('S'));
 
+/** NotificationResponse ('A'): a NOTIFY on a channel the session LISTENs on. */
+export const notificationResponse = (pid: number, channel: string, payload: string): Buffer =>
+  w.addInt32(pid).addCString(channel).addCString(payload).flush(code('A'));
+
 export const backendKeyData = (processId: number, secretKey: number): Buffer =>
   w.addInt32(processId).addInt32(secretKey).flush(code('K'));
 

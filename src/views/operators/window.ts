@@ -101,7 +101,9 @@ export class DeltaWindow implements DeltaOperator {
 }
 
 function sameExprs(a: readonly Expr[], b: readonly Expr[]): boolean {
-  return a.length === b.length && a.every((e, i) => JSON.stringify(e, skipFns) === JSON.stringify(b[i], skipFns));
+  return (
+    a.length === b.length && a.every((e, i) => JSON.stringify(e, skipFns) === JSON.stringify(b[i], skipFns))
+  );
 }
 
 /** JSON of an expression: functions left out, bigints as text. */
