@@ -7,7 +7,7 @@ import type { Value } from '../types/values.js';
 import { parseInterval } from '../types/text-io.js';
 import type { Delta } from '../views/delta.js';
 import type { MaterializedView, MatViewOptions, RefreshMode } from '../views/materialized-view.js';
-import { flushDeferred, type ViewRegistry } from '../views/registry.js';
+import { flushDeferred, tickViews, type ViewRegistry } from '../views/registry.js';
 import type { Engine } from './database.js';
 import type { Transaction } from './transaction.js';
 import type { MatViewStat } from '../sql/system-catalog/system-table.js';
@@ -180,4 +180,27 @@ export function matViewStats(views: ViewRegistry): MatViewStat[] {
     repairs: v.repairs,
     error: v.error,
   }));
+}
+
+const clockTimers = new WeakMap<Engine, NodeJS.Timeout>();
+
+/**
+ * Starts the engine's view clock (once): every `everyMs`, views with filters on now() are moved to
+ * the current time, retracting rows that aged out of their window.
+ */
+export function startViewClock(engine: Engine, everyMs = 1000): void {
+  if (clockTimers.has(engine)) return;
+  const t = setInterval(() => tickEngineViews(engine), everyMs);
+  t.unref();
+  clockTimers.set(engine, t);
+}
+
+/** One tick of the view clock (also called directly by tests). */
+export function tickEngineViews(engine: Engine): void {
+  const committed = committedData((t) => engine.snapshot(t));
+  const changed = tickViews(engine.views, () => ++engine.seq, {
+    deferred: (v) => scheduleDeferred(engine, v),
+    recompute: (v) => recomputeRows(v, committed),
+  });
+  if (changed.length > 0) engine.notifyCommit(new Set(changed), 0);
 }

@@ -37,6 +37,7 @@ import {
   scannedTables,
   matViewStats,
   scheduleDeferred,
+  startViewClock,
   txnViewDeltas,
 } from './matviews.js';
 import { existingColumn } from './column-index.js';
@@ -1269,14 +1270,18 @@ export class Session {
 
   /** (Re)computes a view from the committed contents of what it reads and stores the rows. */
   private fillView(view: MaterializedView): void {
-    const rows = view.build(readCommittedRows, () =>
-      recomputeRows(
-        view,
-        committedData((t) => this.engine.snapshot(t)),
-      ),
+    const rows = view.build(
+      readCommittedRows,
+      () =>
+        recomputeRows(
+          view,
+          committedData((t) => this.engine.snapshot(t)),
+        ),
+      this.engine.views.clock(),
     );
     view.storage.replace(rows, this.engine.seq);
     view.populated = true;
+    if (view.followsClock) startViewClock(this.engine);
   }
 
   /**

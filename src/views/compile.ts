@@ -13,6 +13,7 @@ import { DeltaColumns, DeltaProject } from './operators/project.js';
 import { DeltaUnionAll } from './operators/union.js';
 import { DeltaValues } from './operators/values.js';
 import { DeltaWindow } from './operators/window.js';
+import { DeltaTemporalFilter } from './operators/temporal-filter.js';
 import type { MaintenanceRound } from './round.js';
 
 /** One operator of a view's dataflow and where its output goes. */
@@ -23,8 +24,8 @@ interface FlowNode {
   port: number;
 }
 
-/** Functions whose value depends on when or by whom a statement runs: a view would freeze them. */
-const SESSION_DEPENDENT = new Set([
+/** Functions that read the clock: allowed in WHERE (the view follows the clock), nowhere else. */
+const CLOCK = new Set([
   'now',
   'current_date',
   'current_time',
@@ -33,6 +34,10 @@ const SESSION_DEPENDENT = new Set([
   'transaction_timestamp',
   'statement_timestamp',
   'clock_timestamp',
+]);
+
+/** Functions whose value depends on who runs a statement: a view would freeze them. */
+const SESSION_DEPENDENT = new Set([
   'timeofday',
   'current_user',
   'session_user',
@@ -49,11 +54,25 @@ export function notMaintainable(construct: string): DatabaseError {
   );
 }
 
-function checkExpr(e: Expr): void {
+/** Whether `e` reads the clock (now() and the like). */
+function readsClock(e: Expr): boolean {
+  let found = false;
+  const visit = (x: Expr): void => {
+    if (x.kind === 'call' && CLOCK.has(x.fn.name)) found = true;
+    forEachChild(x, visit);
+  };
+  visit(e);
+  return found;
+}
+
+function checkExpr(e: Expr, clockAllowed = false): void {
   if (containsSubquery(e)) throw notMaintainable('subqueries in expressions');
   const visit = (x: Expr): void => {
     if (x.kind === 'call') {
-      if (x.fn.volatile) throw notMaintainable(`volatile function ${x.fn.name}()`);
+      if (CLOCK.has(x.fn.name)) {
+        if (!clockAllowed)
+          throw notMaintainable(`function ${x.fn.name}() outside WHERE (its value changes over time)`);
+      } else if (x.fn.volatile) throw notMaintainable(`volatile function ${x.fn.name}()`);
       if (SESSION_DEPENDENT.has(x.fn.name))
         throw notMaintainable(`function ${x.fn.name}() (its value changes over time or by session)`);
     }
@@ -72,6 +91,7 @@ export class ViewDataflow {
   /** Where each base table's changes enter (a table read twice enters twice). */
   readonly sources = new Map<Table, FlowNode[]>();
   private readonly root: FlowNode;
+  private readonly temporal: { op: DeltaTemporalFilter; node: FlowNode }[] = [];
 
   /** Compiles `plan`; throws 0A000 naming the first construct that cannot be maintained. */
   constructor(plan: LogicalPlan, ctx: ExecContext) {
@@ -100,22 +120,19 @@ export class ViewDataflow {
         const list = this.sources.get(p.table) ?? [];
         list.push(scan);
         this.sources.set(p.table, list);
-        if (p.filters.length === 0) return scan;
-        p.filters.forEach(checkExpr);
-        return this.node(new DeltaFilter(p.filters), scan);
+        return this.filters(p.filters, scan);
       }
       case 'filter':
-        checkExpr(p.predicate);
-        return this.node(new DeltaFilter([p.predicate]), this.compile(p.input, ctx));
+        return this.filters([p.predicate], this.compile(p.input, ctx));
       case 'project':
-        p.exprs.forEach(checkExpr);
+        p.exprs.forEach((e) => checkExpr(e));
         return this.node(new DeltaProject(p.exprs), this.compile(p.input, ctx));
       case 'aggregate': {
         if (p.groupingSets !== null && p.groupingSets.length !== 1)
           throw notMaintainable('GROUPING SETS, ROLLUP and CUBE');
-        p.groupBy.forEach(checkExpr);
+        p.groupBy.forEach((e) => checkExpr(e));
         for (const a of p.aggs) {
-          [...a.args, ...a.directArgs, ...a.orderBy.map((k) => k.expr)].forEach(checkExpr);
+          [...a.args, ...a.directArgs, ...a.orderBy.map((k) => k.expr)].forEach((e) => checkExpr(e));
           if (a.filter) checkExpr(a.filter);
         }
         const groupBy = p.groupingSets ? p.groupingSets[0]!.map((i) => p.groupBy[i]!) : p.groupBy;
@@ -127,7 +144,7 @@ export class ViewDataflow {
           throw notMaintainable('IN/EXISTS subqueries (semi- and anti-joins)');
         if (p.joinType !== 'inner' && p.condition)
           throw notMaintainable('outer joins with conditions other than equality');
-        [...p.leftKeys, ...p.rightKeys].forEach(checkExpr);
+        [...p.leftKeys, ...p.rightKeys].forEach((e) => checkExpr(e));
         if (p.condition) checkExpr(p.condition);
         const left = this.compile(p.left, ctx);
         const right = this.compile(p.right, ctx);
@@ -154,7 +171,7 @@ export class ViewDataflow {
         return p.all ? u : this.node(new DeltaDistinct(), u);
       }
       case 'values':
-        p.rows.forEach((r) => r.forEach(checkExpr));
+        p.rows.forEach((r) => r.forEach((e) => checkExpr(e)));
         return this.node(new DeltaValues(p.rows));
       case 'materialize':
         return this.compile(p.input, ctx);
@@ -162,7 +179,7 @@ export class ViewDataflow {
         throw notMaintainable('LIMIT and OFFSET');
       case 'window':
         for (const c of p.calls) {
-          [...c.args, ...c.partitionBy, ...c.orderBy.map((k) => k.expr)].forEach(checkExpr);
+          [...c.args, ...c.partitionBy, ...c.orderBy.map((k) => k.expr)].forEach((e) => checkExpr(e));
           if (c.filter) checkExpr(c.filter);
         }
         return this.node(new DeltaWindow(p), this.compile(p.input, ctx));
@@ -172,6 +189,41 @@ export class ViewDataflow {
       case 'tablefunc':
         throw notMaintainable(`set-returning function ${p.fn.name}() in FROM`);
     }
+  }
+
+  /** Filter nodes over `input`: the predicates that read the clock get a temporal filter of their own. */
+  private filters(predicates: readonly Expr[], input: FlowNode): FlowNode {
+    const timed = predicates.filter(readsClock);
+    const plain = predicates.filter((p) => !readsClock(p));
+    plain.forEach((p) => checkExpr(p));
+    timed.forEach((p) => checkExpr(p, true));
+    let n = input;
+    if (plain.length > 0) n = this.node(new DeltaFilter(plain), n);
+    if (timed.length > 0) {
+      const op = new DeltaTemporalFilter(timed);
+      n = this.node(op, n);
+      this.temporal.push({ op, node: n });
+    }
+    return n;
+  }
+
+  /** Whether the view follows the clock (it needs `tick` as time passes). */
+  get followsClock(): boolean {
+    return this.temporal.length > 0;
+  }
+
+  /** The view's change as the clock moves to the time in `round.ctx`. */
+  tick(round: MaintenanceRound): Delta {
+    const out = emptyDelta();
+    for (const { op, node } of this.temporal) {
+      const d = op.tick(round);
+      if (isEmpty(d)) continue;
+      appendDelta(
+        out,
+        node === this.root ? d : node.parent ? this.flow(node.parent, node.port, d, round) : emptyDelta(),
+      );
+    }
+    return out;
   }
 
   /** Pushes `d` into input `port` of `n` and on up to the root; returns the view's change. */

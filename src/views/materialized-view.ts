@@ -6,6 +6,7 @@ import type { Value } from '../types/values.js';
 import { ViewDataflow } from './compile.js';
 import { appendDelta, consolidate, emptyDelta, rowKey, type Delta } from './delta.js';
 import { MaintenanceRound } from './round.js';
+import { setViewClock } from './operators/temporal-filter.js';
 import { ViewStorage } from './view-storage.js';
 
 /** How a view follows its base tables. */
@@ -101,7 +102,9 @@ export class MaterializedView {
   build(
     readRows: (t: Table, each: (batch: Value[][]) => void) => void,
     recompute: () => Value[][],
+    nowMicros: number,
   ): Value[][] {
+    setViewClock(this.ctx, nowMicros);
     if (this.options.refresh === 'full') return recompute();
     const flow = new ViewDataflow(this.plan, this.ctx);
     const round = new MaintenanceRound(this.ctx);
@@ -116,8 +119,21 @@ export class MaterializedView {
     return expand(consolidate(out));
   }
 
+  /** Whether the view has filters on the clock (now()): it changes as time passes (see `tick`). */
+  get followsClock(): boolean {
+    return this.flow?.followsClock ?? false;
+  }
+
+  /** The view's change as its clock moves to `nowMicros`. */
+  tick(nowMicros: number, round: MaintenanceRound): Delta {
+    if (!this.flow) return emptyDelta();
+    setViewClock(this.ctx, nowMicros);
+    return this.flow.tick(round);
+  }
+
   /** The view's change for these base changes (incremental modes); state changes go to `round`. */
-  maintain(deltas: ReadonlyMap<Table, Delta>, round: MaintenanceRound): Delta {
+  maintain(deltas: ReadonlyMap<Table, Delta>, round: MaintenanceRound, nowMicros: number): Delta {
+    setViewClock(this.ctx, nowMicros);
     const out = emptyDelta();
     for (const [t, d] of deltas)
       if (this.sources.includes(t)) appendDelta(out, this.flow!.apply(t, d, round));

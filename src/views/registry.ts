@@ -39,6 +39,8 @@ export class ViewRegistry {
   private readonly listeners = new Set<(c: ViewChange) => void>();
   /** During recovery: views are defined but neither filled nor maintained until `resume`. */
   suspended = false;
+  /** The time views' clock filters (now()) see, in microseconds; replaceable for tests. */
+  clock: () => number = () => Date.now() * 1000;
 
   get size(): number {
     return this.views.size;
@@ -108,7 +110,7 @@ export class ViewRegistry {
         else {
           const round = new MaintenanceRound(view.ctx);
           rounds.push(round);
-          d = consolidate(view.maintain(deltas, round));
+          d = consolidate(view.maintain(deltas, round, this.clock()));
         }
         view.recordUpdate(performance.now() - started);
         changes.push({ view, delta: d });
@@ -181,7 +183,7 @@ export function flushDeferred(
   const round = new MaintenanceRound(view.ctx);
   try {
     const started = performance.now();
-    const d = consolidate(view.maintain(pending, round));
+    const d = consolidate(view.maintain(pending, round, registry.clock()));
     view.recordUpdate(performance.now() - started);
     const downstream = registry.prepare(new Map([[view.table, d]]), hooks);
     round.commit();
@@ -195,6 +197,36 @@ export function flushDeferred(
     view.error = toDatabaseError(e).message;
     return [];
   }
+}
+
+/**
+ * Moves every clock-following view to the registry's clock: rows that have aged out of (or into)
+ * their time window change, as a commit of its own per view. Returns the tables that changed.
+ */
+export function tickViews(registry: ViewRegistry, nextSeq: () => number, hooks: MaintenanceHooks): Table[] {
+  const changed: Table[] = [];
+  if (registry.suspended) return changed;
+  for (const view of registry.all()) {
+    if (!view.populated || !view.followsClock || view.options.refresh === 'full') continue;
+    const round = new MaintenanceRound(view.ctx);
+    try {
+      const d = consolidate(view.tick(registry.clock(), round));
+      if (isEmpty(d)) {
+        round.commit();
+        continue;
+      }
+      const downstream = registry.prepare(new Map([[view.table, d]]), hooks);
+      round.commit();
+      const seq = nextSeq();
+      view.storage.apply(d, seq);
+      registry.notify(view, d, seq);
+      changed.push(view.table, ...(downstream?.apply(seq) ?? []));
+    } catch (e) {
+      round.undo();
+      view.error = toDatabaseError(e).message;
+    }
+  }
+  return changed;
 }
 
 /** What commit-time maintenance needs from the session. */

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { open, type Database, type ViewChange } from '../../src/index.js';
 import { errorCode, failure } from '../helpers/db.js';
+import { tickEngineViews } from '../../src/engine/matviews.js';
 
 let db: Database;
 beforeEach(async () => {
@@ -255,6 +256,32 @@ describe('writes, DDL and the catalog', () => {
     expect(await rows('SELECT count(*) FROM later')).toEqual([[4n]]);
     await db.exec('REFRESH MATERIALIZED VIEW by_region');
     expect(await rows("SELECT repairs FROM liveview_views WHERE viewname = 'by_region'")).toEqual([[0n]]);
+  });
+});
+
+describe('views on the clock', () => {
+  it('follow now(): rows leave a last-24-hours window as time passes', async () => {
+    let now = Date.UTC(2026, 10, 21, 12) * 1000;
+    db.engine.views.clock = () => now;
+    const at = (hoursAgo: number): string => new Date(now / 1000 - hoursAgo * 3_600_000).toISOString();
+    await db.exec('CREATE TABLE ev (ts timestamptz, v int)');
+    await db.exec(`INSERT INTO ev VALUES ('${at(1)}', 1), ('${at(23)}', 2), ('${at(25)}', 4)`);
+    await db.exec(
+      "CREATE MATERIALIZED VIEW recent AS SELECT count(*) AS n, sum(v) AS s FROM ev WHERE ts > now() - interval '24 hours'",
+    );
+    expect(await rows('SELECT n, s FROM recent')).toEqual([[2n, 3n]]);
+    now += 2 * 3_600_000_000;
+    tickEngineViews(db.engine);
+    expect(await rows('SELECT n, s FROM recent')).toEqual([[1n, 1n]]);
+    await db.exec(`INSERT INTO ev VALUES ('${at(0.5)}', 8), ('${at(30)}', 16)`);
+    expect(await rows('SELECT n, s FROM recent')).toEqual([[2n, 9n]]);
+    await db.exec('DELETE FROM ev WHERE v = 1');
+    expect(await rows('SELECT n, s FROM recent')).toEqual([[1n, 8n]]);
+    const f = await failure(() =>
+      db.exec('CREATE MATERIALIZED VIEW stamped AS SELECT v, now() AS seen FROM ev'),
+    );
+    expect(f.code).toBe('0A000');
+    expect(f.message).toMatch(/function now\(\) outside WHERE/);
   });
 });
 
