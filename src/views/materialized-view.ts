@@ -107,7 +107,7 @@ export class MaterializedView {
     setViewClock(this.ctx, nowMicros);
     if (this.options.refresh === 'full') return recompute();
     const flow = new ViewDataflow(this.plan, this.ctx);
-    const round = new MaintenanceRound(this.ctx);
+    const round = new MaintenanceRound(this.ctx, false);
     const out = flow.initial(round);
     for (const t of flow.tables)
       readRows(t, (batch) => {

@@ -8,11 +8,18 @@ import type { ExecContext } from '../exec/context.js';
 export class MaintenanceRound {
   private readonly undos: (() => void)[] = [];
 
-  constructor(readonly ctx: ExecContext) {}
+  /**
+   * `undoable` false: nothing will be undone (filling a new view, whose state is thrown away on
+   * failure), so operators skip recording inverses.
+   */
+  constructor(
+    readonly ctx: ExecContext,
+    readonly undoable = true,
+  ) {}
 
   /** Registers the inverse of a state change just made. */
   onUndo(fn: () => void): void {
-    this.undos.push(fn);
+    if (this.undoable) this.undos.push(fn);
   }
 
   /** Reverts every registered change, newest first. */

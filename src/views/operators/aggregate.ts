@@ -5,7 +5,7 @@ import type { Expr } from '../../plan/expr.js';
 import type { AggCall } from '../../plan/logical.js';
 import type { Accumulator } from '../../sql/aggregates/aggregate.js';
 import { withDistinct } from '../../sql/aggregates/distinct.js';
-import { tupleKey, type Value } from '../../types/values.js';
+import { tupleKey, valueKey, type Value } from '../../types/values.js';
 import { addRow, emptyDelta, rowKey, type Delta } from '../delta.js';
 import type { MaintenanceRound } from '../round.js';
 import { exactFloatAccumulator } from '../exact-float-sum.js';
@@ -25,6 +25,8 @@ interface Slot {
    * sketches). O(group size) per change; every other aggregate is O(1) or O(log n).
    */
   readonly buffered: boolean;
+  /** Reused for each row's arguments. */
+  readonly scratch: Value[];
 }
 
 interface BufferedInput {
@@ -32,6 +34,15 @@ interface BufferedInput {
   readonly key: Value[];
   n: number;
 }
+
+/** One state change of a push, kept to undo it. */
+type UndoEntry =
+  | { readonly kind: 'created'; readonly gk: unknown }
+  | { readonly kind: 'deleted'; readonly gk: unknown; readonly g: Group }
+  | { readonly kind: 'out'; readonly g: Group; readonly out: Value[] | null }
+  | { readonly kind: 'row'; readonly g: Group; readonly row: Value[]; readonly w: number };
+
+const NO_KEY: Value[] = [];
 
 interface Group {
   readonly keys: Value[];
@@ -80,6 +91,7 @@ export class DeltaAggregate implements DeltaOperator {
         strict: call.fn.strict !== false,
         acc,
         buffered: (call.orderBy.length > 0 && call.fn.orderedSet !== true) || acc.remove === undefined,
+        scratch: new Array<Value>(call.args.length).fill(null),
       };
     });
   }
@@ -121,47 +133,46 @@ export class DeltaAggregate implements DeltaOperator {
       if (e) {
         e.n += w;
         if (e.n === 0) buf.delete(k);
-      } else buf.set(k, { args, key, n: w });
+      } else buf.set(k, { args: args.slice(), key, n: w });
       this.bufferedRows += w;
       return;
     }
     let state = g.states[i];
-    const step = w > 0 ? s.acc.add.bind(s.acc) : s.acc.remove!.bind(s.acc);
-    for (let k = Math.abs(w); k > 0; k--) state = step(state, args);
+    if (w > 0) for (let k = w; k > 0; k--) state = s.acc.add(state, args);
+    else for (let k = -w; k > 0; k--) state = s.acc.remove!(state, args);
     g.states[i] = state;
+  }
+
+  /** The group key of a row: the value itself for one key (no string building), else a tuple key. */
+  private groupKey(row: Value[], round: MaintenanceRound, into: Value[]): unknown {
+    if (this.global) return '';
+    for (let j = 0; j < this.keys.length; j++) into[j] = this.keys[j]!.evalRow(row, round.ctx);
+    return this.keys.length === 1 ? valueKey(into[0]!) : tupleKey(into);
   }
 
   push(_port: number, delta: Delta, round: MaintenanceRound): Delta {
     const touched = new Map<unknown, Group>();
+    // Inverses are logged as data and replayed by one undo step (no closure per row).
+    const log: UndoEntry[] | null = round.undoable ? [] : null;
+    const keyVals: Value[] = new Array<Value>(this.keys.length);
+    const ctx = round.ctx;
     for (let r = 0; r < delta.rows.length; r++) {
       const row = delta.rows[r]!;
       const w = delta.weights[r]!;
-      const keyVals = this.keys.map((k) => k.evalRow(row, round.ctx));
-      const gk = this.global ? '' : tupleKey(keyVals);
+      const gk = this.groupKey(row, round, keyVals);
       let g = this.groups.get(gk);
       if (!g) {
-        g = this.newGroup(keyVals);
+        g = this.newGroup(keyVals.slice());
         this.groups.set(gk, g);
-        round.onUndo(() => this.groups.delete(gk));
+        log?.push({ kind: 'created', gk });
       }
       if (!touched.has(gk)) {
         touched.set(gk, g);
-        const group = g;
-        const out = g.out;
-        round.onUndo(() => (group.out = out));
+        log?.push({ kind: 'out', g, out: g.out });
       }
-      const group = g;
-      group.n += w;
-      round.onUndo(() => (group.n -= w));
-      for (let i = 0; i < this.slots.length; i++) {
-        const s = this.slots[i]!;
-        if (s.filter && s.filter.evalRow(row, round.ctx) !== true) continue;
-        const args = s.args.map((a) => a.evalRow(row, round.ctx));
-        if (s.strict && args.some((v) => v === null)) continue;
-        const key = s.orderKeys.map((k) => k.evalRow(row, round.ctx));
-        this.fold(group, i, args, key, w);
-        round.onUndo(() => this.fold(group, i, args, key, -w));
-      }
+      g.n += w;
+      this.foldRow(g, row, w, ctx);
+      log?.push({ kind: 'row', g, row, w });
     }
     const out = emptyDelta();
     for (const [gk, g] of touched) {
@@ -173,10 +184,57 @@ export class DeltaAggregate implements DeltaOperator {
       g.out = next;
       if (!next && g.n === 0) {
         this.groups.delete(gk);
-        round.onUndo(() => this.groups.set(gk, g));
+        log?.push({ kind: 'deleted', gk, g });
       }
     }
+    if (log && log.length > 0) round.onUndo(() => this.undo(log, ctx));
     return out;
+  }
+
+  /** Folds `w` copies of input row `row` into every aggregate of group `g`. */
+  private foldRow(g: Group, row: Value[], w: number, ctx: ExecContext): void {
+    for (let i = 0; i < this.slots.length; i++) {
+      const s = this.slots[i]!;
+      if (s.filter && s.filter.evalRow(row, ctx) !== true) continue;
+      // Accumulators may keep only values, not the args array (withDistinct copies it), so one
+      // scratch array per slot serves every row; buffered slots copy what they keep.
+      const args = s.scratch;
+      let skip = false;
+      for (let a = 0; a < s.args.length; a++) {
+        const v = s.args[a]!.evalRow(row, ctx);
+        if (v === null && s.strict) skip = true;
+        args[a] = v;
+      }
+      if (skip) continue;
+      const key = s.orderKeys.length === 0 ? NO_KEY : s.orderKeys.map((k) => k.evalRow(row, ctx));
+      this.fold(g, i, args, key, w);
+    }
+  }
+
+  private undoCtx: ExecContext | null = null;
+
+  /** Replays the inverses of a push's changes, newest first. */
+  private undo(log: UndoEntry[], ctx: ExecContext): void {
+    this.undoCtx = ctx;
+    for (let j = log.length - 1; j >= 0; j--) {
+      const e = log[j]!;
+      switch (e.kind) {
+        case 'created':
+          this.groups.delete(e.gk);
+          break;
+        case 'deleted':
+          this.groups.set(e.gk, e.g);
+          break;
+        case 'out':
+          e.g.out = e.out;
+          break;
+        case 'row':
+          // Evaluating the row again gives the same arguments: the expressions succeeded before.
+          e.g.n -= e.w;
+          this.foldRow(e.g, e.row, -e.w, this.undoCtx!);
+          break;
+      }
+    }
   }
 
   initial(round: MaintenanceRound): Delta {
