@@ -70,6 +70,7 @@ export class DeltaJoin implements DeltaOperator {
     const me = this.sides[port]!;
     const other = this.sides[1 - port]!;
     const out = emptyDelta();
+    const log: { k: unknown; row: Value[]; w: number }[] | null = round.undoable ? [] : null;
     for (let i = 0; i < delta.rows.length; i++) {
       const row = delta.rows[i]!;
       const w = delta.weights[i]!;
@@ -91,14 +92,17 @@ export class DeltaJoin implements DeltaOperator {
           for (const o of bucket.rows.values()) addRow(out, this.nullExtended(1 - port, o.row), sign * o.n);
       }
       // A row with a NULL key never matches: its null-extended form (if any) was emitted above.
-      if (k !== NULL_KEY) this.index(me, k, row, w, round);
+      if (k !== NULL_KEY) {
+        this.change(me, k, row, w);
+        log?.push({ k, row, w });
+      }
     }
+    // One undo step for the whole delta (inverses logged as data, not a closure per row).
+    if (log && log.length > 0)
+      round.onUndo(() => {
+        for (let j = log.length - 1; j >= 0; j--) this.change(me, log[j]!.k, log[j]!.row, -log[j]!.w);
+      });
     return out;
-  }
-
-  private index(side: Side, k: unknown, row: Value[], w: number, round: MaintenanceRound): void {
-    this.change(side, k, row, w);
-    round.onUndo(() => this.change(side, k, row, -w));
   }
 
   private change(side: Side, k: unknown, row: Value[], w: number): void {
