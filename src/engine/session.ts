@@ -85,6 +85,25 @@ const LOGGED_DDL = new Set([
 ]);
 
 /**
+ * The columns of a table made from a query (CREATE TABLE AS, CREATE MATERIALIZED VIEW): named by
+ * the INTO column list or the query, typed by the query (unknown-typed literals become text).
+ */
+function queryColumns(q: BoundQuery, into: Node): ColumnDef[] {
+  const names: string[] = ((into.colNames ?? []) as Node[]).map(str);
+  if (names.length > q.names.length)
+    throw new DatabaseError(SqlState.syntaxError, 'too many column names were specified');
+  const cols: ColumnDef[] = q.names.map((n, i) => {
+    const type = q.types[i]!;
+    return { name: names[i] ?? n, type: type.id === 'unknown' ? T.text : type, notNull: false };
+  });
+  cols.forEach((c, i) => {
+    if (cols.findIndex((x) => x.name === c.name) !== i)
+      throw new DatabaseError(SqlState.duplicateColumn, `column "${c.name}" specified more than once`);
+  });
+  return cols;
+}
+
+/**
  * The form of a DDL statement the write-ahead log keeps, or undefined when it keeps none. CREATE
  * TABLE AS and SELECT INTO lose their data: their rows are in the commit's data already.
  */
@@ -831,17 +850,7 @@ export class Session {
   ): Promise<StatementResult> {
     const b = this.binder(txn, this.paramTypesFor(params));
     const q = b.bindSelect(select, new Scope(null));
-    const names: string[] = ((into.colNames ?? []) as Node[]).map(str);
-    if (names.length > q.names.length)
-      throw new DatabaseError(SqlState.syntaxError, 'too many column names were specified');
-    const cols: ColumnDef[] = q.names.map((n, i) => {
-      const type = q.types[i]!;
-      return { name: names[i] ?? n, type: type.id === 'unknown' ? T.text : type, notNull: false };
-    });
-    cols.forEach((c, i) => {
-      if (cols.findIndex((x) => x.name === c.name) !== i)
-        throw new DatabaseError(SqlState.duplicateColumn, `column "${c.name}" specified more than once`);
-    });
+    const cols = queryColumns(q, into);
     const t = this.defineTable(txn, into.rel, cols, ifNotExists);
     if (!t || into.skipData) return { command: 'CREATE TABLE AS', columns: [], rows: [], rowCount: 0 };
     const rows = await this.run(q.plan, txn, this.convertParams(params, b.exprs.paramTypes));
@@ -1202,17 +1211,7 @@ export class Session {
     const options = matViewOptions(into.options);
     const b = this.binder(txn, []);
     const q = b.bindSelect(s.query.SelectStmt, new Scope(null));
-    const names: string[] = ((into.colNames ?? []) as Node[]).map(str);
-    if (names.length > q.names.length)
-      throw new DatabaseError(SqlState.syntaxError, 'too many column names were specified');
-    const cols: ColumnDef[] = q.names.map((n, i) => {
-      const type = q.types[i]!;
-      return { name: names[i] ?? n, type: type.id === 'unknown' ? T.text : type, notNull: false };
-    });
-    cols.forEach((c, i) => {
-      if (cols.findIndex((x) => x.name === c.name) !== i)
-        throw new DatabaseError(SqlState.duplicateColumn, `column "${c.name}" specified more than once`);
-    });
+    const cols = queryColumns(q, into);
     const ctx = this.viewContext();
     const sources =
       options.refresh === 'full' ? scannedTables(q.plan) : MaterializedView.compile(q.plan, ctx).tables;

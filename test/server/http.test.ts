@@ -5,6 +5,7 @@
 import { tableFromIPC } from 'apache-arrow';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectLive, type LiveClient } from '../helpers/live-client.js';
 import WebSocket from 'ws';
 import { open, type Database } from '../../src/index.js';
 import { createHttpApp } from '../../src/server/http/app.js';
@@ -241,23 +242,7 @@ describe('WebSocket /api/v1/live', () => {
     port = (app.server.address() as { port: number }).port;
   });
 
-  function connect(): Promise<{ ws: WebSocket; next: () => Promise<any> }> {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/api/v1/live`, { headers: auth() });
-    const queue: any[] = [];
-    const waiters: ((m: any) => void)[] = [];
-    ws.on('message', (d) => {
-      const m = JSON.parse(String(d));
-      const w = waiters.shift();
-      if (w) w(m);
-      else queue.push(m);
-    });
-    const next = (): Promise<any> =>
-      queue.length > 0 ? Promise.resolve(queue.shift()) : new Promise((resolve) => waiters.push(resolve));
-    return new Promise((resolve, reject) => {
-      ws.once('open', () => resolve({ ws, next }));
-      ws.once('error', reject);
-    });
-  }
+  const connect = (): Promise<LiveClient> => connectLive(port, auth());
 
   it('sends the result, then a new one after another session inserts', async () => {
     await db.exec('CREATE TABLE events (k text, n int)');

@@ -1,7 +1,7 @@
 // The live feed of a materialized view: its rows first, then each commit's change as a diff.
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
+import { connectLive, type LiveClient } from '../../helpers/live-client.js';
 import { open, type Database } from '../../../src/index.js';
 import { createHttpApp } from '../../../src/server/http/app.js';
 
@@ -24,24 +24,7 @@ afterAll(async () => {
   await db.close();
 });
 
-function connect(): Promise<{ ws: WebSocket; next: () => Promise<any> }> {
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/api/v1/live`);
-  const queue: any[] = [];
-  const waiters: ((m: any) => void)[] = [];
-  ws.on('message', (d) => {
-    const m = JSON.parse(String(d));
-    if (m.type === 'heartbeat') return;
-    const w = waiters.shift();
-    if (w) w(m);
-    else queue.push(m);
-  });
-  const next = (): Promise<any> =>
-    queue.length > 0 ? Promise.resolve(queue.shift()) : new Promise((resolve) => waiters.push(resolve));
-  return new Promise((resolve, reject) => {
-    ws.once('open', () => resolve({ ws, next }));
-    ws.once('error', reject);
-  });
-}
+const connect = (): Promise<LiveClient> => connectLive(port);
 
 describe('live view subscriptions', () => {
   it('sends the rows, then diffs of each commit', async () => {

@@ -1,26 +1,9 @@
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { open, type Database } from '../../../src/index.js';
-import { PgServer } from '../../../src/server/pg/server.js';
+import type pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import { withPgServer } from '../../helpers/pg-client.js';
 
-let db: Database;
-let server: PgServer;
-
-beforeAll(async () => {
-  db = await open();
-  server = await PgServer.listen(db, { port: 0 });
-});
-
-afterAll(async () => {
-  await server.close();
-  await db.close();
-});
-
-async function client(): Promise<pg.Client> {
-  const c = new pg.Client({ host: '127.0.0.1', port: server.port, user: 'admin', database: 'liveview' });
-  await c.connect();
-  return c;
-}
+const pgt = withPgServer();
+const client = (): Promise<pg.Client> => pgt.client();
 
 async function failure(p: Promise<unknown>): Promise<pg.DatabaseError> {
   try {

@@ -1,8 +1,7 @@
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { open, type Database } from '../../../src/index.js';
+import type pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import { withPgServer } from '../../helpers/pg-client.js';
 import { decodeParam, encodeValue, typeForOid } from '../../../src/server/pg/format.js';
-import { PgServer } from '../../../src/server/pg/server.js';
 import { T, type SqlType } from '../../../src/types/types.js';
 import { Decimal, Interval, type Value } from '../../../src/types/values.js';
 
@@ -144,23 +143,9 @@ describe('text format', () => {
 });
 
 describe('binary numeric through node-postgres', () => {
-  let db: Database;
-  let server: PgServer;
-  beforeAll(async () => {
-    db = await open();
-    server = await PgServer.listen(db, { port: 0 });
-  });
-  afterAll(async () => {
-    await server.close();
-    await db.close();
-  });
-  const connect = async (binary: boolean): Promise<pg.Client> => {
-    // `binary` is a node-postgres option its type declarations leave out.
-    const config = { host: '127.0.0.1', port: server.port, user: 'admin', database: 'liveview', binary };
-    const c = new pg.Client(config as pg.ClientConfig);
-    await c.connect();
-    return c;
-  };
+  const pgt = withPgServer();
+  // `binary` is a node-postgres option its type declarations leave out.
+  const connect = (binary: boolean): Promise<pg.Client> => pgt.client({ binary });
 
   it('sends numeric result columns that the driver decodes', async () => {
     const c = await connect(true);

@@ -1,30 +1,11 @@
 // LISTEN/NOTIFY over the wire: notifications reach listening sessions after the sender commits,
 // never after a rollback; materialized views publish each commit's change on their own name.
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { open, type Database } from '../../../src/index.js';
-import { PgServer } from '../../../src/server/pg/server.js';
+import type pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import { withPgServer } from '../../helpers/pg-client.js';
 
-let db: Database;
-let server: PgServer;
-const clients: pg.Client[] = [];
-
-beforeAll(async () => {
-  db = await open();
-  server = await PgServer.listen(db, { port: 0 });
-});
-afterAll(async () => {
-  for (const c of clients) await c.end();
-  await server.close();
-  await db.close();
-});
-
-async function client(): Promise<pg.Client> {
-  const c = new pg.Client({ host: '127.0.0.1', port: server.port, user: 'admin', database: 'liveview' });
-  await c.connect();
-  clients.push(c);
-  return c;
-}
+const pgt = withPgServer();
+const client = (): Promise<pg.Client> => pgt.client();
 
 function collect(c: pg.Client): { channel: string; payload: string | undefined; processId: number }[] {
   const got: { channel: string; payload: string | undefined; processId: number }[] = [];

@@ -1,27 +1,11 @@
 // A client that goes away mid-transaction: its transaction rolls back and its locks are released,
 // so other sessions can change the objects it had touched (and checkpoints are not held up).
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { open, type Database } from '../../../src/index.js';
-import { PgServer } from '../../../src/server/pg/server.js';
+import type pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import { withPgServer } from '../../helpers/pg-client.js';
 
-let db: Database;
-let server: PgServer;
-beforeAll(async () => {
-  db = await open();
-  server = await PgServer.listen(db, { port: 0 });
-});
-afterAll(async () => {
-  await server.close();
-  await db.close();
-});
-
-async function client(): Promise<pg.Client> {
-  const c = new pg.Client({ host: '127.0.0.1', port: server.port, user: 'admin', database: 'liveview' });
-  c.on('error', () => undefined);
-  await c.connect();
-  return c;
-}
+const pgt = withPgServer();
+const client = (): Promise<pg.Client> => pgt.client();
 
 async function until(cond: () => boolean): Promise<void> {
   for (let i = 0; i < 500 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
@@ -35,11 +19,11 @@ describe('a client that disconnects inside a transaction', () => {
     await gone.query(
       'BEGIN; INSERT INTO kept VALUES (2); CREATE TABLE half (id int); ALTER TABLE kept ADD COLUMN note text',
     );
-    expect(db.engine.catalog.locks.hasExclusive()).toBe(true);
+    expect(pgt.db.engine.catalog.locks.hasExclusive()).toBe(true);
     // Dropped without Terminate, as a crashed client would.
     (gone as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
-    await until(() => !db.engine.catalog.locks.hasExclusive());
-    expect(db.engine.catalog.locks.hasExclusive()).toBe(false);
+    await until(() => !pgt.db.engine.catalog.locks.hasExclusive());
+    expect(pgt.db.engine.catalog.locks.hasExclusive()).toBe(false);
     expect((await setup.query('SELECT * FROM kept')).rows).toEqual([{ id: 1 }]);
     await setup.query('ALTER TABLE kept ADD COLUMN note text');
     await setup.query('CREATE TABLE half (id int)');
