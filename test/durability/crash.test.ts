@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startServe, type RunningServer } from '../helpers/serve.js';
+import { mulberry32 } from '../../src/demo/random.js';
 
 const PASSWORD = 'crash-test';
 const KILLS = Number(process.env.CRASH_KILLS ?? 20);
@@ -20,18 +21,6 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function client(port: number): pg.Client {
   return new pg.Client({ host: '127.0.0.1', port, user: 'admin', password: PASSWORD, database: 'liveview' });
-}
-
-/** Seeded so a failing run can be repeated. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Writes transactions until the connection dies; returns the numbers acknowledged. */
@@ -56,7 +45,7 @@ async function writer(port: number, w: number, firstN: number, acked: Set<number
 
 describe('crash recovery of the server', () => {
   it(`keeps every acknowledged transaction whole across ${KILLS} SIGKILLs`, async () => {
-    const rnd = random(20261121);
+    const rnd = mulberry32(20261121);
     const acked = Array.from({ length: WRITERS }, () => new Set<number>());
     const nextN = Array.from({ length: WRITERS }, () => 0);
     let server: RunningServer | null = null;

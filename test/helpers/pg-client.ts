@@ -89,3 +89,13 @@ export function withPgServer(): PgTestServer {
     },
   };
 }
+
+/** The error `p` rejects with (a pg DatabaseError); fails the test when it resolves. */
+export async function pgFailure(p: Promise<unknown>): Promise<pg.DatabaseError> {
+  try {
+    await p;
+  } catch (e) {
+    return e as pg.DatabaseError;
+  }
+  throw new Error('expected an error');
+}

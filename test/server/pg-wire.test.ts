@@ -4,6 +4,7 @@ import Cursor from 'pg-cursor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { open, type Database } from '../../src/index.js';
 import { PgServer } from '../../src/server/pg/server.js';
+import { pgFailure } from '../helpers/pg-client.js';
 
 let db: Database;
 let server: PgServer;
@@ -23,14 +24,7 @@ async function client(extra: Partial<pg.ClientConfig> = {}, port = server.port):
   return c;
 }
 
-async function failure(p: Promise<unknown>): Promise<pg.DatabaseError> {
-  try {
-    await p;
-  } catch (e) {
-    return e as pg.DatabaseError;
-  }
-  throw new Error('expected an error');
-}
+const failure = pgFailure;
 
 beforeAll(async () => {
   db = await open();

@@ -1,18 +1,11 @@
 import type pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { withPgServer } from '../../helpers/pg-client.js';
+import { withPgServer, pgFailure } from '../../helpers/pg-client.js';
 
 const pgt = withPgServer();
 const client = (): Promise<pg.Client> => pgt.client();
 
-async function failure(p: Promise<unknown>): Promise<pg.DatabaseError> {
-  try {
-    await p;
-  } catch (e) {
-    return e as pg.DatabaseError;
-  }
-  throw new Error('expected an error');
-}
+const failure = pgFailure;
 
 describe('named statements share the PREPARE namespace', () => {
   it('lets SQL EXECUTE and DEALLOCATE reach a statement made by Parse', async () => {

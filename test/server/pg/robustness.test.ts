@@ -13,6 +13,7 @@ import { open, type Database } from '../../../src/index.js';
 import { OUTPUT_HIGH_WATER } from '../../../src/server/pg/output.js';
 import { PROTOCOL_3_0 } from '../../../src/server/pg/messages.js';
 import { PgServer } from '../../../src/server/pg/server.js';
+import { pgFailure } from '../../helpers/pg-client.js';
 
 /** A backend message as received: its type byte and body. */
 interface BackendMessage {
@@ -131,14 +132,7 @@ async function connectPg(port: number): Promise<pg.Client> {
   return c;
 }
 
-async function failure(p: Promise<unknown>): Promise<pg.DatabaseError> {
-  try {
-    await p;
-  } catch (e) {
-    return e as pg.DatabaseError;
-  }
-  throw new Error('expected an error');
-}
+const failure = pgFailure;
 
 /** The server still answers queries from a connection opened before the trouble. */
 async function stillServing(): Promise<void> {

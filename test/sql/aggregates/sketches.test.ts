@@ -13,18 +13,7 @@ import { Interval } from '../../../src/types/interval.js';
 import { T } from '../../../src/types/types.js';
 import type { Value } from '../../../src/types/values.js';
 import { aggregate, bind, column, resultType } from './aggregate-harness.js';
-
-/** Deterministic generator (mulberry32) so error bounds are checked on fixed data. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../../src/demo/random.js';
 
 const relErr = (got: number, want: number): number => Math.abs(got - want) / want;
 
@@ -35,7 +24,7 @@ describe('approx_count_distinct', () => {
     expect(relErr(Number(column('approx_count_distinct', T.int4, ints)), n)).toBeLessThan(0.02);
     const strs = ints.map((i) => `user-${i}@example.com`);
     expect(relErr(Number(column('approx_count_distinct', T.text, strs)), n)).toBeLessThan(0.02);
-    const rnd = prng(7);
+    const rnd = mulberry32(7);
     const floats = ints.map(() => rnd() * 1e6);
     expect(relErr(Number(column('approx_count_distinct', T.float8, floats)), n)).toBeLessThan(0.02);
   });
@@ -117,7 +106,7 @@ function withinRelative(got: number, [lo, hi]: [number, number], acc: number): b
 }
 
 describe('approx_percentile', () => {
-  const rnd = prng(42);
+  const rnd = mulberry32(42);
   // Log-normal-ish positive values across six orders of magnitude, plus negatives and zeros.
   const values = Array.from({ length: 100_000 }, (_, i) =>
     i % 10 === 0 ? -Math.exp(rnd() * 10) : i % 97 === 0 ? 0 : Math.exp(rnd() * 14 - 2),
