@@ -15,7 +15,7 @@ import type { MatViewStat } from '../sql/system-catalog/system-table.js';
 type Node = any;
 
 const REFRESH_MODES: readonly RefreshMode[] = ['immediate', 'deferred', 'full'];
-const DEFAULT_MEMORY_LIMIT = 1 << 30;
+const DEFAULT_MEMORY_LIMIT = 4 * 2 ** 30;
 
 function optionText(d: Node): string {
   const a = d.arg;

@@ -1,6 +1,7 @@
 import { DatabaseError, SqlState } from '../errors.js';
 import type { ExecContext } from '../exec/context.js';
 import type { LogicalPlan } from '../plan/logical.js';
+import { pruneColumns } from '../plan/prune.js';
 import type { Table } from '../storage/table.js';
 import type { Value } from '../types/values.js';
 import { ViewDataflow } from './compile.js';
@@ -92,7 +93,7 @@ export class MaterializedView {
 
   /** Compiles the query into a dataflow (throws 0A000 for what cannot be maintained). */
   static compile(plan: LogicalPlan, ctx: ExecContext): ViewDataflow {
-    return new ViewDataflow(plan, ctx);
+    return new ViewDataflow(pruneColumns(plan), ctx);
   }
 
   /**
@@ -106,7 +107,9 @@ export class MaterializedView {
   ): Value[][] {
     setViewClock(this.ctx, nowMicros);
     if (this.options.refresh === 'full') return recompute();
-    const flow = new ViewDataflow(this.plan, this.ctx);
+    // Projection pushdown: scans keep only the columns the view uses, so join indexes and
+    // buffers hold narrow rows.
+    const flow = MaterializedView.compile(this.plan, this.ctx);
     const round = new MaintenanceRound(this.ctx, false);
     const out = flow.initial(round);
     for (const t of flow.tables)

@@ -7,9 +7,11 @@ import type { MaintenanceRound } from '../round.js';
 import type { DeltaOperator } from './operator.js';
 
 interface Bucket {
-  /** Rows with this join key, by row identity, with their multiplicity. */
-  readonly rows: Map<unknown, { row: Value[]; n: number }>;
-  total: number;
+  /**
+   * The rows with this join key, one entry per copy. A plain array (no per-row key string): adding
+   * is a push, removing a search of the bucket, which keeps the index of a large fact table small.
+   */
+  readonly rows: Value[][];
 }
 
 interface Side {
@@ -30,6 +32,8 @@ const NULL_KEY = Symbol('null key');
 export class DeltaJoin implements DeltaOperator {
   private readonly sides: [Side, Side];
   private readonly condition: CompiledExpr | null;
+  /** Rows held in both indexes (kept as a count: the memory check runs every commit). */
+  private held = 0;
 
   constructor(
     private readonly joinType: JoinType,
@@ -77,19 +81,18 @@ export class DeltaJoin implements DeltaOperator {
       const k = this.key(me, row, round);
       const bucket = k === NULL_KEY ? undefined : other.index.get(k);
       if (bucket)
-        for (const o of bucket.rows.values()) {
-          const j = this.joined(port, row, o.row);
-          if (!this.condition || this.condition.evalRow(j, round.ctx) === true) addRow(out, j, w * o.n);
+        for (const o of bucket.rows) {
+          const j = this.joined(port, row, o);
+          if (!this.condition || this.condition.evalRow(j, round.ctx) === true) addRow(out, j, w);
         }
-      if (this.preserves(port) && (!bucket || bucket.total === 0))
+      if (this.preserves(port) && (!bucket || bucket.rows.length === 0))
         addRow(out, this.nullExtended(port, row), w);
-      if (this.preserves(1 - port) && bucket && bucket.total > 0) {
-        const before = me.index.get(k)?.total ?? 0;
+      if (this.preserves(1 - port) && bucket && bucket.rows.length > 0) {
+        const before = me.index.get(k)?.rows.length ?? 0;
         const after = before + w;
         // The other side's rows with this key lose or regain their null-extended form.
         const sign = before === 0 && after > 0 ? -1 : before > 0 && after === 0 ? 1 : 0;
-        if (sign !== 0)
-          for (const o of bucket.rows.values()) addRow(out, this.nullExtended(1 - port, o.row), sign * o.n);
+        if (sign !== 0) for (const o of bucket.rows) addRow(out, this.nullExtended(1 - port, o), sign);
       }
       // A row with a NULL key never matches: its null-extended form (if any) was emitted above.
       if (k !== NULL_KEY) {
@@ -108,17 +111,19 @@ export class DeltaJoin implements DeltaOperator {
   private change(side: Side, k: unknown, row: Value[], w: number): void {
     let b = side.index.get(k);
     if (!b) {
-      b = { rows: new Map(), total: 0 };
+      b = { rows: [] };
       side.index.set(k, b);
     }
-    const rk = rowKey(row);
-    const e = b.rows.get(rk);
-    if (e) {
-      e.n += w;
-      if (e.n === 0) b.rows.delete(rk);
-    } else b.rows.set(rk, { row, n: w });
-    b.total += w;
-    if (b.total === 0 && b.rows.size === 0) side.index.delete(k);
+    for (let n = w; n > 0; n--) b.rows.push(row);
+    for (let n = -w; n > 0; n--) {
+      const i = findRow(b.rows, row);
+      if (i < 0) break;
+      // Order within a bucket does not matter: swap the last row into the hole.
+      b.rows[i] = b.rows[b.rows.length - 1]!;
+      b.rows.pop();
+    }
+    this.held += w;
+    if (b.rows.length === 0) side.index.delete(k);
   }
 
   initial(): Delta {
@@ -126,8 +131,20 @@ export class DeltaJoin implements DeltaOperator {
   }
 
   stateBytes(): number {
-    let rows = 0;
-    for (const s of this.sides) for (const b of s.index.values()) rows += b.rows.size;
-    return rows * 120 + (this.sides[0].index.size + this.sides[1].index.size) * 64;
+    return this.held * 64 + (this.sides[0].index.size + this.sides[1].index.size) * 64;
   }
+}
+
+/** Index of a row equal to `row` (same representation) in `rows`, or -1. */
+function findRow(rows: readonly Value[][], row: readonly Value[]): number {
+  const first = row[0];
+  let key: unknown;
+  for (let i = rows.length - 1; i >= 0; i--) {
+    const r = rows[i]!;
+    if (r === row) return i;
+    if (r[0] !== first && (typeof first !== 'object' || first === null)) continue;
+    key ??= rowKey(row);
+    if (rowKey(r) === key) return i;
+  }
+  return -1;
 }

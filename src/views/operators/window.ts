@@ -1,12 +1,15 @@
 import { installSubqueryRunner } from '../../exec/build.js';
 import { CompiledExpr } from '../../exec/compile.js';
 import { ExecContext } from '../../exec/context.js';
-import { constExpr, type Expr } from '../../plan/expr.js';
+import type { Expr } from '../../plan/expr.js';
 import type { LogicalPlan, WindowNode } from '../../plan/logical.js';
 import { tupleKey, type Value } from '../../types/values.js';
 import { addRow, emptyDelta, rowKey, type Delta } from '../delta.js';
 import type { MaintenanceRound } from '../round.js';
 import type { DeltaOperator } from './operator.js';
+
+/** The work-table id a partition's rows are read from (ids of the view's own plan are positive). */
+const WINDOW_INPUT = -1;
 
 interface Partition {
   /** Input rows in arrival order (a Map keeps it), with their multiplicity. */
@@ -26,7 +29,11 @@ export class DeltaWindow implements DeltaOperator {
   private readonly partitions = new Map<unknown, Partition>();
   private rowsHeld = 0;
 
+  /** The window over the partition's rows, handed to the executor as a work table. */
+  private readonly plan: LogicalPlan;
+
   constructor(private readonly node: WindowNode) {
+    this.plan = { ...node, input: { kind: 'worktable', fields: node.input.fields, id: WINDOW_INPUT } };
     // One partitioning shared by every call, else the whole input is one partition.
     const first = node.calls[0]?.partitionBy ?? [];
     const shared = node.calls.every((c) => sameExprs(c.partitionBy, first));
@@ -67,8 +74,7 @@ export class DeltaWindow implements DeltaOperator {
     const out = emptyDelta();
     for (const [pk, p] of touched) {
       const next = this.compute(p, round.ctx);
-      for (const r of p.out) addRow(out, r, -1);
-      for (const r of next) addRow(out, r, 1);
+      changedRows(p.out, next, out);
       p.out = next;
       if (p.rows.size === 0) this.partitions.delete(pk);
     }
@@ -80,15 +86,10 @@ export class DeltaWindow implements DeltaOperator {
     if (p.rows.size === 0) return [];
     const input: Value[][] = [];
     for (const e of p.rows.values()) for (let n = 0; n < e.n; n++) input.push(e.row);
-    const types = this.node.input.fields.map((f) => f.type);
-    const values: LogicalPlan = {
-      kind: 'values',
-      fields: this.node.input.fields,
-      rows: input.map((r) => r.map((v, i) => constExpr(types[i]!, v))),
-    };
     const run = new ExecContext([], ctx.fn, ctx.data, ctx.limits);
+    run.shared.set(WINDOW_INPUT, input);
     installSubqueryRunner(run);
-    return run.runner.sub({ ...this.node, input: values }, [], false);
+    return run.runner.sub(this.plan, [], false);
   }
 
   initial(): Delta {
@@ -98,6 +99,36 @@ export class DeltaWindow implements DeltaOperator {
   stateBytes(): number {
     return this.rowsHeld * 160 + this.partitions.size * 64;
   }
+}
+
+/**
+ * The rows that differ between a partition's old and new output (both in window order): the common
+ * leading and trailing rows are skipped, so a change mid-partition emits only the rows around it
+ * (for frames and offsets) rather than the whole partition.
+ */
+function changedRows(before: Value[][], after: Value[][], out: Delta): void {
+  let a = 0;
+  while (a < before.length && a < after.length && sameRow(before[a]!, after[a]!)) a++;
+  let b = 0;
+  while (
+    b < before.length - a &&
+    b < after.length - a &&
+    sameRow(before[before.length - 1 - b]!, after[after.length - 1 - b]!)
+  )
+    b++;
+  for (let i = a; i < before.length - b; i++) addRow(out, before[i]!, -1);
+  for (let i = a; i < after.length - b; i++) addRow(out, after[i]!, 1);
+}
+
+function sameRow(x: Value[], y: Value[]): boolean {
+  for (let i = 0; i < x.length; i++) {
+    const u = x[i]!;
+    const v = y[i]!;
+    if (u === v || (typeof u === 'number' && typeof v === 'number' && u !== u && v !== v)) continue;
+    if (typeof u !== 'object' || typeof v !== 'object' || u === null || v === null) return false;
+    if (rowKey([u]) !== rowKey([v])) return false;
+  }
+  return true;
 }
 
 function sameExprs(a: readonly Expr[], b: readonly Expr[]): boolean {
