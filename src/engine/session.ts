@@ -1,8 +1,9 @@
 import { DatabaseError, SqlState, toDatabaseError } from '../errors.js';
 import { CompiledExpr } from '../exec/compile.js';
-import { ExecContext, type ExecLimits } from '../exec/context.js';
+import { ExecContext, YIELD, type ExecLimits } from '../exec/context.js';
+import { ScanOperator } from '../exec/operators/scan.js';
 import { installSubqueryRunner, runPlan } from '../exec/build.js';
-import type { Expr } from '../plan/expr.js';
+import { conjuncts, type Expr } from '../plan/expr.js';
 import type { Field, LogicalPlan } from '../plan/logical.js';
 import { Scope } from '../sql/binder/scope.js';
 import { bindTypeName, str } from '../sql/binder/expr-binder.js';
@@ -1562,9 +1563,24 @@ export class Session {
     ctx: ExecContext,
   ): { loc: RowLocation; row: Value[] }[] {
     const out: { loc: RowLocation; row: Value[] }[] = [];
-    this.forEachRow(t, txn, (row, loc) => {
-      if (!where || where.evalRow(row, ctx) === true) out.push({ loc, row });
-    });
+    // A vectorised scan with the WHERE as its filter (zone maps, typed range loops, batch
+    // predicates) finds the rows; only those are read out as row arrays.
+    const scan = new ScanOperator(
+      this.readSnapshot(t, txn),
+      txn.local.get(t),
+      t.columns.map((_c, i) => i),
+      where ? conjuncts(where.expr) : [],
+    );
+    for (;;) {
+      const b = scan.next(ctx);
+      if (b === null) break;
+      if (b === YIELD) continue;
+      const { chunk, start, local } = scan.origin!;
+      for (let k = 0; k < b.count; k++) {
+        const r = start + (b.sel === null ? k : b.sel[k]!);
+        out.push({ loc: { chunk, row: r, local }, row: chunk.getRow(r) });
+      }
+    }
     return out;
   }
 

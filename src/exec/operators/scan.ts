@@ -68,6 +68,11 @@ export class ScanOperator implements Operator {
   private readonly tests: ZoneTest[];
   /** Number of committed chunks; the local chunk (if any) comes after. */
   private readonly committed: number;
+  /**
+   * Where the last batch came from: its rows are rows `start + i` of `chunk` (UPDATE and DELETE
+   * find their target rows with a scan and need the positions).
+   */
+  origin: { chunk: Chunk; start: number; local: boolean } | null = null;
 
   constructor(
     private readonly snap: TableSnapshot,
@@ -116,6 +121,7 @@ export class ScanOperator implements Operator {
       const start = this.rowPos;
       const end = Math.min(rows, start + BATCH_ROWS);
       this.rowPos = end;
+      this.origin = { chunk, start, local: this.chunkIdx >= this.committed };
       const batch = this.makeBatch(chunk, start, end, this.chunkIdx >= this.committed, ctx);
       if (batch.count === 0) continue;
       let out = batch;
