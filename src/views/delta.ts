@@ -55,3 +55,24 @@ export function consolidate(d: Delta): Delta {
   for (const e of byKey.values()) addRow(out, e.row, e.w);
   return out;
 }
+
+/**
+ * Whether two rows hold the same values in the same representation (as rowKey compares them), without
+ * building keys: primitives by identity (NaN equal to NaN), other values by their keys.
+ */
+export function sameRow(x: readonly Value[], y: readonly Value[]): boolean {
+  if (x === y) return true;
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) {
+    const u = x[i]!;
+    const v = y[i]!;
+    if (u === v && (u !== 0 || Object.is(u, v))) continue;
+    if (typeof u === 'number' && typeof v === 'number') {
+      if (u !== u && v !== v) continue;
+      return false;
+    }
+    if (typeof u !== 'object' || typeof v !== 'object' || u === null || v === null) return false;
+    if (rowKey([u]) !== rowKey([v])) return false;
+  }
+  return true;
+}

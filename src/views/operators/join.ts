@@ -2,7 +2,7 @@ import { CompiledExpr } from '../../exec/compile.js';
 import type { Expr } from '../../plan/expr.js';
 import type { JoinType } from '../../plan/logical.js';
 import { tupleKey, type Value } from '../../types/values.js';
-import { addRow, emptyDelta, rowKey, type Delta } from '../delta.js';
+import { addRow, emptyDelta, sameRow, type Delta } from '../delta.js';
 import type { MaintenanceRound } from '../round.js';
 import type { DeltaOperator } from './operator.js';
 
@@ -135,16 +135,8 @@ export class DeltaJoin implements DeltaOperator {
   }
 }
 
-/** Index of a row equal to `row` (same representation) in `rows`, or -1. */
+/** Index of a row equal to `row` (same values, same representation) in `rows`, or -1. */
 function findRow(rows: readonly Value[][], row: readonly Value[]): number {
-  const first = row[0];
-  let key: unknown;
-  for (let i = rows.length - 1; i >= 0; i--) {
-    const r = rows[i]!;
-    if (r === row) return i;
-    if (r[0] !== first && (typeof first !== 'object' || first === null)) continue;
-    key ??= rowKey(row);
-    if (rowKey(r) === key) return i;
-  }
+  for (let i = rows.length - 1; i >= 0; i--) if (sameRow(rows[i]!, row)) return i;
   return -1;
 }

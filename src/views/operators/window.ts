@@ -4,7 +4,7 @@ import { ExecContext } from '../../exec/context.js';
 import type { Expr } from '../../plan/expr.js';
 import type { LogicalPlan, WindowNode } from '../../plan/logical.js';
 import { tupleKey, type Value } from '../../types/values.js';
-import { addRow, emptyDelta, rowKey, type Delta } from '../delta.js';
+import { addRow, emptyDelta, rowKey, sameRow, type Delta } from '../delta.js';
 import type { MaintenanceRound } from '../round.js';
 import type { DeltaOperator } from './operator.js';
 
@@ -118,17 +118,6 @@ function changedRows(before: Value[][], after: Value[][], out: Delta): void {
     b++;
   for (let i = a; i < before.length - b; i++) addRow(out, before[i]!, -1);
   for (let i = a; i < after.length - b; i++) addRow(out, after[i]!, 1);
-}
-
-function sameRow(x: Value[], y: Value[]): boolean {
-  for (let i = 0; i < x.length; i++) {
-    const u = x[i]!;
-    const v = y[i]!;
-    if (u === v || (typeof u === 'number' && typeof v === 'number' && u !== u && v !== v)) continue;
-    if (typeof u !== 'object' || typeof v !== 'object' || u === null || v === null) return false;
-    if (rowKey([u]) !== rowKey([v])) return false;
-  }
-  return true;
 }
 
 function sameExprs(a: readonly Expr[], b: readonly Expr[]): boolean {
