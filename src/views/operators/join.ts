@@ -7,12 +7,17 @@ import type { MaintenanceRound } from '../round.js';
 import type { DeltaOperator } from './operator.js';
 
 interface Bucket {
-  /**
-   * The rows with this join key, one entry per copy. A plain array (no per-row key string): adding
-   * is a push, removing a search of the bucket, which keeps the index of a large fact table small.
-   */
+  /** The rows with this join key, one entry per copy (the order does not matter). */
   readonly rows: Value[][];
+  /**
+   * Where each row sits in `rows`, by a cheap numeric hash of its values (no key strings): a
+   * retraction finds its row without scanning the bucket. Built once the bucket is large.
+   */
+  at: Map<number, number[]> | null;
 }
+
+/** Buckets up to this size are searched; larger ones keep the `at` index. */
+const SCAN_LIMIT = 16;
 
 interface Side {
   readonly keys: CompiledExpr[];
@@ -111,17 +116,15 @@ export class DeltaJoin implements DeltaOperator {
   private change(side: Side, k: unknown, row: Value[], w: number): void {
     let b = side.index.get(k);
     if (!b) {
-      b = { rows: [] };
+      b = { rows: [], at: null };
       side.index.set(k, b);
     }
-    for (let n = w; n > 0; n--) b.rows.push(row);
-    for (let n = -w; n > 0; n--) {
-      const i = findRow(b.rows, row);
-      if (i < 0) break;
-      // Order within a bucket does not matter: swap the last row into the hole.
-      b.rows[i] = b.rows[b.rows.length - 1]!;
-      b.rows.pop();
+    for (let n = w; n > 0; n--) {
+      b.rows.push(row);
+      if (b.at) positions(b.at, rowHash(row)).push(b.rows.length - 1);
+      else if (b.rows.length > SCAN_LIMIT) b.at = indexRows(b.rows);
     }
+    for (let n = -w; n > 0; n--) if (!removeRow(b, row)) break;
     this.held += w;
     if (b.rows.length === 0) side.index.delete(k);
   }
@@ -135,8 +138,64 @@ export class DeltaJoin implements DeltaOperator {
   }
 }
 
-/** Index of a row equal to `row` (same values, same representation) in `rows`, or -1. */
-function findRow(rows: readonly Value[][], row: readonly Value[]): number {
-  for (let i = rows.length - 1; i >= 0; i--) if (sameRow(rows[i]!, row)) return i;
-  return -1;
+function positions(at: Map<number, number[]>, h: number): number[] {
+  let p = at.get(h);
+  if (!p) at.set(h, (p = []));
+  return p;
+}
+
+function indexRows(rows: readonly Value[][]): Map<number, number[]> {
+  const at = new Map<number, number[]>();
+  rows.forEach((r, i) => positions(at, rowHash(r)).push(i));
+  return at;
+}
+
+/** Removes one copy of `row` from the bucket (the last row moves into its place); false if absent. */
+function removeRow(b: Bucket, row: readonly Value[]): boolean {
+  const rows = b.rows;
+  let i = -1;
+  let h = 0;
+  let list: number[] | undefined;
+  if (b.at) {
+    h = rowHash(row);
+    list = b.at.get(h);
+    const j = list ? list.findIndex((p) => sameRow(rows[p]!, row)) : -1;
+    if (j < 0) return false;
+    i = list![j]!;
+    list![j] = list![list!.length - 1]!;
+    list!.pop();
+    if (list!.length === 0) b.at.delete(h);
+  } else {
+    for (let p = rows.length - 1; p >= 0 && i < 0; p--) if (sameRow(rows[p]!, row)) i = p;
+    if (i < 0) return false;
+  }
+  const last = rows.length - 1;
+  if (i !== last) {
+    const moved = rows[last]!;
+    rows[i] = moved;
+    if (b.at) {
+      const ps = b.at.get(rowHash(moved))!;
+      ps[ps.indexOf(last)] = i;
+    }
+  }
+  rows.pop();
+  return true;
+}
+
+/** A cheap hash of a row's values (equal rows hash equal; collisions are resolved by sameRow). */
+function rowHash(row: readonly Value[]): number {
+  let h = 0x811c9dc5;
+  for (const v of row) {
+    let x: number;
+    if (typeof v === 'number') x = Number.isInteger(v) ? v | 0 : Math.floor(v * 65_537) | 0;
+    else if (typeof v === 'string') {
+      x = v.length;
+      for (let i = 0; i < v.length; i += 1 + (v.length >> 4)) x = Math.imul(x ^ v.charCodeAt(i), 0x01000193);
+    } else if (typeof v === 'bigint') x = Number(BigInt.asIntN(32, v));
+    else if (typeof v === 'boolean') x = v ? 1 : 2;
+    else if (v === null) x = 3;
+    else x = 4;
+    h = Math.imul(h ^ x, 0x01000193);
+  }
+  return h;
 }
