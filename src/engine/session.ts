@@ -1571,6 +1571,8 @@ export class Session {
       t.columns.map((_c, i) => i),
       where ? conjuncts(where.expr) : [],
     );
+    // Runs to completion (the caller is synchronous): yielding is off, cancellation still works.
+    ctx.syncDepth++;
     for (;;) {
       const b = scan.next(ctx);
       if (b === null) break;
@@ -1581,6 +1583,7 @@ export class Session {
         out.push({ loc: { chunk, row: r, local }, row: chunk.getRow(r) });
       }
     }
+    ctx.syncDepth--;
     return out;
   }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { withDb } from '../helpers/db.js';
+import { open } from '../../src/index.js';
 
 const { db, rows, code } = withDb([
   `
@@ -225,5 +226,23 @@ describe('INSERT ... ON CONFLICT', () => {
       '0A000',
     );
     expect(await rows('SELECT count(*) FROM acct')).toEqual([[3n]]);
+  });
+});
+
+describe('UPDATE and DELETE over many chunks', () => {
+  it('run to completion even when finding the rows outlasts a time slice', async () => {
+    const db = await open();
+    const s = db.session();
+    await s.execute('CREATE TABLE big (id int, v int)');
+    await s.execute('INSERT INTO big SELECT g, g % 10 FROM generate_series(1, 200000) g');
+    // Every batch is past the slice: the row search must not wait for a yield that never comes.
+    s.setLimits({ sliceMs: 1 });
+    const [upd] = await s.execute('UPDATE big SET v = v + 100 WHERE id % 1000 = 0');
+    expect(upd!.rowCount).toBe(200);
+    const [del] = await s.execute('DELETE FROM big WHERE v >= 100 OR id <= 10');
+    expect(del!.rowCount).toBe(210);
+    const [left] = await s.execute('SELECT count(*) AS n FROM big');
+    expect(left!.rows).toEqual([[199_790n]]);
+    await db.close();
   });
 });
