@@ -10,7 +10,7 @@
  */
 import { DuckDBInstance } from '@duckdb/node-api';
 import { open, Decimal } from '../src/index.js';
-import { BASE_US, duckH, loadSales, PRODUCTS, REGIONS } from './sales-data.js';
+import { loadSales, loadSalesDuckDB, PRODUCTS } from './sales-data.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 10_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -102,15 +102,7 @@ async function main(): Promise<void> {
   // DuckDB: the same rows, generated inside DuckDB.
   const duck = await (await DuckDBInstance.create(':memory:')).connect();
   const dkLoad = await time(async () => {
-    await duck.run(`CREATE TABLE sales AS SELECT
-        make_timestamp(${BASE_US}::BIGINT + i * 3000000) AS ts,
-        ${JSON.stringify(REGIONS).replace(/"/g, "'")}[${duckH(0)} % 8 + 1] AS region,
-        (${duckH(1)} % 1000000)::INTEGER AS customer_id,
-        (${duckH(2)} % ${PRODUCTS})::INTEGER AS product_id,
-        (${duckH(0)} % 100000) / 100.0::DOUBLE AS amount
-      FROM range(${ROWS}) t(i)`);
-    await duck.run(`CREATE TABLE products AS SELECT i::INTEGER AS product_id, 'cat' || lpad((i % 20)::VARCHAR, 2, '0') AS category,
-        (i % 500) + 0.99::DOUBLE AS price FROM range(${PRODUCTS}) t(i)`);
+    await loadSalesDuckDB(duck, ROWS);
   });
 
   const results: { name: string; lv: number; dk: number; ok: boolean }[] = [];

@@ -18,7 +18,8 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { D2, groupBy, groupByOperators, MultiSet, output } from '@tanstack/db-ivm';
 import { open, Decimal, type ColumnBatch, type Database } from '../src/index.js';
 import type { MaterializedView } from '../src/views/materialized-view.js';
-import { BASE_US, duckH, loadSales, PRODUCTS, REGIONS } from './sales-data.js';
+import { mulberry32 } from '../src/demo/random.js';
+import { BASE_US, loadSales, loadSalesDuckDB, PRODUCTS, REGIONS } from './sales-data.js';
 
 const SIZES = (process.env.BENCH_ROWS ?? '1000000,10000000').split(',').map(Number);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -191,18 +192,6 @@ class MaintenanceSamples {
 
 // --- data ---------------------------------------------------------------------------------------
 
-/** Seeded PRNG (mulberry32) for the inserted rows. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 interface SalesBatch {
   ts: Float64Array;
   region: string[];
@@ -213,7 +202,7 @@ interface SalesBatch {
 
 /** New rows continuing the base's timeline at row `first` (3 s apart), values from `seed`. */
 function newRows(first: number, n: number, seed: number): SalesBatch {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const b: SalesBatch = {
     ts: new Float64Array(n),
     region: new Array<string>(n),
@@ -304,15 +293,7 @@ async function columns(db: Database, sql: string): Promise<ColumnBatch> {
 
 async function duckSetUp(rows: number): Promise<DuckDBConnection> {
   const duck = await (await DuckDBInstance.create(':memory:')).connect();
-  await duck.run(`CREATE TABLE sales AS SELECT
-      make_timestamp(${BASE_US}::BIGINT + i * 3000000) AS ts,
-      ${JSON.stringify(REGIONS).replace(/"/g, "'")}[${duckH(0)} % 8 + 1] AS region,
-      (${duckH(1)} % 1000000)::INTEGER AS customer_id,
-      (${duckH(2)} % ${PRODUCTS})::INTEGER AS product_id,
-      (${duckH(0)} % 100000) / 100.0::DOUBLE AS amount
-    FROM range(${rows}) t(i)`);
-  await duck.run(`CREATE TABLE products AS SELECT i::INTEGER AS product_id, 'cat' || lpad((i % 20)::VARCHAR, 2, '0') AS category,
-      (i % 500) + 0.99::DOUBLE AS price FROM range(${PRODUCTS}) t(i)`);
+  await loadSalesDuckDB(duck, rows);
   return duck;
 }
 
