@@ -2,13 +2,20 @@ import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StoredTokenData } from '../engine/access-tokens.js';
 import type { Engine } from '../engine/database.js';
-import { Schema } from '../storage/catalog.js';
+import { Schema, type ViewDef } from '../storage/catalog.js';
 import type { Chunk } from '../storage/chunk.js';
 import { reserveOidsThrough, Table, type ColumnDef } from '../storage/table.js';
 import type { Role } from '../tenancy/roles.js';
 import { ByteReader, ByteWriter } from './bytes.js';
 import { readChunk, writeChunk } from './chunk-codec.js';
-import { fsyncDirectory, openChecksummed, sealChecksummed, writeFileAtomic } from './files.js';
+import {
+  fsyncDirectory,
+  listLsnFiles,
+  lsnFileName,
+  openChecksummed,
+  sealChecksummed,
+  writeFileAtomic,
+} from './files.js';
 
 /**
  * Checkpoints: the committed state at one WAL position, so recovery replays only the log after it.
@@ -56,14 +63,7 @@ interface MatViewEntry {
   readonly populated: boolean;
 }
 
-interface ViewEntry {
-  readonly oid: number;
-  readonly schema: string;
-  readonly name: string;
-  readonly sql: string;
-  readonly columnNames: readonly string[];
-  readonly query: unknown;
-}
+type ViewEntry = Pick<ViewDef, 'oid' | 'schema' | 'name' | 'sql' | 'columnNames' | 'query'>;
 
 interface ManifestMeta {
   readonly version: number;
@@ -103,16 +103,12 @@ export interface LoadedCheckpoint {
 }
 
 export function manifestName(lsn: number): string {
-  return `${lsn.toString(16).padStart(16, '0')}.manifest`;
+  return lsnFileName(lsn, 'manifest');
 }
 
 /** The manifests in `dir`, newest first. */
 export async function listManifests(dir: string): Promise<{ lsn: number; file: string }[]> {
-  const names = await readdir(dir).catch(() => [] as string[]);
-  return names
-    .filter((n) => /^[0-9a-f]{16}\.manifest$/.test(n))
-    .map((n) => ({ lsn: parseInt(n.slice(0, 16), 16), file: join(dir, n) }))
-    .sort((a, b) => b.lsn - a.lsn);
+  return (await listLsnFiles(dir, 'manifest')).reverse();
 }
 
 /**

@@ -1,4 +1,5 @@
-import { open, rename, rm } from 'node:fs/promises';
+import { open, readdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { crc32c } from './crc32c.js';
 
 /** fsync of a directory, so that files created or renamed in it survive a power loss. */
@@ -57,4 +58,19 @@ export function openChecksummed(data: Buffer, file: string): Buffer {
   if (crc32c(body) !== data.readUInt32LE(data.length - 4))
     throw new Error(`${file}: checksum mismatch (the file is corrupt)`);
   return body;
+}
+
+/** The name of a file numbered by a log sequence number: 16 hex digits and `ext`. */
+export function lsnFileName(lsn: number, ext: string): string {
+  return `${lsn.toString(16).padStart(16, '0')}.${ext}`;
+}
+
+/** The files of `dir` named by lsnFileName with `ext`, in ascending sequence-number order. */
+export async function listLsnFiles(dir: string, ext: string): Promise<{ lsn: number; file: string }[]> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const pattern = new RegExp(`^[0-9a-f]{16}\\.${ext}$`);
+  return names
+    .filter((n) => pattern.test(n))
+    .map((n) => ({ lsn: parseInt(n.slice(0, 16), 16), file: join(dir, n) }))
+    .sort((a, b) => a.lsn - b.lsn);
 }

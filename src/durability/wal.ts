@@ -1,7 +1,7 @@
-import { mkdir, open, readdir, rename, rm, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encodeRecord } from './wal-record.js';
-import { fsyncDirectory } from './files.js';
+import { fsyncDirectory, listLsnFiles, lsnFileName } from './files.js';
 
 /**
  * When a commit counts as durable:
@@ -26,16 +26,12 @@ export interface WalOptions {
 
 /** File name of the segment whose first record is `lsn`. */
 export function segmentName(lsn: number): string {
-  return `${lsn.toString(16).padStart(16, '0')}.wal`;
+  return lsnFileName(lsn, 'wal');
 }
 
 /** The segments in `dir`, oldest first, with the sequence number of each one's first record. */
-export async function listSegments(dir: string): Promise<{ lsn: number; file: string }[]> {
-  const names = await readdir(dir).catch(() => [] as string[]);
-  return names
-    .filter((n) => /^[0-9a-f]{16}\.wal$/.test(n))
-    .map((n) => ({ lsn: parseInt(n.slice(0, 16), 16), file: join(dir, n) }))
-    .sort((a, b) => a.lsn - b.lsn);
+export function listSegments(dir: string): Promise<{ lsn: number; file: string }[]> {
+  return listLsnFiles(dir, 'wal');
 }
 
 interface Waiter {
