@@ -13,6 +13,7 @@ import { DeltaColumns, DeltaProject } from './operators/project.js';
 import { DeltaUnionAll } from './operators/union.js';
 import { DeltaValues } from './operators/values.js';
 import { DeltaWindow } from './operators/window.js';
+import { boundedReach, DeltaBoundedWindow } from './operators/window-bounded.js';
 import { DeltaTemporalFilter } from './operators/temporal-filter.js';
 import type { MaintenanceRound } from './round.js';
 
@@ -182,7 +183,13 @@ export class ViewDataflow {
           [...c.args, ...c.partitionBy, ...c.orderBy.map((k) => k.expr)].forEach((e) => checkExpr(e));
           if (c.filter) checkExpr(c.filter);
         }
-        return this.node(new DeltaWindow(p), this.compile(p.input, ctx));
+        {
+          // Bounded frames (LAG/LEAD, ROWS n PRECEDING … m FOLLOWING) recompute only the rows a
+          // change reaches; the rest recompute the touched partitions.
+          const bounded = boundedReach(p);
+          const op = bounded ? new DeltaBoundedWindow(p, bounded.lo, bounded.hi) : new DeltaWindow(p);
+          return this.node(op, this.compile(p.input, ctx));
+        }
       case 'recursive':
       case 'worktable':
         throw notMaintainable('WITH RECURSIVE');

@@ -1,0 +1,230 @@
+import { installSubqueryRunner } from '../../exec/build.js';
+import { CompiledExpr } from '../../exec/compile.js';
+import { ExecContext } from '../../exec/context.js';
+import { compareKeys } from '../../exec/operators/sort.js';
+import type { Expr } from '../../plan/expr.js';
+import type { LogicalPlan, SortKey, WindowCall, WindowFrameBound, WindowNode } from '../../plan/logical.js';
+import { tupleKey, type Value } from '../../types/values.js';
+import { addRow, emptyDelta, sameRow, type Delta } from '../delta.js';
+import type { MaintenanceRound } from '../round.js';
+import type { DeltaOperator } from './operator.js';
+
+/** The work-table id the rows of a recomputed range are read from. */
+const RANGE_INPUT = -2;
+
+interface Partition {
+  /** Input rows in window order (ties in arrival order), one entry per copy. */
+  rows: Value[][];
+  /** Each row's ORDER BY values. */
+  keys: Value[][];
+  /** Each row's output row now in the view (aligned with `rows`). */
+  out: (Value[] | null)[];
+}
+
+/** The constant row offset of a frame bound, or null when it is unbounded or not a constant. */
+function boundOffset(b: WindowFrameBound): number | null {
+  if (b.kind === 'current_row') return 0;
+  if (b.kind !== 'preceding' && b.kind !== 'following') return null;
+  const v = b.offset.kind === 'const' ? b.offset.value : null;
+  const n = typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : null;
+  if (n === null || !Number.isSafeInteger(n) || n < 0) return null;
+  return b.kind === 'preceding' ? -n : n;
+}
+
+/** The rows (relative to the current one) a call reads: [from, to], or null when unbounded. */
+function reach(c: WindowCall): [number, number] | null {
+  if (c.name === 'lag' || c.name === 'lead') {
+    const off = c.args[1];
+    const v = off === undefined ? 1 : off.kind === 'const' ? off.value : null;
+    const k = typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : null;
+    if (k === null || !Number.isSafeInteger(k) || k < 0) return null;
+    return c.name === 'lag' ? [-k, -k] : [k, k];
+  }
+  if (!c.agg || c.frame.mode !== 'rows' || c.frame.exclude !== 'no_others' || c.distinct) return null;
+  const s = boundOffset(c.frame.start);
+  const e = boundOffset(c.frame.end);
+  return s === null || e === null ? null : [s, e];
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  const j = (v: unknown): string =>
+    JSON.stringify(v, (_k, x: unknown) =>
+      typeof x === 'function' ? undefined : typeof x === 'bigint' ? `${x}n` : x,
+    );
+  return j(a) === j(b);
+}
+
+/**
+ * The rows a window with only bounded reach (LAG/LEAD with constant offsets, aggregates over
+ * `ROWS BETWEEN n PRECEDING AND m FOLLOWING`) needs recomputed: a change at position p of its
+ * partition affects only the outputs whose frames contain p. Returns null when some call reaches
+ * without bound (ROW_NUMBER, RANK, unbounded or RANGE frames) or the calls order differently.
+ */
+export function boundedReach(node: WindowNode): { lo: number; hi: number } | null {
+  const first = node.calls[0];
+  if (!first) return null;
+  let lo = 0;
+  let hi = 0;
+  for (const c of node.calls) {
+    if (!sameJson(c.partitionBy, first.partitionBy) || !sameJson(c.orderBy, first.orderBy)) return null;
+    const r = reach(c);
+    if (!r) return null;
+    lo = Math.min(lo, r[0]);
+    hi = Math.max(hi, r[1]);
+  }
+  return { lo, hi };
+}
+
+/**
+ * Window functions of bounded reach, maintained by frame: each partition keeps its rows in window
+ * order, and a change recomputes (with the executor's window operator, over just the rows those
+ * frames read) only the outputs whose frames the change falls in — for a 7-day moving average,
+ * seven rows, however long the partition.
+ */
+export class DeltaBoundedWindow implements DeltaOperator {
+  private readonly partitionKeys: CompiledExpr[];
+  private readonly orderKeys: CompiledExpr[];
+  private readonly sortKeys: readonly SortKey[];
+  private readonly partitions = new Map<unknown, Partition>();
+  private readonly plan: LogicalPlan;
+  private rowsHeld = 0;
+
+  constructor(
+    node: WindowNode,
+    private readonly lo: number,
+    private readonly hi: number,
+  ) {
+    const first = node.calls[0]!;
+    this.partitionKeys = first.partitionBy.map((e: Expr) => new CompiledExpr(e));
+    this.sortKeys = first.orderBy;
+    this.orderKeys = first.orderBy.map((k) => new CompiledExpr(k.expr));
+    this.plan = { ...node, input: { kind: 'worktable', fields: node.input.fields, id: RANGE_INPUT } };
+  }
+
+  /** First index whose key sorts after `key` (ties keep arrival order: a new row goes last). */
+  private upperBound(p: Partition, key: Value[]): number {
+    let a = 0;
+    let b = p.keys.length;
+    while (a < b) {
+      const m = (a + b) >> 1;
+      if (compareKeys(p.keys[m]!, key, this.sortKeys) <= 0) a = m + 1;
+      else b = m;
+    }
+    return a;
+  }
+
+  private lowerBound(p: Partition, key: Value[]): number {
+    let a = 0;
+    let b = p.keys.length;
+    while (a < b) {
+      const m = (a + b) >> 1;
+      if (compareKeys(p.keys[m]!, key, this.sortKeys) < 0) a = m + 1;
+      else b = m;
+    }
+    return a;
+  }
+
+  push(_port: number, delta: Delta, round: MaintenanceRound): Delta {
+    const ctx = round.ctx;
+    const out = emptyDelta();
+    const touched = new Map<unknown, { p: Partition; dirty: Set<Value[]> }>();
+    for (let i = 0; i < delta.rows.length; i++) {
+      const row = delta.rows[i]!;
+      const w = delta.weights[i]!;
+      const pk = tupleKey(this.partitionKeys.map((k) => k.evalRow(row, ctx)));
+      let p = this.partitions.get(pk);
+      if (!p) {
+        p = { rows: [], keys: [], out: [] };
+        this.partitions.set(pk, p);
+      }
+      let t = touched.get(pk);
+      if (!t) {
+        const part = p;
+        const saved = { rows: p.rows.slice(), keys: p.keys.slice(), out: p.out.slice() };
+        round.onUndo(() => {
+          part.rows = saved.rows;
+          part.keys = saved.keys;
+          part.out = saved.out;
+          if (part.rows.length === 0) this.partitions.delete(pk);
+          else this.partitions.set(pk, part);
+        });
+        touched.set(pk, (t = { p, dirty: new Set() }));
+      }
+      const key = this.orderKeys.map((k) => k.evalRow(row, ctx));
+      for (let n = w; n > 0; n--) {
+        const at = this.upperBound(p, key);
+        p.rows.splice(at, 0, row);
+        p.keys.splice(at, 0, key);
+        p.out.splice(at, 0, null);
+        this.mark(p, t.dirty, at - this.hi, at - this.lo);
+        this.rowsHeld++;
+      }
+      for (let n = -w; n > 0; n--) {
+        let at = -1;
+        for (let j = this.lowerBound(p, key); j < p.rows.length && at < 0; j++) {
+          if (compareKeys(p.keys[j]!, key, this.sortKeys) !== 0) break;
+          if (sameRow(p.rows[j]!, row)) at = j;
+        }
+        if (at < 0) break;
+        const gone = p.out[at];
+        if (gone) addRow(out, gone, -1);
+        p.rows.splice(at, 1);
+        p.keys.splice(at, 1);
+        p.out.splice(at, 1);
+        this.mark(p, t.dirty, at - this.hi, at - this.lo - 1);
+        this.rowsHeld--;
+      }
+    }
+    for (const [pk, { p, dirty }] of touched) {
+      this.recompute(p, dirty, ctx, out);
+      if (p.rows.length === 0) this.partitions.delete(pk);
+    }
+    return out;
+  }
+
+  /** Marks the rows at positions [a, b] as needing their output recomputed. */
+  private mark(p: Partition, dirty: Set<Value[]>, a: number, b: number): void {
+    for (let i = Math.max(0, a); i <= Math.min(p.rows.length - 1, b); i++) dirty.add(p.rows[i]!);
+  }
+
+  /** Recomputes the outputs of the dirty rows, range by range, and emits those that changed. */
+  private recompute(p: Partition, dirty: Set<Value[]>, ctx: ExecContext, out: Delta): void {
+    if (dirty.size === 0) return;
+    const positions: number[] = [];
+    for (let i = 0; i < p.rows.length; i++) if (dirty.has(p.rows[i]!) || p.out[i] === null) positions.push(i);
+    const span = this.hi - this.lo;
+    for (let k = 0; k < positions.length;) {
+      const a = positions[k]!;
+      let b = a;
+      // Ranges closer than a frame apart share one run of the executor.
+      while (k + 1 < positions.length && positions[k + 1]! - b <= span + 1) b = positions[++k]!;
+      k++;
+      const from = Math.max(0, a + this.lo);
+      const to = Math.min(p.rows.length - 1, b + this.hi);
+      const result = this.run(p.rows.slice(from, to + 1), ctx);
+      for (let i = a; i <= b; i++) {
+        const next = result[i - from]!;
+        const prev = p.out[i];
+        if (prev && sameRow(prev, next)) continue;
+        if (prev) addRow(out, prev, -1);
+        addRow(out, next, 1);
+        p.out[i] = next;
+      }
+    }
+  }
+
+  private run(rows: Value[][], ctx: ExecContext): Value[][] {
+    const run = new ExecContext([], ctx.fn, ctx.data, ctx.limits);
+    run.shared.set(RANGE_INPUT, rows);
+    installSubqueryRunner(run);
+    return run.runner.sub(this.plan, [], false);
+  }
+
+  initial(): Delta {
+    return emptyDelta();
+  }
+
+  stateBytes(): number {
+    return this.rowsHeld * 200 + this.partitions.size * 64;
+  }
+}
