@@ -1,13 +1,13 @@
 import { DatabaseError, SqlState } from '../errors.js';
-import { installSubqueryRunner } from '../exec/build.js';
-import { ExecContext, type DataSource } from '../exec/context.js';
+import { runPlanSync } from '../exec/build.js';
+import type { DataSource } from '../exec/context.js';
 import { planChildren, type LogicalPlan } from '../plan/logical.js';
 import type { Table } from '../storage/table.js';
 import type { Value } from '../types/values.js';
 import { parseInterval } from '../types/text-io.js';
 import type { Delta } from '../views/delta.js';
 import type { MaterializedView, MatViewOptions, RefreshMode } from '../views/materialized-view.js';
-import { flushDeferred, tickViews, type ViewRegistry } from '../views/registry.js';
+import { flushDeferred, tickViews, type MaintenanceHooks, type ViewRegistry } from '../views/registry.js';
 import type { Engine } from './database.js';
 import type { Transaction } from './transaction.js';
 import type { MatViewStat } from '../sql/system-catalog/system-table.js';
@@ -104,9 +104,7 @@ export function readCommittedRows(table: Table, each: (rows: Value[][]) => void)
 
 /** Runs a view's query to completion, synchronously, over `data`. */
 export function recomputeRows(view: MaterializedView, data: DataSource): Value[][] {
-  const ctx = new ExecContext([], view.ctx.fn, data, view.ctx.limits);
-  installSubqueryRunner(ctx);
-  return ctx.runner.sub(view.plan, [], false);
+  return runPlanSync(view.plan, { fn: view.ctx.fn, data, limits: view.ctx.limits });
 }
 
 /**
@@ -123,8 +121,9 @@ export function txnViewDeltas(txn: Transaction, views: ViewRegistry): Map<Table,
   for (const [t, deletes] of txn.pendingDeletes()) {
     if (!views.hasDependents(t)) continue;
     const d = deltaOf(t);
+    const current = new Set(t.chunks);
     for (const [chunk, rows] of deletes) {
-      if (!t.chunks.includes(chunk)) continue;
+      if (!current.has(chunk)) continue;
       for (const r of rows) {
         d.rows.push(chunk.getRow(r));
         d.weights.push(-1);
@@ -144,16 +143,21 @@ export function txnViewDeltas(txn: Transaction, views: ViewRegistry): Map<Table,
   return out;
 }
 
+/** Maintenance hooks for view changes made outside a transaction (deferred flushes, clock ticks). */
+function outsideCommitHooks(engine: Engine): MaintenanceHooks {
+  const committed = committedData((t) => engine.snapshot(t));
+  return {
+    deferred: (v) => scheduleDeferred(engine, v),
+    recompute: (v) => recomputeRows(v, committed),
+  };
+}
+
 /** Schedules a deferred view's maintenance for when its max_delay has passed since the first queued change. */
 export function scheduleDeferred(engine: Engine, view: MaterializedView): void {
   if (view.timer) return;
   view.timer = setTimeout(() => {
     view.timer = null;
-    const committed = committedData((t) => engine.snapshot(t));
-    const changed = flushDeferred(engine.views, view, () => ++engine.seq, {
-      deferred: (v) => scheduleDeferred(engine, v),
-      recompute: (v) => recomputeRows(v, committed),
-    });
+    const changed = flushDeferred(engine.views, view, () => ++engine.seq, outsideCommitHooks(engine));
     if (changed.length > 0) engine.notifyCommit(new Set(changed), 0);
   }, view.options.maxDelayMs);
   view.timer.unref();
@@ -197,10 +201,6 @@ export function startViewClock(engine: Engine, everyMs = 1000): void {
 
 /** One tick of the view clock (also called directly by tests). */
 export function tickEngineViews(engine: Engine): void {
-  const committed = committedData((t) => engine.snapshot(t));
-  const changed = tickViews(engine.views, () => ++engine.seq, {
-    deferred: (v) => scheduleDeferred(engine, v),
-    recompute: (v) => recomputeRows(v, committed),
-  });
+  const changed = tickViews(engine.views, () => ++engine.seq, outsideCommitHooks(engine));
   if (changed.length > 0) engine.notifyCommit(new Set(changed), 0);
 }

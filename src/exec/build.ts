@@ -5,7 +5,7 @@ import type { Expr } from '../plan/expr.js';
 import type { Value } from '../types/values.js';
 import { batchRows } from './batch.js';
 import { CompiledExpr } from './compile.js';
-import { YIELD, type ExecContext } from './context.js';
+import { ExecContext, YIELD } from './context.js';
 import { DistinctOperator } from './operators/distinct.js';
 import { FilterOperator } from './operators/filter.js';
 import { HashAggregateOperator } from './operators/hash-aggregate.js';
@@ -146,6 +146,21 @@ export function installSubqueryRunner(ctx: ExecContext): void {
       }
     },
   };
+}
+
+/**
+ * Runs a plan to completion synchronously in a fresh context over `base`'s functions, data and
+ * limits, with `workTables` readable by WorkTableNodes of their ids (view maintenance).
+ */
+export function runPlanSync(
+  plan: LogicalPlan,
+  base: Pick<ExecContext, 'fn' | 'data' | 'limits'>,
+  workTables: ReadonlyMap<number, Value[][]> = new Map(),
+): Value[][] {
+  const ctx = new ExecContext([], base.fn, base.data, base.limits);
+  for (const [id, rows] of workTables) ctx.shared.set(id, rows);
+  installSubqueryRunner(ctx);
+  return ctx.runner.sub(plan, [], false);
 }
 
 /**

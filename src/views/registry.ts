@@ -185,18 +185,35 @@ export function flushDeferred(
     const started = performance.now();
     const d = consolidate(view.maintain(pending, round, registry.clock()));
     view.recordUpdate(performance.now() - started);
-    const downstream = registry.prepare(new Map([[view.table, d]]), hooks);
-    round.commit();
-    const seq = nextSeq();
-    view.storage.apply(d, seq);
-    registry.notify(view, d, seq);
+    const changed = commitViewChange(registry, view, d, round, nextSeq, hooks);
     view.error = null;
-    return [view.table, ...(downstream?.apply(seq) ?? [])];
+    return changed;
   } catch (e) {
     round.undo();
     view.error = toDatabaseError(e).message;
     return [];
   }
+}
+
+/**
+ * Applies a view change made outside a transaction as a commit of its own: the views reading it
+ * are prepared first (a failure there throws with nothing applied), then both are applied as the
+ * next sequence number. Returns the tables that changed.
+ */
+function commitViewChange(
+  registry: ViewRegistry,
+  view: MaterializedView,
+  d: Delta,
+  round: MaintenanceRound,
+  nextSeq: () => number,
+  hooks: MaintenanceHooks,
+): Table[] {
+  const downstream = registry.prepare(new Map([[view.table, d]]), hooks);
+  round.commit();
+  const seq = nextSeq();
+  view.storage.apply(d, seq);
+  registry.notify(view, d, seq);
+  return [view.table, ...(downstream?.apply(seq) ?? [])];
 }
 
 /**
@@ -211,16 +228,8 @@ export function tickViews(registry: ViewRegistry, nextSeq: () => number, hooks: 
     const round = new MaintenanceRound(view.ctx);
     try {
       const d = consolidate(view.tick(registry.clock(), round));
-      if (isEmpty(d)) {
-        round.commit();
-        continue;
-      }
-      const downstream = registry.prepare(new Map([[view.table, d]]), hooks);
-      round.commit();
-      const seq = nextSeq();
-      view.storage.apply(d, seq);
-      registry.notify(view, d, seq);
-      changed.push(view.table, ...(downstream?.apply(seq) ?? []));
+      if (isEmpty(d)) round.commit();
+      else changed.push(...commitViewChange(registry, view, d, round, nextSeq, hooks));
     } catch (e) {
       round.undo();
       view.error = toDatabaseError(e).message;

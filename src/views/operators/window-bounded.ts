@@ -1,6 +1,6 @@
-import { installSubqueryRunner } from '../../exec/build.js';
+import { runPlanSync } from '../../exec/build.js';
 import { CompiledExpr } from '../../exec/compile.js';
-import { ExecContext } from '../../exec/context.js';
+import type { ExecContext } from '../../exec/context.js';
 import { compareKeys } from '../../exec/operators/sort.js';
 import type { Expr } from '../../plan/expr.js';
 import type { LogicalPlan, SortKey, WindowCall, WindowFrameBound, WindowNode } from '../../plan/logical.js';
@@ -46,7 +46,8 @@ function reach(c: WindowCall): [number, number] | null {
   return s === null || e === null ? null : [s, e];
 }
 
-function sameJson(a: unknown, b: unknown): boolean {
+/** Whether two plan fragments (expressions, sort keys) are the same, functions left out. */
+export function sameShape(a: unknown, b: unknown): boolean {
   const j = (v: unknown): string =>
     JSON.stringify(v, (_k, x: unknown) =>
       typeof x === 'function' ? undefined : typeof x === 'bigint' ? `${x}n` : x,
@@ -66,7 +67,7 @@ export function boundedReach(node: WindowNode): { lo: number; hi: number } | nul
   let lo = 0;
   let hi = 0;
   for (const c of node.calls) {
-    if (!sameJson(c.partitionBy, first.partitionBy) || !sameJson(c.orderBy, first.orderBy)) return null;
+    if (!sameShape(c.partitionBy, first.partitionBy) || !sameShape(c.orderBy, first.orderBy)) return null;
     const r = reach(c);
     if (!r) return null;
     lo = Math.min(lo, r[0]);
@@ -214,10 +215,7 @@ export class DeltaBoundedWindow implements DeltaOperator {
   }
 
   private run(rows: Value[][], ctx: ExecContext): Value[][] {
-    const run = new ExecContext([], ctx.fn, ctx.data, ctx.limits);
-    run.shared.set(RANGE_INPUT, rows);
-    installSubqueryRunner(run);
-    return run.runner.sub(this.plan, [], false);
+    return runPlanSync(this.plan, ctx, new Map([[RANGE_INPUT, rows]]));
   }
 
   initial(): Delta {

@@ -1,12 +1,12 @@
-import { installSubqueryRunner } from '../../exec/build.js';
+import { runPlanSync } from '../../exec/build.js';
 import { CompiledExpr } from '../../exec/compile.js';
-import { ExecContext } from '../../exec/context.js';
-import type { Expr } from '../../plan/expr.js';
+import type { ExecContext } from '../../exec/context.js';
 import type { LogicalPlan, WindowNode } from '../../plan/logical.js';
 import { tupleKey, type Value } from '../../types/values.js';
 import { addRow, emptyDelta, rowKey, sameRow, type Delta } from '../delta.js';
 import type { MaintenanceRound } from '../round.js';
 import type { DeltaOperator } from './operator.js';
+import { sameShape } from './window-bounded.js';
 
 /** The work-table id a partition's rows are read from (ids of the view's own plan are positive). */
 const WINDOW_INPUT = -1;
@@ -36,7 +36,7 @@ export class DeltaWindow implements DeltaOperator {
     this.plan = { ...node, input: { kind: 'worktable', fields: node.input.fields, id: WINDOW_INPUT } };
     // One partitioning shared by every call, else the whole input is one partition.
     const first = node.calls[0]?.partitionBy ?? [];
-    const shared = node.calls.every((c) => sameExprs(c.partitionBy, first));
+    const shared = node.calls.every((c) => sameShape(c.partitionBy, first));
     this.partitionKeys = (shared ? first : []).map((e) => new CompiledExpr(e));
   }
 
@@ -86,10 +86,7 @@ export class DeltaWindow implements DeltaOperator {
     if (p.rows.size === 0) return [];
     const input: Value[][] = [];
     for (const e of p.rows.values()) for (let n = 0; n < e.n; n++) input.push(e.row);
-    const run = new ExecContext([], ctx.fn, ctx.data, ctx.limits);
-    run.shared.set(WINDOW_INPUT, input);
-    installSubqueryRunner(run);
-    return run.runner.sub(this.plan, [], false);
+    return runPlanSync(this.plan, ctx, new Map([[WINDOW_INPUT, input]]));
   }
 
   initial(): Delta {
@@ -118,16 +115,4 @@ function changedRows(before: Value[][], after: Value[][], out: Delta): void {
     b++;
   for (let i = a; i < before.length - b; i++) addRow(out, before[i]!, -1);
   for (let i = a; i < after.length - b; i++) addRow(out, after[i]!, 1);
-}
-
-function sameExprs(a: readonly Expr[], b: readonly Expr[]): boolean {
-  return (
-    a.length === b.length && a.every((e, i) => JSON.stringify(e, skipFns) === JSON.stringify(b[i], skipFns))
-  );
-}
-
-/** JSON of an expression: functions left out, bigints as text. */
-function skipFns(_k: string, v: unknown): unknown {
-  if (typeof v === 'function') return undefined;
-  return typeof v === 'bigint' ? `${v}n` : v;
 }
