@@ -16,7 +16,7 @@ declare module 'vitest' {
 
 const PASSWORD = 'clients-secret';
 
-export default async function setup(project: TestProject): Promise<() => void> {
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const srv = await startServe(PASSWORD, ['--log-level', 'warn']);
   project.provide('pgPort', srv.port);
   project.provide('pgPassword', PASSWORD);

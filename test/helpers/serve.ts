@@ -6,8 +6,11 @@ import { join } from 'node:path';
 /** A `liveviewdb serve` process started as a user would (the CLI), on free ports. */
 export interface RunningServer {
   readonly port: number;
-  /** Stops the server (SIGTERM) and removes its data directory unless it was given. */
-  stop(): void;
+  /**
+   * Stops the server (SIGTERM), waits for it to exit (it writes a last checkpoint), then removes its
+   * data directory unless it was given.
+   */
+  stop(): Promise<void>;
   /** Sends `signal` and resolves when the process has exited. */
   kill(signal: NodeJS.Signals): Promise<void>;
 }
@@ -20,7 +23,7 @@ export interface RunningServer {
  * @example
  * const srv = await startServe('secret');
  * // psql -h 127.0.0.1 -p srv.port -U admin liveview
- * srv.stop();
+ * await srv.stop();
  */
 export async function startServe(
   password: string,
@@ -57,8 +60,9 @@ export async function startServe(
   const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
   return {
     port,
-    stop: () => {
+    stop: async () => {
       server.kill('SIGTERM');
+      await exited;
       if (keptDataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
     },
     kill: async (signal) => {

@@ -19,8 +19,8 @@ beforeAll(async () => {
   port = server.port;
 });
 
-afterAll(() => {
-  server?.stop();
+afterAll(async () => {
+  await server?.stop();
 });
 
 const psql = (sql: string, password = 'smoke'): Promise<{ stdout: string }> =>
