@@ -181,10 +181,18 @@ export class ChunkColumn {
     }
   }
 
+  /** NaN sorts above every other float (as compareValues and PostgreSQL order them). */
   private updateZoneNumber(v: number): void {
     const z = this.zone;
-    if (z.min === null || v < (z.min as number)) z.min = v;
-    if (z.max === null || v > (z.max as number)) z.max = v;
+    const min = z.min as number | null;
+    const max = z.max as number | null;
+    if (v !== v) {
+      if (min === null) z.min = v;
+      z.max = v;
+      return;
+    }
+    if (min === null || v < min || min !== min) z.min = v;
+    if (max === null || (v > max && max === max)) z.max = v;
   }
 
   private updateZone(v: Value): void {

@@ -1,12 +1,14 @@
 import { DatabaseError, SqlState } from '../errors.js';
 import type { ExecContext } from '../exec/context.js';
 import { containsSubquery, forEachChild, type Expr } from '../plan/expr.js';
-import type { LogicalPlan } from '../plan/logical.js';
+import type { JoinNode, LogicalPlan } from '../plan/logical.js';
 import type { Table } from '../storage/table.js';
 import { appendDelta, emptyDelta, isEmpty, type Delta } from './delta.js';
+import { eagerAggregate, type EagerAggregate } from './eager-aggregate.js';
 import { DeltaAggregate } from './operators/aggregate.js';
 import { DeltaDistinct } from './operators/distinct.js';
 import { DeltaFilter } from './operators/filter.js';
+import { DeltaEagerJoin } from './operators/eager-join.js';
 import { DeltaJoin } from './operators/join.js';
 import type { DeltaOperator } from './operators/operator.js';
 import { DeltaColumns, DeltaProject } from './operators/project.js';
@@ -83,6 +85,15 @@ function checkExpr(e: Expr, clockAllowed = false): void {
   visit(e);
 }
 
+function checkJoin(p: JoinNode): void {
+  if (p.joinType === 'semi' || p.joinType === 'anti')
+    throw notMaintainable('IN/EXISTS subqueries (semi- and anti-joins)');
+  if (p.joinType !== 'inner' && p.condition)
+    throw notMaintainable('outer joins with conditions other than equality');
+  [...p.leftKeys, ...p.rightKeys].forEach((e) => checkExpr(e));
+  if (p.condition) checkExpr(p.condition);
+}
+
 /**
  * A view's query as a tree of delta operators: a change to a base table enters at the scans of that
  * table and flows to the root, whose output is the change to the view.
@@ -125,9 +136,15 @@ export class ViewDataflow {
       }
       case 'filter':
         return this.filters([p.predicate], this.compile(p.input, ctx));
-      case 'project':
+      case 'project': {
         p.exprs.forEach((e) => checkExpr(e));
-        return this.node(new DeltaProject(p.exprs), this.compile(p.input, ctx));
+        const input = this.compile(p.input, ctx);
+        // Column picks copy values without evaluating expressions; the identity is no node at all.
+        if (!p.exprs.every((e) => e.kind === 'col')) return this.node(new DeltaProject(p.exprs), input);
+        const cols = p.exprs.map((e) => (e.kind === 'col' ? e.index : -1));
+        if (cols.length === p.input.fields.length && cols.every((c, i) => c === i)) return input;
+        return this.node(new DeltaColumns(cols), input);
+      }
       case 'aggregate': {
         if (p.groupingSets !== null && p.groupingSets.length !== 1)
           throw notMaintainable('GROUPING SETS, ROLLUP and CUBE');
@@ -138,15 +155,12 @@ export class ViewDataflow {
         }
         const groupBy = p.groupingSets ? p.groupingSets[0]!.map((i) => p.groupBy[i]!) : p.groupBy;
         if (groupBy.length !== p.groupBy.length) throw notMaintainable('GROUPING SETS, ROLLUP and CUBE');
+        const eager = eagerAggregate(p, groupBy);
+        if (eager) return this.eagerAggregate(eager, ctx);
         return this.node(new DeltaAggregate(groupBy, p.aggs, ctx), this.compile(p.input, ctx));
       }
       case 'join': {
-        if (p.joinType === 'semi' || p.joinType === 'anti')
-          throw notMaintainable('IN/EXISTS subqueries (semi- and anti-joins)');
-        if (p.joinType !== 'inner' && p.condition)
-          throw notMaintainable('outer joins with conditions other than equality');
-        [...p.leftKeys, ...p.rightKeys].forEach((e) => checkExpr(e));
-        if (p.condition) checkExpr(p.condition);
+        checkJoin(p);
         const left = this.compile(p.left, ctx);
         const right = this.compile(p.right, ctx);
         const op = new DeltaJoin(
@@ -196,6 +210,34 @@ export class ViewDataflow {
       case 'tablefunc':
         throw notMaintainable(`set-returning function ${p.fn.name}() in FROM`);
     }
+  }
+
+  /**
+   * A GROUP BY over a join split by eager aggregation (eager-aggregate.ts): the aggregated side
+   * grouped by what the join needs, joined, then the partials combined.
+   */
+  private eagerAggregate(e: EagerAggregate, ctx: ExecContext): FlowNode {
+    const j = e.join;
+    checkJoin(j);
+    const inputs = [this.compile(j.left, ctx), this.compile(j.right, ctx)];
+    let op: DeltaOperator;
+    if (e.linear) {
+      op = new DeltaEagerJoin({
+        joinType: j.joinType,
+        side: e.side,
+        factKeys: e.side === 0 ? j.leftKeys : j.rightKeys,
+        dimKeys: e.side === 0 ? j.rightKeys : j.leftKeys,
+        keyCols: e.partialGroupBy.map((k) => (k.kind === 'col' ? k.index : -1)),
+        slots: e.linear,
+        dimWidth: (e.side === 0 ? j.right : j.left).fields.length,
+        condition: e.condition,
+      });
+    } else {
+      inputs[e.side] = this.node(new DeltaAggregate(e.partialGroupBy, e.partialAggs, ctx), inputs[e.side]!);
+      op = new DeltaJoin(j.joinType, e.leftKeys, e.rightKeys, e.leftWidth, e.rightWidth, e.condition);
+    }
+    const joined = this.filters(e.filters, this.node(op, inputs[0]!, inputs[1]!));
+    return this.node(new DeltaAggregate(e.groupBy, e.aggs, ctx, e.multiplicity), joined);
   }
 
   /** Filter nodes over `input`: the predicates that read the clock get a temporal filter of their own. */

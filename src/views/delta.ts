@@ -1,5 +1,4 @@
-import { tupleKey } from '../types/values.js';
-import type { Value } from '../types/values.js';
+import { Decimal, Interval, tupleKey, type Value } from '../types/values.js';
 
 /**
  * A change to a relation: rows with weights, +n for n copies added and -n for n copies removed.
@@ -40,19 +39,32 @@ export function rowKey(row: readonly Value[]): unknown {
 
 /**
  * The same change with identical rows merged and rows whose weights cancel dropped, so that a
- * group updated twice in one commit becomes one retraction and one insertion.
+ * group updated twice in one commit becomes one retraction and one insertion. Rows are matched by
+ * rowHash and sameRow (no key strings).
  */
 export function consolidate(d: Delta): Delta {
-  if (d.rows.length <= 1) return d;
-  const byKey = new Map<unknown, { row: Value[]; w: number }>();
-  for (let i = 0; i < d.rows.length; i++) {
-    const k = rowKey(d.rows[i]!);
-    const e = byKey.get(k);
-    if (e) e.w += d.weights[i]!;
-    else byKey.set(k, { row: d.rows[i]!, w: d.weights[i]! });
+  const n = d.rows.length;
+  if (n <= 1) return d;
+  const rows: Value[][] = [];
+  const weights: number[] = [];
+  // First merged row of each hash, and the next merged row with the same hash (-1 ends a chain).
+  const first = new Map<number, number>();
+  const next: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const row = d.rows[i]!;
+    const h = rowHash(row);
+    let j = first.get(h) ?? -1;
+    while (j >= 0 && !sameRow(rows[j]!, row)) j = next[j]!;
+    if (j >= 0) weights[j]! += d.weights[i]!;
+    else {
+      next.push(first.get(h) ?? -1);
+      first.set(h, rows.length);
+      rows.push(row);
+      weights.push(d.weights[i]!);
+    }
   }
   const out = emptyDelta();
-  for (const e of byKey.values()) addRow(out, e.row, e.w);
+  for (let j = 0; j < rows.length; j++) addRow(out, rows[j]!, weights[j]!);
   return out;
 }
 
@@ -72,7 +84,45 @@ export function sameRow(x: readonly Value[], y: readonly Value[]): boolean {
       return false;
     }
     if (typeof u !== 'object' || typeof v !== 'object' || u === null || v === null) return false;
+    if (u instanceof Decimal && v instanceof Decimal) {
+      if (u.nan ? v.nan : !v.nan && u.coef === v.coef && u.scale === v.scale) continue;
+      return false;
+    }
     if (rowKey([u]) !== rowKey([v])) return false;
   }
   return true;
+}
+
+const f64 = new Float64Array(1);
+const f64Words = new Uint32Array(f64.buffer);
+
+/** A hash of one value, equal for values sameRow takes as equal. */
+function valueHash(v: Value): number {
+  if (typeof v === 'number') {
+    if ((v | 0) === v) return v;
+    if (v !== v) return 0x7ff80000;
+    f64[0] = v;
+    return (f64Words[0]! ^ Math.imul(f64Words[1]!, 0x9e3779b1)) | 0;
+  }
+  if (typeof v === 'string') {
+    let x = v.length;
+    const stride = 1 + (v.length >> 5);
+    for (let i = 0; i < v.length; i += stride) x = Math.imul(x ^ v.charCodeAt(i), 0x01000193);
+    return x;
+  }
+  if (v === null) return 3;
+  if (typeof v === 'boolean') return v ? 1 : 2;
+  if (typeof v === 'bigint') return (Number(v) | 0) ^ (Number(v >> 32n) | 0);
+  if (v instanceof Decimal) return v.nan ? 5 : (Number(v.coef) | 0) ^ Math.imul(v.scale, 0x27d4eb2d);
+  if (v instanceof Interval) return Math.imul(v.months, 31) ^ Math.imul(v.days, 0x01000193) ^ (v.micros | 0);
+  if (v instanceof Uint8Array) return v.length ^ (v[0] ?? 0) ^ ((v[v.length - 1] ?? 0) << 8);
+  if (Array.isArray(v)) return rowHash(v);
+  return 4;
+}
+
+/** A cheap hash of a row's values: rows sameRow takes as equal hash equal (collisions are possible). */
+export function rowHash(row: readonly Value[]): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < row.length; i++) h = Math.imul(h ^ valueHash(row[i]!), 0x01000193);
+  return h;
 }

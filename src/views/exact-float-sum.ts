@@ -10,7 +10,7 @@ import type { Value } from '../types/values.js';
  * the sums involved span more than 2^106 — and it costs a few additions per row, where an exact
  * BigInt sum cost a conversion. Infinities and NaNs are counted, as PostgreSQL's float sums do.
  */
-class PairSum {
+export class PairSum {
   hi = 0;
   lo = 0;
   n = 0;
@@ -32,7 +32,8 @@ function addPair(s: PairSum, x: number): void {
   s.hi = hi;
 }
 
-function step(s: PairSum, v: number, sign: 1 | -1): PairSum {
+/** Adds (sign 1) or removes (sign -1) one value: finite ones exactly, infinities and NaNs as counts. */
+export function step(s: PairSum, v: number, sign: 1 | -1): PairSum {
   s.n += sign;
   if (Number.isFinite(v)) addPair(s, sign * v);
   else if (v !== v) s.nan += sign;
@@ -41,7 +42,8 @@ function step(s: PairSum, v: number, sign: 1 | -1): PairSum {
   return s;
 }
 
-function total(s: PairSum, float4: boolean): number {
+/** The pair's sum as a float (rounded to float4 when asked); 22003 when it overflows. */
+export function total(s: PairSum, float4: boolean): number {
   if (s.nan > 0 || (s.pinf > 0 && s.ninf > 0)) return NaN;
   if (s.pinf > 0) return Infinity;
   if (s.ninf > 0) return -Infinity;

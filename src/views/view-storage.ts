@@ -1,22 +1,29 @@
 import type { Chunk } from '../storage/chunk.js';
 import type { Table } from '../storage/table.js';
 import type { Value } from '../types/values.js';
-import { consolidate, rowKey, type Delta } from './delta.js';
+import { consolidate, rowHash, sameRow, type Delta } from './delta.js';
 
 interface Position {
   readonly chunk: Chunk;
   readonly row: number;
 }
 
+/** One distinct row of the view and where its copies are stored. */
+interface Entry {
+  readonly row: Value[];
+  readonly at: Position[];
+}
+
 /**
  * The rows of a materialized view: an ordinary table (so reading a view is a plain scan) plus an
  * index from each row's values to where its copies are, so a retraction finds the row to delete.
+ * The index hashes rows (rowHash) and tells colliding ones apart with sameRow: no key strings.
  * Deletes stamp the commit's sequence number like any delete, so readers see the view as of their
  * snapshot. When dead rows outnumber live ones the chunks are rebuilt (readers that hold the old
  * chunks keep them).
  */
 export class ViewStorage {
-  private index = new Map<unknown, Position[]>();
+  private index = new Map<number, Entry | Entry[]>();
   private live = 0;
   private dead = 0;
   /** Retractions of rows that were not there (a bug if ever non-zero; REFRESH repairs it). */
@@ -28,16 +35,49 @@ export class ViewStorage {
     return this.live;
   }
 
+  private find(h: number, row: readonly Value[]): Entry | undefined {
+    const e = this.index.get(h);
+    if (e === undefined) return undefined;
+    if (!Array.isArray(e)) return sameRow(e.row, row) ? e : undefined;
+    return e.find((x) => sameRow(x.row, row));
+  }
+
+  private forget(h: number, entry: Entry): void {
+    const e = this.index.get(h)!;
+    if (!Array.isArray(e)) this.index.delete(h);
+    else {
+      e.splice(e.indexOf(entry), 1);
+      if (e.length === 1) this.index.set(h, e[0]!);
+    }
+  }
+
+  /** Stores `n` copies of `row`. */
+  private insert(row: Value[], n: number): void {
+    const h = rowHash(row);
+    let entry = this.find(h, row);
+    if (!entry) {
+      entry = { row, at: [] };
+      const e = this.index.get(h);
+      if (e === undefined) this.index.set(h, entry);
+      else if (Array.isArray(e)) e.push(entry);
+      else this.index.set(h, [e, entry]);
+    }
+    for (let k = 0; k < n; k++) {
+      entry.at.push(this.table.appendRowAt(row));
+      this.live++;
+    }
+  }
+
   /** Applies a change as commit `seq`. */
   apply(delta: Delta, seq: number): void {
     const d = consolidate(delta);
     for (let i = 0; i < d.rows.length; i++) {
       const w = d.weights[i]!;
       if (w >= 0) continue;
-      const k = rowKey(d.rows[i]!);
-      const at = this.index.get(k);
+      const h = rowHash(d.rows[i]!);
+      const entry = this.find(h, d.rows[i]!);
       for (let n = -w; n > 0; n--) {
-        const p = at?.pop();
+        const p = entry?.at.pop();
         if (!p) {
           this.inconsistencies++;
           break;
@@ -46,39 +86,37 @@ export class ViewStorage {
         this.live--;
         this.dead++;
       }
-      if (at && at.length === 0) this.index.delete(k);
+      if (entry && entry.at.length === 0) this.forget(h, entry);
     }
     for (let i = 0; i < d.rows.length; i++) {
       const w = d.weights[i]!;
-      if (w <= 0) continue;
-      const row = d.rows[i]!;
-      const k = rowKey(row);
-      let at = this.index.get(k);
-      if (!at) this.index.set(k, (at = []));
-      for (let n = 0; n < w; n++) {
-        at.push(this.table.appendRowAt(row));
-        this.live++;
-      }
+      if (w > 0) this.insert(d.rows[i]!, w);
     }
     if (d.rows.length > 0) this.table.version++;
     if (this.dead > 4096 && this.dead > this.live) this.compact();
   }
 
+  private *entries(): IterableIterator<Entry> {
+    for (const e of this.index.values()) {
+      if (Array.isArray(e)) yield* e;
+      else yield e;
+    }
+  }
+
   /** The live rows (for REFRESH's comparison and tests). */
   rows(): Value[][] {
     const out: Value[][] = [];
-    for (const at of this.index.values()) for (const p of at) out.push(p.chunk.getRow(p.row));
+    for (const e of this.entries()) for (let k = 0; k < e.at.length; k++) out.push(e.row);
     return out;
   }
 
   /** Replaces every row (a rebuild), as commit `seq`. */
   replace(rows: readonly Value[][], seq: number): void {
     const out: Delta = { rows: [], weights: [] };
-    for (const at of this.index.values())
-      for (const p of at) {
-        out.rows.push(p.chunk.getRow(p.row));
-        out.weights.push(-1);
-      }
+    for (const e of this.entries()) {
+      out.rows.push(e.row);
+      out.weights.push(-e.at.length);
+    }
     for (const r of rows) {
       out.rows.push(r as Value[]);
       out.weights.push(1);
@@ -88,19 +126,13 @@ export class ViewStorage {
 
   /** Rewrites the table's chunks with the live rows only. */
   private compact(): void {
-    const rows = this.rows();
+    const entries = [...this.entries()];
     const t = this.table;
     t.chunks = [];
     this.index = new Map();
     this.live = 0;
     this.dead = 0;
-    for (const r of rows) {
-      const k = rowKey(r);
-      let at = this.index.get(k);
-      if (!at) this.index.set(k, (at = []));
-      at.push(t.appendRowAt(r));
-      this.live++;
-    }
+    for (const e of entries) this.insert(e.row, e.at.length);
     t.version++;
   }
 }

@@ -25,6 +25,17 @@ const VIEWS: Record<string, string> = {
   full_join: 'SELECT t.k AS tk, d.k AS dk, d.name FROM t FULL JOIN d ON t.k = d.k',
   join_grouped:
     'SELECT d.name, sum(t.v) AS s, count(*) AS n, max(t.f) AS mf FROM t JOIN d USING (k) GROUP BY d.name',
+  // Eager aggregation: linear aggregates fused with the join, others pre-aggregated then joined.
+  join_linear:
+    'SELECT d.name, avg(t.v) AS a, avg(t.f) AS af, count(t.v) AS nv, sum(t.f) AS sf FROM t JOIN d ON t.k = d.k GROUP BY d.name',
+  join_left_linear:
+    'SELECT d.name, t.g, count(*) AS n, sum(t.v) FILTER (WHERE t.v > 2) AS sv FROM t LEFT JOIN d ON t.k = d.k GROUP BY d.name, t.g',
+  join_left_minmax:
+    'SELECT d.name, min(t.v) AS lo, max(t.f) AS hi, count(*) AS n FROM t LEFT JOIN d ON t.k = d.k GROUP BY d.name',
+  join_residual:
+    "SELECT d.name, sum(t.v * 2) AS s2, count(*) AS n FROM t JOIN d ON t.k = d.k AND d.name <> t.g WHERE t.g <> 'c' GROUP BY d.name",
+  join_global: 'SELECT count(*) AS n, sum(t.v) AS s, avg(t.v) AS a FROM t JOIN d ON t.k = d.k',
+  join_dim_side: 'SELECT t.g, count(d.name) AS nd FROM d RIGHT JOIN t ON d.k = t.k GROUP BY t.g',
   distinct_v: 'SELECT DISTINCT g, v > 5 AS big FROM t',
   unioned: 'SELECT k FROM t UNION SELECT k FROM d',
   union_all: 'SELECT k, g AS label FROM t WHERE v < 3 UNION ALL SELECT k, name FROM d',

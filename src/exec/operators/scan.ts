@@ -97,8 +97,10 @@ export class ScanOperator implements Operator {
     for (const t of this.tests) {
       const colIdx = this.columns[t.col];
       if (colIdx === undefined) continue;
-      const z = chunk.columns[colIdx]!.zone;
-      if (!mayMatch(t, z.min, z.max)) return false;
+      const col = chunk.columns[colIdx]!;
+      // Columns of objects (unconstrained numeric, interval, arrays…) keep no min/max.
+      if (col.kind === 'obj') continue;
+      if (!mayMatch(t, col.zone.min, col.zone.max)) return false;
     }
     return true;
   }

@@ -6,7 +6,7 @@ import type { AggCall } from '../../plan/logical.js';
 import type { Accumulator } from '../../sql/aggregates/aggregate.js';
 import { withDistinct } from '../../sql/aggregates/distinct.js';
 import { tupleKey, valueKey, type Value } from '../../types/values.js';
-import { addRow, emptyDelta, rowKey, type Delta } from '../delta.js';
+import { addRow, emptyDelta, sameRow, type Delta } from '../delta.js';
 import type { MaintenanceRound } from '../round.js';
 import { exactFloatAccumulator } from '../exact-float-sum.js';
 import type { DeltaOperator } from './operator.js';
@@ -21,12 +21,16 @@ interface Slot {
   readonly acc: Accumulator;
   /**
    * Kept as the multiset of its inputs and folded again when the group changes: aggregates whose
-   * input order matters (ORDER BY inside the call) or that cannot retract a row (approximate
-   * sketches). O(group size) per change; every other aggregate is O(1) or O(log n).
+   * input order matters (ORDER BY inside the call) or that cannot retract a row
+   * (approx_count_distinct's HyperLogLog). O(group size) per change; every other aggregate is O(1)
+   * or O(log n).
    */
   readonly buffered: boolean;
   /** Reused for each row's arguments. */
   readonly scratch: Value[];
+  /** The current row's ORDER BY key and whether the row is skipped (filtered out or NULL). */
+  key: Value[];
+  skip: boolean;
 }
 
 interface BufferedInput {
@@ -40,7 +44,13 @@ type UndoEntry =
   | { readonly kind: 'created'; readonly gk: unknown }
   | { readonly kind: 'deleted'; readonly gk: unknown; readonly g: Group }
   | { readonly kind: 'out'; readonly g: Group; readonly out: Value[] | null }
-  | { readonly kind: 'row'; readonly g: Group; readonly row: Value[]; readonly w: number };
+  | {
+      readonly kind: 'row';
+      readonly g: Group;
+      readonly row: Value[];
+      readonly w: number;
+      readonly dn: number;
+    };
 
 const NO_KEY: Value[] = [];
 
@@ -68,7 +78,16 @@ export class DeltaAggregate implements DeltaOperator {
   private readonly global: boolean;
   private bufferedRows = 0;
 
-  constructor(groupBy: readonly Expr[], aggs: readonly AggCall[], ctx: ExecContext) {
+  /**
+   * `multiplicity`: an input column holding how many rows each input row stands for (the partial
+   * rows of eager aggregation); a group exists while its rows stand for any.
+   */
+  constructor(
+    groupBy: readonly Expr[],
+    aggs: readonly AggCall[],
+    ctx: ExecContext,
+    private readonly multiplicity: number | null = null,
+  ) {
     this.keys = groupBy.map((e) => new CompiledExpr(e));
     this.global = groupBy.length === 0;
     this.slots = aggs.map((call) => {
@@ -92,6 +111,8 @@ export class DeltaAggregate implements DeltaOperator {
         acc,
         buffered: (call.orderBy.length > 0 && call.fn.orderedSet !== true) || acc.remove === undefined,
         scratch: new Array<Value>(call.args.length).fill(null),
+        key: NO_KEY,
+        skip: false,
       };
     });
   }
@@ -154,6 +175,8 @@ export class DeltaAggregate implements DeltaOperator {
     const touched = new Map<unknown, Group>();
     // Inverses are logged as data and replayed by one undo step (no closure per row).
     const log: UndoEntry[] | null = round.undoable ? [] : null;
+    // Registered first: a row failing part-way through still has the rows before it undone.
+    if (log) round.onUndo(() => this.undo(log, ctx));
     const keyVals: Value[] = new Array<Value>(this.keys.length);
     const ctx = round.ctx;
     for (let r = 0; r < delta.rows.length; r++) {
@@ -170,15 +193,16 @@ export class DeltaAggregate implements DeltaOperator {
         touched.set(gk, g);
         log?.push({ kind: 'out', g, out: g.out });
       }
-      g.n += w;
+      const dn = this.multiplicity === null ? w : w * Number(row[this.multiplicity]);
       this.foldRow(g, row, w, ctx);
-      log?.push({ kind: 'row', g, row, w });
+      g.n += dn;
+      log?.push({ kind: 'row', g, row, w, dn });
     }
     const out = emptyDelta();
     for (const [gk, g] of touched) {
       const next = this.result(g);
       const prev = g.out;
-      if (prev && next && rowKey(prev) === rowKey(next)) continue;
+      if (prev && next && sameRow(prev, next)) continue;
       if (prev) addRow(out, prev, -1);
       if (next) addRow(out, next, 1);
       g.out = next;
@@ -187,28 +211,30 @@ export class DeltaAggregate implements DeltaOperator {
         log?.push({ kind: 'deleted', gk, g });
       }
     }
-    if (log && log.length > 0) round.onUndo(() => this.undo(log, ctx));
     return out;
   }
 
-  /** Folds `w` copies of input row `row` into every aggregate of group `g`. */
+  /**
+   * Folds `w` copies of input row `row` into every aggregate of group `g`. Every argument is
+   * evaluated before anything is folded, so a failing expression leaves the group as it was.
+   */
   private foldRow(g: Group, row: Value[], w: number, ctx: ExecContext): void {
-    for (let i = 0; i < this.slots.length; i++) {
-      const s = this.slots[i]!;
-      if (s.filter && s.filter.evalRow(row, ctx) !== true) continue;
+    const slots = this.slots;
+    for (let i = 0; i < slots.length; i++) {
+      const s = slots[i]!;
+      s.skip = s.filter !== null && s.filter.evalRow(row, ctx) !== true;
+      if (s.skip) continue;
       // Accumulators may keep only values, not the args array (withDistinct copies it), so one
       // scratch array per slot serves every row; buffered slots copy what they keep.
-      const args = s.scratch;
-      let skip = false;
       for (let a = 0; a < s.args.length; a++) {
         const v = s.args[a]!.evalRow(row, ctx);
-        if (v === null && s.strict) skip = true;
-        args[a] = v;
+        if (v === null && s.strict) s.skip = true;
+        s.scratch[a] = v;
       }
-      if (skip) continue;
-      const key = s.orderKeys.length === 0 ? NO_KEY : s.orderKeys.map((k) => k.evalRow(row, ctx));
-      this.fold(g, i, args, key, w);
+      s.key = s.orderKeys.length === 0 ? NO_KEY : s.orderKeys.map((k) => k.evalRow(row, ctx));
     }
+    for (let i = 0; i < slots.length; i++)
+      if (!slots[i]!.skip) this.fold(g, i, slots[i]!.scratch, slots[i]!.key, w);
   }
 
   private undoCtx: ExecContext | null = null;
@@ -230,7 +256,7 @@ export class DeltaAggregate implements DeltaOperator {
           break;
         case 'row':
           // Evaluating the row again gives the same arguments: the expressions succeeded before.
-          e.g.n -= e.w;
+          e.g.n -= e.dn;
           this.foldRow(e.g, e.row, -e.w, this.undoCtx!);
           break;
       }

@@ -1,8 +1,8 @@
 import { CompiledExpr } from '../../exec/compile.js';
 import type { Expr } from '../../plan/expr.js';
 import type { JoinType } from '../../plan/logical.js';
-import { tupleKey, type Value } from '../../types/values.js';
-import { addRow, emptyDelta, sameRow, type Delta } from '../delta.js';
+import { tupleKey, valueKey, type Value } from '../../types/values.js';
+import { addRow, emptyDelta, rowHash, sameRow, type Delta } from '../delta.js';
 import type { MaintenanceRound } from '../round.js';
 import type { DeltaOperator } from './operator.js';
 
@@ -60,14 +60,24 @@ export class DeltaJoin implements DeltaOperator {
     return this.joinType === 'full' || (port === 0 ? this.joinType === 'left' : this.joinType === 'right');
   }
 
+  /** The join key of a row: the value itself for one key column (no string building), else a tuple key. */
   private key(side: Side, row: Value[], round: MaintenanceRound): unknown {
-    if (side.keys.length === 0) return '';
-    const vals = side.keys.map((k) => k.evalRow(row, round.ctx));
+    const keys = side.keys;
+    if (keys.length === 0) return '';
+    if (keys.length === 1) {
+      const v = keys[0]!.evalRow(row, round.ctx);
+      return v === null ? NULL_KEY : valueKey(v);
+    }
+    const vals = keys.map((k) => k.evalRow(row, round.ctx));
     return vals.some((v) => v === null) ? NULL_KEY : tupleKey(vals);
   }
 
   private joined(port: number, mine: Value[], other: Value[]): Value[] {
-    return port === 0 ? [...mine, ...other] : [...other, ...mine];
+    const [l, r] = port === 0 ? [mine, other] : [other, mine];
+    const out = new Array<Value>(l.length + r.length);
+    for (let i = 0; i < l.length; i++) out[i] = l[i]!;
+    for (let i = 0; i < r.length; i++) out[l.length + i] = r[i]!;
+    return out;
   }
 
   private nullExtended(port: number, row: Value[]): Value[] {
@@ -80,6 +90,12 @@ export class DeltaJoin implements DeltaOperator {
     const other = this.sides[1 - port]!;
     const out = emptyDelta();
     const log: { k: unknown; row: Value[]; w: number }[] | null = round.undoable ? [] : null;
+    // One undo step for the whole delta (inverses logged as data, not a closure per row), registered
+    // first so that a row failing part-way still has the rows before it undone.
+    if (log)
+      round.onUndo(() => {
+        for (let j = log.length - 1; j >= 0; j--) this.change(me, log[j]!.k, log[j]!.row, -log[j]!.w);
+      });
     for (let i = 0; i < delta.rows.length; i++) {
       const row = delta.rows[i]!;
       const w = delta.weights[i]!;
@@ -105,11 +121,6 @@ export class DeltaJoin implements DeltaOperator {
         log?.push({ k, row, w });
       }
     }
-    // One undo step for the whole delta (inverses logged as data, not a closure per row).
-    if (log && log.length > 0)
-      round.onUndo(() => {
-        for (let j = log.length - 1; j >= 0; j--) this.change(me, log[j]!.k, log[j]!.row, -log[j]!.w);
-      });
     return out;
   }
 
@@ -180,22 +191,4 @@ function removeRow(b: Bucket, row: readonly Value[]): boolean {
   }
   rows.pop();
   return true;
-}
-
-/** A cheap hash of a row's values (equal rows hash equal; collisions are resolved by sameRow). */
-function rowHash(row: readonly Value[]): number {
-  let h = 0x811c9dc5;
-  for (const v of row) {
-    let x: number;
-    if (typeof v === 'number') x = Number.isInteger(v) ? v | 0 : Math.floor(v * 65_537) | 0;
-    else if (typeof v === 'string') {
-      x = v.length;
-      for (let i = 0; i < v.length; i += 1 + (v.length >> 4)) x = Math.imul(x ^ v.charCodeAt(i), 0x01000193);
-    } else if (typeof v === 'bigint') x = Number(BigInt.asIntN(32, v));
-    else if (typeof v === 'boolean') x = v ? 1 : 2;
-    else if (v === null) x = 3;
-    else x = 4;
-    h = Math.imul(h ^ x, 0x01000193);
-  }
-  return h;
 }

@@ -1,9 +1,11 @@
 /**
- * approx_count_distinct (HyperLogLog) and approx_percentile (DDSketch).
+ * approx_count_distinct (HyperLogLog) and approx_percentile (logarithmic bins with exact sums).
  * Invariants: the HLL estimate is within 2% at 100K distinct values and unaffected by duplicates;
- * equal SQL values hash equally; merge equals adding all rows (exactly: register max and bucket sums
- * are order-free); DDSketch quantiles are within 1% relative error of the exact ones, negatives
- * included; neither sketch offers remove.
+ * equal SQL values hash equally; HLL merge equals adding all rows and HLL has no remove.
+ * approx_percentile is within 1% relative error of the exact quantile (negatives, zeros and mixed
+ * signs included); its result depends only on the multiset of live values: any interleaving of adds
+ * and removes, any insertion order and any merge split give exactly the result of adding the live
+ * values to a fresh sketch; one value (or many equal ones) comes back unchanged.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -12,7 +14,14 @@ import { Decimal } from '../../../src/types/decimal.js';
 import { Interval } from '../../../src/types/interval.js';
 import { T } from '../../../src/types/types.js';
 import type { Value } from '../../../src/types/values.js';
-import { aggregate, bind, column, resultType } from './aggregate-harness.js';
+import {
+  aggregate,
+  bind,
+  checkMergeEqualsAddAll,
+  checkRemoveUndoesAdd,
+  column,
+  resultType,
+} from './aggregate-harness.js';
 import { mulberry32 } from '../../../src/demo/random.js';
 
 const relErr = (got: number, want: number): number => Math.abs(got - want) / want;
@@ -105,68 +114,188 @@ function withinRelative(got: number, [lo, hi]: [number, number], acc: number): b
   return got >= a - 1e-12 && got <= b + 1e-12;
 }
 
+const QUANTILES = [0, 0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.999, 1];
+
+/** approx_percentile(v, q) over `values`. */
+function approx(values: readonly number[], q: number): Value {
+  return aggregate(
+    'approx_percentile',
+    [T.float8, T.float8],
+    values.map((v) => [v, q]),
+  );
+}
+
+/** A standard normal deviate (Box–Muller). */
+function gaussian(rnd: () => number): number {
+  return Math.sqrt(-2 * Math.log(1 - rnd())) * Math.cos(2 * Math.PI * rnd());
+}
+
+/** Values in every bin kind: wide positive and negative ranges, zeros, subnormals, duplicates. */
+const sketchValue: fc.Arbitrary<number> = fc.oneof(
+  { weight: 4, arbitrary: fc.double({ min: -1e6, max: 1e6, noNaN: true }) },
+  { weight: 2, arbitrary: fc.integer({ min: -20, max: 20 }) },
+  { weight: 2, arbitrary: fc.double({ noNaN: true, noDefaultInfinity: true }) },
+  { weight: 1, arbitrary: fc.constantFrom(0, -0, 5e-324, -1e-310, 0.1, 1.7e308, -1.7e308) },
+  { weight: 1, arbitrary: fc.constantFrom(NaN, Infinity, -Infinity) },
+);
+
 describe('approx_percentile', () => {
   const rnd = mulberry32(42);
-  // Log-normal-ish positive values across six orders of magnitude, plus negatives and zeros.
-  const values = Array.from({ length: 100_000 }, (_, i) =>
-    i % 10 === 0 ? -Math.exp(rnd() * 10) : i % 97 === 0 ? 0 : Math.exp(rnd() * 14 - 2),
-  );
-  const sorted = [...values].sort((a, b) => a - b);
+  const n = 50_000;
+  const distributions: Record<string, number[]> = {
+    uniform: Array.from({ length: n }, () => rnd() * 1000),
+    'log-normal': Array.from({ length: n }, () => Math.exp(2 * gaussian(rnd))),
+    'six orders of magnitude': Array.from({ length: n }, () => Math.exp(rnd() * 14 - 2)),
+    negative: Array.from({ length: n }, () => -Math.exp(3 * gaussian(rnd))),
+    'mixed signs': Array.from({ length: n }, () => gaussian(rnd) * 100),
+    'mixed signs and zeros': Array.from({ length: n }, (_, i) =>
+      i % 10 === 0 ? -Math.exp(rnd() * 10) : i % 7 === 0 ? 0 : Math.exp(rnd() * 14 - 2),
+    ),
+    'few distinct integers': Array.from({ length: n }, () => Math.floor(rnd() * 20) - 5),
+  };
 
-  it('is within 1% relative error of the exact quantile', () => {
-    for (const q of [0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 1]) {
-      const got = aggregate(
-        'approx_percentile',
-        [T.float8, T.float8],
-        values.map((v) => [v, q]),
-      ) as number;
-      expect(
-        withinRelative(got, exactBounds(sorted, q), 0.01),
-        `q = ${q}: ${got} vs ${exactBounds(sorted, q)}`,
-      ).toBe(true);
+  for (const [name, values] of Object.entries(distributions)) {
+    it(`is within 1% relative error of the exact quantile: ${name}`, () => {
+      const sorted = [...values].sort((a, b) => a - b);
+      for (const q of QUANTILES) {
+        const got = approx(values, q) as number;
+        const want = exactBounds(sorted, q);
+        expect(withinRelative(got, want, 0.01), `q = ${q}: ${got} vs ${want}`).toBe(true);
+      }
+    });
+  }
+
+  it('returns a single value, or many copies of one, unchanged', () => {
+    for (const v of [0.1, -0.3, 1, 7, 1e-300, 5e-324, 1.7e308, -1.7e308, Math.PI, 0]) {
+      for (const q of [0, 0.5, 1]) {
+        expect(approx([v], q)).toBe(v);
+        expect(approx(Array<number>(1001).fill(v), q)).toBe(v);
+      }
     }
   });
 
-  it('merges exactly like adding all rows, negative values included', () => {
+  it('answers with a value between the smallest and largest input', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ noNaN: true, noDefaultInfinity: true }), { minLength: 1 }), (xs) => {
+        for (const q of [0, 0.5, 1]) {
+          const got = approx(xs, q) as number;
+          expect(got).toBeGreaterThanOrEqual(Math.min(...xs));
+          expect(got).toBeLessThanOrEqual(Math.max(...xs));
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('gives after any adds and removes exactly the result over the values still present', () => {
+    for (const q of [0, 0.5, 0.9, 1]) {
+      checkRemoveUndoesAdd({
+        name: 'approx_percentile',
+        argTypes: [T.float8, T.float8],
+        row: fc.option(sketchValue, { freq: 10, nil: null }).map((v) => [v, q]),
+        numRuns: 40,
+      });
+    }
+  });
+
+  it('does not depend on the order the values came in', () => {
+    fc.assert(
+      fc.property(fc.array(sketchValue, { maxLength: 200 }), fc.integer(), (xs, seed) => {
+        const r = mulberry32(seed);
+        const shuffled = [...xs];
+        for (let i = shuffled.length - 1; i > 0; i--) {
+          const j = Math.floor(r() * (i + 1));
+          [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
+        }
+        for (const q of [0.05, 0.5, 0.95]) expect(approx(shuffled, q)).toBe(approx(xs, q));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('keeps large groups exact under removal in random order', () => {
     const b = bind('approx_percentile', [T.float8, T.float8]);
+    const r = mulberry32(9);
+    const values = Array.from({ length: 20_000 }, () => (r() < 0.5 ? -1 : 1) * Math.exp(r() * 40 - 20));
+    let s = b.acc.init();
+    for (const v of values) s = b.acc.add(s, [v, 0.3]);
+    // Remove a random half, in an order unrelated to the insertion order.
+    const gone = values.filter(() => r() < 0.5).reverse();
+    for (const v of gone) s = b.acc.remove!(s, [v, 0.3]);
+    const left = [...values];
+    for (const v of gone) left.splice(left.indexOf(v), 1);
+    expect(b.acc.result(s)).toBe(approx(left, 0.3));
+  });
+
+  it('merges exactly like adding all rows, negative values and zeros included', () => {
+    checkMergeEqualsAddAll({
+      name: 'approx_percentile',
+      argTypes: [T.float8, T.float8],
+      row: fc.tuple(sketchValue, fc.constantFrom(0, 0.25, 0.5, 1)).map(([v]) => [v, 0.25]),
+    });
+    const b = bind('approx_percentile', [T.float8, T.float8]);
+    const values = distributions['mixed signs and zeros']!;
     for (const q of [0.02, 0.5, 0.97]) {
       const rows = values.slice(0, 20_000).map((v) => [v, q]);
       const merged = b.acc.merge!(b.fold(rows.slice(0, 7_000)), b.fold(rows.slice(7_000)));
       expect(b.acc.result(merged)).toBe(b.over(rows));
+      // An empty side keeps the other's fraction.
+      expect(b.acc.result(b.acc.merge!(b.acc.init(), b.fold(rows)))).toBe(b.over(rows));
     }
   });
 
+  it('is NULL again once every value is removed, and fills again after', () => {
+    const b = bind('approx_percentile', [T.float8, T.float8]);
+    const rows = [3, -2, 0, 1e-320, 8e12, 8e12].map((v) => [v, 0.5]);
+    let s = b.fold(rows);
+    for (const r of rows) s = b.acc.remove!(s, r);
+    expect(b.acc.result(s)).toBeNull();
+    s = b.acc.add(s, [42, 0.5]);
+    expect(b.acc.result(s)).toBe(42);
+  });
+
   it('accepts every numeric input type', () => {
+    expect(aggregate('approx_percentile', [T.int2, T.float8], [[-7, 0.5]])).toBe(-7);
     expect(aggregate('approx_percentile', [T.int4, T.float8], [[100, 0.5]])).toBe(100);
     expect(aggregate('approx_percentile', [T.int8, T.float8], [[100n, 0.5]])).toBe(100);
-    const d = aggregate('approx_percentile', [T.numeric, T.float8], [[Decimal.parse('2.5'), 0.5]]) as number;
-    expect(relErr(d, 2.5)).toBeLessThan(0.01);
+    expect(aggregate('approx_percentile', [T.float4, T.float8], [[Math.fround(0.1), 0.5]])).toBe(
+      Math.fround(0.1),
+    );
+    expect(aggregate('approx_percentile', [T.numeric, T.float8], [[Decimal.parse('2.5'), 0.5]])).toBe(2.5);
+    const b = bind('approx_percentile', [T.numeric, T.float8]);
+    const s = b.acc.remove!(
+      b.fold([
+        [Decimal.parse('2.5'), 0.5],
+        [Decimal.parse('4'), 0.5],
+      ]),
+      [Decimal.parse('2.5'), 0.5],
+    );
+    expect(b.acc.result(s)).toBe(4);
     expect(resultType('approx_percentile', [T.numeric, T.float8])).toBe(T.float8);
   });
 
-  it('is NULL over no rows and skips NULL, NaN and infinite values', () => {
+  it('is NULL over no rows and skips NULL, NaN and infinite values when adding and removing', () => {
     expect(aggregate('approx_percentile', [T.float8, T.float8], [])).toBeNull();
     expect(aggregate('approx_percentile', [T.float8, T.float8], [[null, 0.5]])).toBeNull();
-    expect(
-      aggregate(
-        'approx_percentile',
-        [T.float8, T.float8],
-        [
-          [NaN, 0.5],
-          [Infinity, 0.5],
-          [7, 0.5],
-        ],
-      ),
-    ).toBe(7);
+    expect(approx([NaN, Infinity, -Infinity], 0.5)).toBeNull();
+    expect(approx([NaN, Infinity, 7, -Infinity], 0.5)).toBe(7);
+    const b = bind('approx_percentile', [T.float8, T.float8]);
+    let s = b.fold([
+      [7, 0.5],
+      [NaN, 0.5],
+    ]);
+    s = b.acc.remove!(s, [NaN, 0.5]);
+    s = b.acc.remove!(s, [Infinity, 0.5]);
+    expect(b.acc.result(s)).toBe(7);
+    expect(aggregate('approx_percentile', [T.numeric, T.float8], [[Decimal.NaN, 0.5]])).toBeNull();
   });
 
   it('rejects fractions outside [0, 1] like percentile_cont', () => {
     expect(() => aggregate('approx_percentile', [T.float8, T.float8], [[1, 1.5]])).toThrow(
       expect.objectContaining({ code: '22003', message: 'percentile value 1.5 is not between 0 and 1' }),
     );
-  });
-
-  it('has no remove', () => {
-    expect(bind('approx_percentile', [T.float8, T.float8]).acc.remove).toBeUndefined();
+    expect(() => aggregate('approx_percentile', [T.float8, T.float8], [[1, NaN]])).toThrow(
+      expect.objectContaining({ code: '22003' }),
+    );
   });
 });

@@ -1,0 +1,267 @@
+import { CompiledExpr } from '../../exec/compile.js';
+import type { Expr } from '../../plan/expr.js';
+import type { JoinType } from '../../plan/logical.js';
+import { tupleKey, valueKey, type Value } from '../../types/values.js';
+import { addRow, emptyDelta, sameRow, type Delta } from '../delta.js';
+import type { LinearSlot } from '../eager-aggregate.js';
+import type { MaintenanceRound } from '../round.js';
+import type { DeltaOperator } from './operator.js';
+
+/** The facts of one partial group: its key values, how many facts, and the slots' partial states. */
+interface Partial {
+  readonly keys: Value[];
+  /** The join key the group's facts have. */
+  readonly jk: unknown;
+  n: number;
+  readonly states: unknown[];
+}
+
+type UndoEntry =
+  | { readonly kind: 'fold'; readonly p: Partial; readonly vals: Value[]; readonly w: number }
+  | { readonly kind: 'created' | 'deleted'; readonly key: unknown; readonly p: Partial }
+  | { readonly kind: 'dim'; readonly jk: unknown; readonly row: Value[]; readonly w: number };
+
+const NULL_KEY = Symbol('null key');
+
+/** What the fused join needs to know (see eager-aggregate.ts). */
+export interface EagerJoinSpec {
+  readonly joinType: JoinType;
+  /** Which input holds the facts (0 left, 1 right); the other is the dimension. */
+  readonly side: 0 | 1;
+  /** Join keys over the fact row and over the dimension row. */
+  readonly factKeys: readonly Expr[];
+  readonly dimKeys: readonly Expr[];
+  /** Fact columns the partial groups are keyed by. */
+  readonly keyCols: readonly number[];
+  readonly slots: readonly LinearSlot[];
+  readonly dimWidth: number;
+  /** Residual condition over the joined output row. */
+  readonly condition: Expr | null;
+}
+
+/**
+ * Eager aggregation fused with its join, for linear aggregates (count, sum, avg) over the fact
+ * side: the facts are kept only as partial states per partial group (its key columns), not as rows.
+ * A fact change passes on as one contribution row — the partial group's keys, each slot's share of
+ * the row (1 or 0 for a count, the value for a sum) and a multiplicity of 1 — joined with the
+ * dimension rows of its key; the upper aggregate adds contributions, so it never needs the old
+ * partial retracted. A dimension change joins the partial rows of its key (keys, partial values,
+ * multiplicity n): moving a product to another category moves one row per partial group, not its
+ * facts. Only inner joins and outer joins preserving the fact side are fused (the facts are never
+ * null-extended).
+ */
+export class DeltaEagerJoin implements DeltaOperator {
+  private readonly factKeys: CompiledExpr[];
+  private readonly dimKeys: CompiledExpr[];
+  private readonly slotArgs: (CompiledExpr | null)[];
+  private readonly slotFilters: (CompiledExpr | null)[];
+  private readonly condition: CompiledExpr | null;
+  private readonly partials = new Map<unknown, Partial>();
+  private readonly byJoinKey = new Map<unknown, Set<Partial>>();
+  private readonly dims = new Map<unknown, Value[][]>();
+  private dimRows = 0;
+  /** Whether facts without a dimension row appear null-extended (LEFT/RIGHT join keeping them). */
+  private readonly keepsFacts: boolean;
+
+  constructor(private readonly spec: EagerJoinSpec) {
+    this.factKeys = spec.factKeys.map((e) => new CompiledExpr(e));
+    this.dimKeys = spec.dimKeys.map((e) => new CompiledExpr(e));
+    this.slotArgs = spec.slots.map((s) => (s.arg ? new CompiledExpr(s.arg) : null));
+    this.slotFilters = spec.slots.map((s) => (s.filter ? new CompiledExpr(s.filter) : null));
+    this.condition = spec.condition ? new CompiledExpr(spec.condition) : null;
+    this.keepsFacts = spec.joinType !== 'inner';
+  }
+
+  private joinKey(keys: CompiledExpr[], row: Value[], round: MaintenanceRound): unknown {
+    if (keys.length === 1) {
+      const v = keys[0]!.evalRow(row, round.ctx);
+      return v === null ? NULL_KEY : valueKey(v);
+    }
+    const vals = keys.map((k) => k.evalRow(row, round.ctx));
+    return vals.some((v) => v === null) ? NULL_KEY : tupleKey(vals);
+  }
+
+  /** Emits `fact` (a contribution or partial row) joined with the dimension rows of `jk`. */
+  private emit(out: Delta, fact: Value[], jk: unknown, w: number, round: MaintenanceRound): void {
+    const dims = jk === NULL_KEY ? undefined : this.dims.get(jk);
+    if (dims) for (const d of dims) this.emitJoined(out, fact, d, w, round);
+    else if (this.keepsFacts) addRow(out, this.nullExtended(fact), w);
+  }
+
+  private emitJoined(out: Delta, fact: Value[], dim: Value[], w: number, round: MaintenanceRound): void {
+    const [l, r] = this.spec.side === 0 ? [fact, dim] : [dim, fact];
+    const row = new Array<Value>(l.length + r.length);
+    for (let i = 0; i < l.length; i++) row[i] = l[i]!;
+    for (let i = 0; i < r.length; i++) row[l.length + i] = r[i]!;
+    if (!this.condition || this.condition.evalRow(row, round.ctx) === true) addRow(out, row, w);
+  }
+
+  private nullExtended(fact: Value[]): Value[] {
+    const nulls = new Array<Value>(this.spec.dimWidth).fill(null);
+    return this.spec.side === 0 ? [...fact, ...nulls] : [...nulls, ...fact];
+  }
+
+  private partialRow(p: Partial): Value[] {
+    const row = [...p.keys];
+    this.spec.slots.forEach((s, i) => row.push(s.acc.result(p.states[i])));
+    row.push(p.n);
+    return row;
+  }
+
+  push(port: number, delta: Delta, round: MaintenanceRound): Delta {
+    const log: UndoEntry[] | null = round.undoable ? [] : null;
+    // Registered first: a row failing part-way through still has the rows before it undone.
+    if (log) round.onUndo(() => this.undo(log));
+    return port === this.spec.side ? this.pushFacts(delta, round, log) : this.pushDims(delta, round, log);
+  }
+
+  private pushFacts(delta: Delta, round: MaintenanceRound, log: UndoEntry[] | null): Delta {
+    const out = emptyDelta();
+    const { keyCols, slots } = this.spec;
+    const ctx = round.ctx;
+    for (let r = 0; r < delta.rows.length; r++) {
+      const row = delta.rows[r]!;
+      const w = delta.weights[r]!;
+      const keys: Value[] = keyCols.map((c) => row[c] ?? null);
+      const key = keys.length === 1 ? valueKey(keys[0] ?? null) : tupleKey(keys);
+      let p = this.partials.get(key);
+      if (!p) {
+        p = {
+          keys,
+          jk: this.joinKey(this.factKeys, row, round),
+          n: 0,
+          states: slots.map((s) => s.acc.init()),
+        };
+        this.partials.set(key, p);
+        this.link(p);
+        log?.push({ kind: 'created', key, p });
+      }
+      // The row's contribution: keys, each slot's share, multiplicity 1.
+      const contribution = keys.slice();
+      const vals: Value[] = [];
+      for (let i = 0; i < slots.length; i++) {
+        const f = this.slotFilters[i];
+        const pass = !f || f.evalRow(row, ctx) === true;
+        const arg = this.slotArgs[i]!;
+        const v = arg === null || !pass ? null : arg.evalRow(row, ctx);
+        const share: Value = slots[i]!.kind === 'count' ? (pass && (arg === null || v !== null) ? 1 : 0) : v;
+        vals.push(share);
+        contribution.push(share);
+      }
+      contribution.push(1);
+      this.fold(p, vals, w);
+      log?.push({ kind: 'fold', p, vals, w });
+      if (p.n === 0) {
+        this.partials.delete(key);
+        this.unlink(p);
+        log?.push({ kind: 'deleted', key, p });
+      }
+      this.emit(out, contribution, p.jk, w, round);
+    }
+    return out;
+  }
+
+  private pushDims(delta: Delta, round: MaintenanceRound, log: UndoEntry[] | null): Delta {
+    const out = emptyDelta();
+    const rowsOf = new Map<Partial, Value[]>();
+    const partialRow = (p: Partial): Value[] => {
+      let row = rowsOf.get(p);
+      if (!row) rowsOf.set(p, (row = this.partialRow(p)));
+      return row;
+    };
+    for (let r = 0; r < delta.rows.length; r++) {
+      const d = delta.rows[r]!;
+      const w = delta.weights[r]!;
+      const jk = this.joinKey(this.dimKeys, d, round);
+      // A dimension row with a NULL key matches nothing and is not kept.
+      if (jk === NULL_KEY) continue;
+      const ps = this.byJoinKey.get(jk);
+      const before = this.dims.get(jk)?.length ?? 0;
+      if (ps) {
+        for (const p of ps) this.emitJoined(out, partialRow(p), d, w, round);
+        if (this.keepsFacts) {
+          // The key's facts lose (first dimension row) or regain (last one gone) their null-extended rows.
+          const after = before + w;
+          const sign = before === 0 && after > 0 ? -1 : before > 0 && after === 0 ? 1 : 0;
+          if (sign !== 0) for (const p of ps) addRow(out, this.nullExtended(partialRow(p)), sign);
+        }
+      }
+      this.changeDim(jk, d, w);
+      log?.push({ kind: 'dim', jk, row: d, w });
+    }
+    return out;
+  }
+
+  private fold(p: Partial, vals: Value[], w: number): void {
+    const slots = this.spec.slots;
+    for (let i = 0; i < slots.length; i++) {
+      const v = vals[i]!;
+      if (v === null) continue;
+      const acc = slots[i]!.acc;
+      let st = p.states[i];
+      const args = [v];
+      if (w > 0) for (let k = w; k > 0; k--) st = acc.add(st, args);
+      else for (let k = -w; k > 0; k--) st = acc.remove!(st, args);
+      p.states[i] = st;
+    }
+    p.n += w;
+  }
+
+  private link(p: Partial): void {
+    if (p.jk === NULL_KEY) return;
+    let set = this.byJoinKey.get(p.jk);
+    if (!set) this.byJoinKey.set(p.jk, (set = new Set()));
+    set.add(p);
+  }
+
+  private unlink(p: Partial): void {
+    const set = this.byJoinKey.get(p.jk);
+    if (!set) return;
+    set.delete(p);
+    if (set.size === 0) this.byJoinKey.delete(p.jk);
+  }
+
+  private changeDim(jk: unknown, row: Value[], w: number): void {
+    let rows = this.dims.get(jk);
+    if (!rows) this.dims.set(jk, (rows = []));
+    for (let n = w; n > 0; n--) rows.push(row);
+    for (let n = -w; n > 0; n--) {
+      const i = rows.findIndex((x) => sameRow(x, row));
+      if (i < 0) break;
+      rows[i] = rows[rows.length - 1]!;
+      rows.pop();
+    }
+    this.dimRows += w;
+    if (rows.length === 0) this.dims.delete(jk);
+  }
+
+  private undo(log: UndoEntry[]): void {
+    for (let j = log.length - 1; j >= 0; j--) {
+      const e = log[j]!;
+      switch (e.kind) {
+        case 'fold':
+          this.fold(e.p, e.vals, -e.w);
+          break;
+        case 'created':
+          this.partials.delete(e.key);
+          this.unlink(e.p);
+          break;
+        case 'deleted':
+          this.partials.set(e.key, e.p);
+          this.link(e.p);
+          break;
+        case 'dim':
+          this.changeDim(e.jk, e.row, -e.w);
+          break;
+      }
+    }
+  }
+
+  initial(): Delta {
+    return emptyDelta();
+  }
+
+  stateBytes(): number {
+    return this.partials.size * (96 + 32 * this.spec.slots.length) + this.dimRows * 64 + this.dims.size * 48;
+  }
+}
