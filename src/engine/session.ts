@@ -1205,10 +1205,13 @@ export class Session {
    * CREATE MATERIALIZED VIEW: a table holding the query's rows plus the dataflow that keeps them
    * current (0A000 names a construct that cannot be maintained, unless WITH (refresh = 'full')).
    * The view is filled from the committed contents of what it reads; its creator's own uncommitted
-   * changes reach it when they commit.
+   * changes reach it when they commit. With OR REPLACE (`replace` set by parseSql) a materialized
+   * view of that name is dropped first, in the same transaction.
    */
   private createMaterializedView(s: Node, txn: Transaction): StatementResult {
     const into = s.into;
+    // Dropped before the new query is bound: it cannot read the view it replaces.
+    if (s.replace === true) this.dropReplacedView(into.rel, txn);
     const options = matViewOptions(into.options);
     const b = this.binder(txn, []);
     const q = b.bindSelect(s.query.SelectStmt, new Scope(null));
@@ -1244,6 +1247,37 @@ export class Session {
   }
 
   /**
+   * CREATE OR REPLACE MATERIALIZED VIEW's drop of the view it replaces, if there is one, as DROP
+   * MATERIALIZED VIEW does it. Views reading it would have to be rebuilt on the new definition
+   * (PostgreSQL keeps them when the columns stay compatible); that is not supported: 2BP01.
+   */
+  private dropReplacedView(rv: Node, txn: Transaction): void {
+    const schema: string = rv.schemaname ?? this.searchPath[0] ?? 'public';
+    const name: string = rv.relname;
+    const old = this.engine.catalog.findRelation(name, schema, [], txn);
+    if (!old) return;
+    if (!isTable(old) || !old.matview)
+      throw new DatabaseError(SqlState.wrongObjectType, `"${name}" is not a materialized view`);
+    this.lockRelationName(txn, schema, name);
+    const deps = this.engine.views.dependents(old);
+    if (deps.length > 0)
+      throw new DatabaseError(
+        SqlState.dependentObjectsStillExist,
+        `cannot replace materialized view "${name}" because other objects depend on it`,
+        {
+          detail: deps
+            .map((v) => `materialized view ${v.name} depends on materialized view ${name}`)
+            .join('\n'),
+          hint: 'Drop the dependent materialized views first, and create them again after the replacement.',
+        },
+      );
+    const sch = this.engine.catalog.schema(schema, txn);
+    sch.tables.delete(name);
+    txn.onRollback(() => sch.tables.set(name, old));
+    this.forgetView(old, txn);
+  }
+
+  /**
    * Recovery's last step: views defined while replaying (suspended, so not maintained) are filled
    * from their base tables, dependencies first, and maintained from now on.
    */
@@ -1270,6 +1304,9 @@ export class Session {
 
   /** (Re)computes a view from the committed contents of what it reads and stores the rows. */
   private fillView(view: MaterializedView): void {
+    // Queued deferred changes are committed already, so the rebuild reads them.
+    view.pending = new Map();
+    view.pendingSince = null;
     const rows = view.build(
       readCommittedRows,
       () =>
@@ -1286,21 +1323,51 @@ export class Session {
 
   /**
    * REFRESH MATERIALIZED VIEW: a full rebuild, which also checks that the incrementally maintained
-   * rows were right (a mismatch is repaired and logged to stderr). Not transactional: it takes
-   * effect at once.
+   * rows were right (a mismatch is repaired and logged to stderr). It is applied in place at once,
+   * under an exclusive lock on the view (other sessions get 55P03 until the transaction ends, where
+   * PostgreSQL would make them wait); a rollback puts the view back as it was (see restoreView).
+   * CONCURRENTLY takes no lock against readers: for a view already populated, a rebuild holds the
+   * rows maintenance holds.
    */
   private refreshMaterializedView(s: Node, txn: Transaction): StatementResult {
+    const done: StatementResult = {
+      command: 'REFRESH MATERIALIZED VIEW',
+      columns: [],
+      rows: [],
+      rowCount: 0,
+    };
+    const concurrent = s.concurrent === true;
+    if (concurrent && s.skipData === true)
+      throw new DatabaseError(
+        SqlState.syntaxError,
+        'REFRESH options CONCURRENTLY and WITH NO DATA cannot be used together',
+      );
     const t = this.resolveTable(s.relation, txn, null);
     const view = t.matview ? this.engine.views.of(t) : undefined;
     if (!view) throw new DatabaseError(SqlState.wrongObjectType, `"${t.name}" is not a materialized view`);
+    if (concurrent && !view.populated)
+      throw new DatabaseError(
+        SqlState.featureNotSupported,
+        'CONCURRENTLY cannot be used when the materialized view is not populated',
+        { hint: 'Use REFRESH MATERIALIZED VIEW without CONCURRENTLY.' },
+      );
+    this.lock(
+      txn,
+      relationKey(t.schema, t.name),
+      concurrent ? 'shared' : 'exclusive',
+      `relation "${t.name}"`,
+    );
+    const wasPopulated = view.populated;
+    txn.onRollback(() => this.restoreView(view, wasPopulated));
     if (this.engine.views.suspended) {
       view.populated = s.skipData !== true;
-      return { command: 'REFRESH MATERIALIZED VIEW', columns: [], rows: [], rowCount: 0 };
+      return done;
     }
     if (s.skipData === true) {
       view.storage.replace([], ++this.engine.seq);
       view.populated = false;
-      return { command: 'REFRESH MATERIALIZED VIEW', columns: [], rows: [], rowCount: 0 };
+      this.engine.notifyCommit(new Set([t]), 0);
+      return done;
     }
     const before = view.populated ? view.storage.rows() : null;
     this.fillView(view);
@@ -1311,7 +1378,51 @@ export class Session {
       );
     }
     this.engine.notifyCommit(new Set([t]), 0);
-    return { command: 'REFRESH MATERIALIZED VIEW', columns: [], rows: [], rowCount: 0 };
+    return done;
+  }
+
+  /**
+   * Undoes a REFRESH: the view is made `populated` or not again. Its rows are not a saved copy:
+   * other sessions' commits kept maintaining the view meanwhile, so a view that was populated is
+   * rebuilt from the committed tables, and one that was not is emptied. A view populated before and
+   * after needs nothing (its rows are what maintenance would hold, repairs included). Views reading
+   * it are rebuilt too: they followed its rows while the REFRESH stood.
+   */
+  private restoreView(view: MaterializedView, populated: boolean): void {
+    if (view.populated === populated) return;
+    if (this.engine.views.suspended) {
+      view.populated = populated;
+      return;
+    }
+    if (populated) this.rebuildView(view);
+    else {
+      view.storage.replace([], ++this.engine.seq);
+      view.populated = false;
+    }
+    const changed = new Set<Table>([view.table]);
+    // all() is in dependency order, so each view is rebuilt after those it reads.
+    for (const v of this.engine.views.all())
+      if (v.populated && v.sources.some((t) => changed.has(t))) {
+        this.rebuildView(v);
+        changed.add(v.table);
+      }
+    this.engine.notifyCommit(changed, 0);
+  }
+
+  /**
+   * fillView for an undo, which must not throw: a view whose query now fails on the committed rows
+   * (a commit made while it was not maintained) is left empty and unpopulated, with the error shown
+   * in liveview_views until a REFRESH.
+   */
+  private rebuildView(view: MaterializedView): void {
+    try {
+      this.fillView(view);
+      view.error = null;
+    } catch (e) {
+      view.storage.replace([], ++this.engine.seq);
+      view.populated = false;
+      view.error = `could not be rebuilt after a rollback: ${toDatabaseError(e).message}`;
+    }
   }
 
   /** The views' share of committing `txn` (computed before anything is applied). */
@@ -1355,12 +1466,19 @@ export class Session {
     }
   }
 
-  /** Unregisters the view stored in `t`, if any (undone on rollback). */
+  /**
+   * Unregisters the view stored in `t`, if any. A rollback registers it again, rebuilt when
+   * something committed meanwhile (it was not maintained while unregistered).
+   */
   private forgetView(t: Table, txn: Transaction): void {
     const v = this.engine.views.of(t);
     if (!v) return;
     this.engine.views.remove(v);
-    txn.onRollback(() => this.engine.views.add(v));
+    const seq = this.engine.seq;
+    txn.onRollback(() => {
+      this.engine.views.add(v);
+      if (this.engine.seq !== seq && v.populated && !this.engine.views.suspended) this.rebuildView(v);
+    });
   }
 
   /** Column `index`'s DEFAULT for `count` new rows, NULL without one (COPY FROM's columns not listed). */

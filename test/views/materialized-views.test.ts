@@ -376,3 +376,326 @@ describe('materialized views across restarts', () => {
     }
   });
 });
+
+describe('approx_percentile in views', () => {
+  /** The view's rows against the query recomputed, floats equal to 1e-9 relative. */
+  async function expectMatchesRecompute(view: string, query: string): Promise<void> {
+    const got = await rows(`SELECT * FROM ${view} ORDER BY 1`);
+    const want = await rows(`${query} ORDER BY 1`);
+    expect(got.length, `${view} rows`).toBe(want.length);
+    got.forEach((row, i) =>
+      row.forEach((x, j) => {
+        const y = want[i]![j];
+        if (typeof x === 'number' && typeof y === 'number')
+          expect(Math.abs(x - y), `${view} row ${i}`).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(y)));
+        else expect(x).toEqual(y);
+      }),
+    );
+  }
+
+  it('maintains approx_percentile under inserts, updates and deletes like recomputing it', async () => {
+    await db.exec('CREATE TABLE pct (id int, g text, v float8)');
+    const queries = {
+      pct_median: 'SELECT g, approx_percentile(v, 0.5) AS p FROM pct GROUP BY g',
+      pct_tail: 'SELECT g, approx_percentile(v, 0.95) AS p, count(*) AS n FROM pct GROUP BY g',
+      pct_all: 'SELECT approx_percentile(v, 0.1) AS p FROM pct',
+    };
+    for (const [name, q] of Object.entries(queries))
+      await db.exec(`CREATE MATERIALIZED VIEW ${name} AS ${q}`);
+    let seed = 12345;
+    const rnd = (): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed / 2 ** 32;
+    };
+    const value = (): string =>
+      String(rnd() < 0.1 ? 0 : (rnd() < 0.3 ? -1 : 1) * Math.exp(rnd() * 30 - 10) * (1 + rnd()));
+    let nextId = 0;
+    for (let step = 0; step < 40; step++) {
+      const op = rnd();
+      if (op < 0.5 || nextId < 20) {
+        const vals = Array.from({ length: 1 + Math.floor(rnd() * 15) }, () => {
+          const g = ['a', 'b', 'c'][Math.floor(rnd() * 3)]!;
+          return `(${nextId++}, '${g}', ${value()})`;
+        });
+        await db.exec(`INSERT INTO pct VALUES ${vals.join(', ')}`);
+      } else if (op < 0.75) {
+        const lo = Math.floor(rnd() * nextId);
+        await db.exec(`UPDATE pct SET v = ${value()}, g = 'b' WHERE id BETWEEN ${lo} AND ${lo + 3}`);
+      } else {
+        const lo = Math.floor(rnd() * nextId);
+        await db.exec(`DELETE FROM pct WHERE id BETWEEN ${lo} AND ${lo + 6}`);
+      }
+      for (const [name, q] of Object.entries(queries)) await expectMatchesRecompute(name, q);
+    }
+    // Emptying a group removes its row; emptying the table leaves the global row NULL.
+    await db.exec("DELETE FROM pct WHERE g = 'a'");
+    for (const [name, q] of Object.entries(queries)) await expectMatchesRecompute(name, q);
+    await db.exec('DELETE FROM pct');
+    expect(await rows('SELECT * FROM pct_median')).toEqual([]);
+    expect(await rows('SELECT * FROM pct_all')).toEqual([[null]]);
+  });
+
+  it('keeps a sketch per group instead of buffering the group inputs', async () => {
+    await db.exec('CREATE TABLE pct (g int, v float8)');
+    await db.exec('INSERT INTO pct SELECT i % 4, i FROM generate_series(1, 40) AS s(i)');
+    await db.exec(
+      'CREATE MATERIALIZED VIEW pct_sketch AS SELECT g, approx_percentile(v, 0.5) AS p FROM pct GROUP BY g',
+    );
+    // approx_count_distinct cannot retract a row, so its view keeps every input: the control.
+    await db.exec(
+      'CREATE MATERIALIZED VIEW pct_buffered AS SELECT g, approx_count_distinct(v) AS d FROM pct GROUP BY g',
+    );
+    const stateBytes = async (): Promise<bigint[]> =>
+      (
+        await rows(
+          "SELECT state_bytes FROM liveview_views WHERE viewname IN ('pct_sketch', 'pct_buffered') ORDER BY viewname DESC",
+        )
+      ).map((r) => r[0] as bigint);
+    const [sketchBefore, bufferedBefore] = await stateBytes();
+    await db.exec('INSERT INTO pct SELECT i % 4, i FROM generate_series(41, 2040) AS s(i)');
+    await db.exec('DELETE FROM pct WHERE v < 20');
+    const [sketchAfter, bufferedAfter] = await stateBytes();
+    expect(bufferedAfter).toBeGreaterThan(bufferedBefore!);
+    expect(sketchAfter).toBe(sketchBefore);
+    await expectMatchesRecompute('pct_sketch', 'SELECT g, approx_percentile(v, 0.5) FROM pct GROUP BY g');
+  });
+});
+
+describe('CREATE OR REPLACE and transactional REFRESH', () => {
+  const byRegion = 'SELECT region, sum(qty) AS q FROM sales GROUP BY region';
+  const countByRegion = 'SELECT region, count(*) AS n FROM sales GROUP BY region';
+
+  /** The error `sql` fails with (a DatabaseError: code, message, detail, hint). */
+  async function thrown(
+    sql: string,
+  ): Promise<{ code: string; message: string; detail?: string; hint?: string }> {
+    try {
+      await db.exec(sql);
+    } catch (e) {
+      if (e instanceof Error && 'code' in e) return e as Error & { code: string };
+      throw e;
+    }
+    throw new Error(`succeeded: ${sql}`);
+  }
+
+  it('replaces the definition and rows, and keeps maintaining the new view', async () => {
+    await db.exec(`CREATE MATERIALIZED VIEW m AS ${byRegion}`);
+    const r = await db.exec(`CREATE OR REPLACE MATERIALIZED VIEW m AS ${countByRegion}`);
+    expect(r).toMatchObject({ command: 'SELECT', rowCount: 2 });
+    expect(await rows('SELECT region, n FROM m ORDER BY region')).toEqual([
+      ['eu', 2n],
+      ['us', 1n],
+    ]);
+    expect(await rows("SELECT definition FROM pg_matviews WHERE matviewname = 'm'")).toEqual([
+      [expect.stringContaining('count(*)')],
+    ]);
+    expect(db.engine.views.size).toBe(1);
+    await db.exec("INSERT INTO sales VALUES ('eu', 1, 1, 9)");
+    expect(await rows('SELECT region, n FROM m ORDER BY region')).toEqual([
+      ['eu', 3n],
+      ['us', 1n],
+    ]);
+  });
+
+  it('creates the view when there is none, and WITH NO DATA leaves it unpopulated', async () => {
+    await db.exec(`CREATE OR REPLACE MATERIALIZED VIEW fresh AS ${countByRegion}`);
+    expect(await rows('SELECT count(*) FROM fresh')).toEqual([[2n]]);
+    await db.exec(`CREATE OR REPLACE MATERIALIZED VIEW fresh AS ${byRegion} WITH NO DATA`);
+    expect(await rows("SELECT ispopulated FROM pg_matviews WHERE matviewname = 'fresh'")).toEqual([[false]]);
+    await db.exec('REFRESH MATERIALIZED VIEW fresh');
+    expect(await rows('SELECT region, q FROM fresh ORDER BY region')).toEqual([
+      ['eu', 3n],
+      ['us', 3n],
+    ]);
+  });
+
+  it('brings the old view back on rollback, caught up with commits made meanwhile and maintained', async () => {
+    await db.exec(`CREATE MATERIALIZED VIEW m AS ${byRegion}`);
+    const s = db.session();
+    await s.execute(`BEGIN; CREATE OR REPLACE MATERIALIZED VIEW m AS ${countByRegion}`);
+    expect((await s.execute('SELECT region, n FROM m ORDER BY region'))[0]!.rows).toEqual([
+      ['eu', 2n],
+      ['us', 1n],
+    ]);
+    // Another session commits to the base table while the old view is replaced.
+    await db.exec("INSERT INTO sales VALUES ('us', 1, 1, 10)");
+    await s.execute('ROLLBACK');
+    expect(await rows('SELECT region, q FROM m ORDER BY region')).toEqual([
+      ['eu', 3n],
+      ['us', 13n],
+    ]);
+    await db.exec("INSERT INTO sales VALUES ('eu', 1, 1, 5)");
+    expect(await rows('SELECT region, q FROM m ORDER BY region')).toEqual([
+      ['eu', 8n],
+      ['us', 13n],
+    ]);
+    expect(await rows('SELECT q FROM m')).toHaveLength(2);
+    expect(db.engine.views.size).toBe(1);
+  });
+
+  it('leaves the old view in place when the new query fails', async () => {
+    await db.exec(`CREATE MATERIALIZED VIEW m AS ${byRegion}`);
+    expect(
+      await errorCode(() => db.exec('CREATE OR REPLACE MATERIALIZED VIEW m AS SELECT nope FROM sales')),
+    ).toBe('42703');
+    expect(await errorCode(() => db.exec('CREATE OR REPLACE MATERIALIZED VIEW m AS SELECT * FROM m'))).toBe(
+      '42P01',
+    );
+    await db.exec("INSERT INTO sales VALUES ('us', 1, 1, 1)");
+    expect(await rows('SELECT region, q FROM m ORDER BY region')).toEqual([
+      ['eu', 3n],
+      ['us', 4n],
+    ]);
+  });
+
+  it('refuses to replace a view other views read (2BP01), changing nothing', async () => {
+    await db.exec(`CREATE MATERIALIZED VIEW m AS ${byRegion}`);
+    await db.exec('CREATE MATERIALIZED VIEW top AS SELECT max(q) AS best FROM m');
+    const e = await thrown(`CREATE OR REPLACE MATERIALIZED VIEW m AS ${countByRegion}`);
+    expect(e.code).toBe('2BP01');
+    expect(e.message).toBe('cannot replace materialized view "m" because other objects depend on it');
+    expect(e.detail).toBe('materialized view top depends on materialized view m');
+    expect(e.hint).toMatch(/Drop the dependent materialized views first/);
+    await db.exec("INSERT INTO sales VALUES ('us', 1, 1, 7)");
+    expect(await rows('SELECT region, q FROM m ORDER BY region')).toEqual([
+      ['eu', 3n],
+      ['us', 10n],
+    ]);
+    expect(await rows('SELECT best FROM top')).toEqual([[10n]]);
+  });
+
+  it('refuses to replace a table or a plain view (42809), and OR REPLACE with IF NOT EXISTS (42601)', async () => {
+    let e = await thrown(`CREATE OR REPLACE MATERIALIZED VIEW sales AS ${byRegion}`);
+    expect([e.code, e.message]).toEqual(['42809', '"sales" is not a materialized view']);
+    await db.exec('CREATE VIEW plain AS SELECT 1 AS x');
+    e = await thrown(`CREATE OR REPLACE MATERIALIZED VIEW plain AS ${byRegion}`);
+    expect([e.code, e.message]).toEqual(['42809', '"plain" is not a materialized view']);
+    expect(await rows('SELECT count(*) FROM sales')).toEqual([[3n]]);
+    e = await thrown(`CREATE OR REPLACE MATERIALIZED VIEW IF NOT EXISTS m AS ${byRegion}`);
+    expect(e.code).toBe('42601');
+  });
+
+  it('keeps the new definition across restarts, and not one that was rolled back', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lvdb-views-'));
+    try {
+      let d = await open({ path: dir });
+      const q = async (sql: string): Promise<unknown[][]> =>
+        (await d.query(sql, [], { rowMode: 'array' })).rows;
+      await d.exec('CREATE TABLE t (k text, v int)');
+      await d.exec("INSERT INTO t VALUES ('a', 1), ('a', 2), ('b', 5)");
+      await d.exec('CREATE MATERIALIZED VIEW m AS SELECT k, sum(v) AS s FROM t GROUP BY k');
+      await d.exec('CREATE OR REPLACE MATERIALIZED VIEW m AS SELECT k, count(*) AS n FROM t GROUP BY k');
+      await d.exec('BEGIN; CREATE OR REPLACE MATERIALIZED VIEW m AS SELECT 1 AS one; ROLLBACK');
+      // A crash: recovery replays the log.
+      await d.durability!.close({ checkpoint: false });
+      d = await open({ path: dir });
+      expect(await q('SELECT k, n FROM m ORDER BY k')).toEqual([
+        ['a', 2n],
+        ['b', 1n],
+      ]);
+      await d.exec("INSERT INTO t VALUES ('b', 1)");
+      await d.exec('CREATE OR REPLACE MATERIALIZED VIEW m AS SELECT k, max(v) AS top FROM t GROUP BY k');
+      // A clean restart: from the checkpoint.
+      await d.close();
+      d = await open({ path: dir });
+      expect(await q('SELECT k, top FROM m ORDER BY k')).toEqual([
+        ['a', 2],
+        ['b', 5],
+      ]);
+      await d.exec("INSERT INTO t VALUES ('a', 9)");
+      expect(await q('SELECT k, top FROM m ORDER BY k')).toEqual([
+        ['a', 9],
+        ['b', 5],
+      ]);
+      await d.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('REFRESH WITH NO DATA rolled back leaves the view populated, caught up and maintained', async () => {
+    await db.exec(`CREATE MATERIALIZED VIEW m AS ${byRegion}`);
+    const s = db.session();
+    await s.execute('BEGIN; REFRESH MATERIALIZED VIEW m WITH NO DATA');
+    expect((await s.execute('SELECT count(*) FROM m'))[0]!.rows).toEqual([[0n]]);
+    // Others cannot read the view meanwhile (PostgreSQL makes them wait; we fail at once).
+    expect(await errorCode(() => db.exec('SELECT * FROM m'))).toBe('55P03');
+    await db.exec("INSERT INTO sales VALUES ('asia', 1, 1, 4)");
+    await s.execute('ROLLBACK');
+    expect(await rows("SELECT ispopulated FROM pg_matviews WHERE matviewname = 'm'")).toEqual([[true]]);
+    expect(await rows('SELECT region, q FROM m ORDER BY region')).toEqual([
+      ['asia', 4n],
+      ['eu', 3n],
+      ['us', 3n],
+    ]);
+    await db.exec("DELETE FROM sales WHERE region = 'eu'");
+    expect(await rows('SELECT region, q FROM m ORDER BY region')).toEqual([
+      ['asia', 4n],
+      ['us', 3n],
+    ]);
+  });
+
+  it('REFRESH WITH NO DATA rolled back brings the views reading the view up to date too', async () => {
+    await db.exec(`CREATE MATERIALIZED VIEW m AS ${byRegion}`);
+    await db.exec('CREATE MATERIALIZED VIEW top AS SELECT max(q) AS best FROM m');
+    const s = db.session();
+    await s.execute('BEGIN; REFRESH MATERIALIZED VIEW m WITH NO DATA');
+    await db.exec("INSERT INTO sales VALUES ('asia', 1, 1, 20)");
+    await s.execute('ROLLBACK');
+    expect(await rows('SELECT best FROM top')).toEqual([[20n]]);
+    await db.exec("DELETE FROM sales WHERE region = 'asia'");
+    expect(await rows('SELECT best FROM top')).toEqual([[3n]]);
+  });
+
+  it('REFRESH of an unpopulated view rolled back leaves it unpopulated, also after a failed statement', async () => {
+    await db.exec(`CREATE MATERIALIZED VIEW later AS ${byRegion} WITH NO DATA`);
+    const s = db.session();
+    await s.execute('BEGIN; REFRESH MATERIALIZED VIEW later');
+    expect((await s.execute('SELECT count(*) FROM later'))[0]!.rows).toEqual([[2n]]);
+    await expect(s.execute('SELECT 1 / 0')).rejects.toMatchObject({ code: '22012' });
+    await s.execute('ROLLBACK');
+    expect(await rows('SELECT count(*) FROM later')).toEqual([[0n]]);
+    expect(await rows("SELECT ispopulated FROM pg_matviews WHERE matviewname = 'later'")).toEqual([[false]]);
+    await db.exec("INSERT INTO sales VALUES ('x', 1, 1, 1)");
+    expect(await rows('SELECT count(*) FROM later')).toEqual([[0n]]);
+  });
+
+  it('REFRESH in a committed transaction stays, and ROLLBACK TO SAVEPOINT undoes it', async () => {
+    await db.exec(`CREATE MATERIALIZED VIEW m AS ${byRegion}`);
+    await db.exec(`CREATE MATERIALIZED VIEW later AS ${byRegion} WITH NO DATA`);
+    await db.exec(
+      'BEGIN; REFRESH MATERIALIZED VIEW m WITH NO DATA; SAVEPOINT a; REFRESH MATERIALIZED VIEW later; ROLLBACK TO a; COMMIT',
+    );
+    expect(await rows('SELECT matviewname, ispopulated FROM pg_matviews ORDER BY 1')).toEqual([
+      ['later', false],
+      ['m', false],
+    ]);
+    expect(await rows('SELECT count(*) FROM m')).toEqual([[0n]]);
+    await db.exec('BEGIN; REFRESH MATERIALIZED VIEW later; COMMIT');
+    await db.exec("INSERT INTO sales VALUES ('eu', 1, 1, 1)");
+    expect(await rows('SELECT region, q FROM later ORDER BY region')).toEqual([
+      ['eu', 4n],
+      ['us', 3n],
+    ]);
+  });
+
+  it('REFRESH … CONCURRENTLY refreshes a populated view and lets others read it meanwhile', async () => {
+    await db.exec(`CREATE MATERIALIZED VIEW m AS ${byRegion}`);
+    await db.exec(`CREATE MATERIALIZED VIEW later AS ${byRegion} WITH NO DATA`);
+    const s = db.session();
+    await s.execute('BEGIN; REFRESH MATERIALIZED VIEW CONCURRENTLY m');
+    expect(await rows('SELECT count(*) FROM m')).toEqual([[2n]]);
+    await s.execute('COMMIT');
+    expect(await rows("SELECT repairs FROM liveview_views WHERE viewname = 'm'")).toEqual([[0n]]);
+    let e = await thrown('REFRESH MATERIALIZED VIEW CONCURRENTLY later');
+    expect([e.code, e.message]).toEqual([
+      '0A000',
+      'CONCURRENTLY cannot be used when the materialized view is not populated',
+    ]);
+    e = await thrown('REFRESH MATERIALIZED VIEW CONCURRENTLY m WITH NO DATA');
+    expect([e.code, e.message]).toEqual([
+      '42601',
+      'REFRESH options CONCURRENTLY and WITH NO DATA cannot be used together',
+    ]);
+  });
+});
