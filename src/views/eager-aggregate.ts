@@ -289,7 +289,8 @@ export const countCombine: Accumulator<number> = {
  */
 class MixedSum {
   readonly ints = new ExactIntSum();
-  readonly decimals = new DecimalSum();
+  /** Created by the first numeric (most sums only ever see integers). */
+  decimals: DecimalSum | null = null;
   rows = 0;
   n = 0;
 
@@ -297,16 +298,20 @@ class MixedSum {
     const v = args[0]!;
     if (typeof v === 'number') this.ints.addNumber(sign * v);
     else if (typeof v === 'bigint') this.ints.addBigInt(sign > 0 ? v : -v);
-    else if (sign > 0) this.decimals.add(v as Decimal);
-    else this.decimals.remove(v as Decimal);
+    else {
+      this.decimals ??= new DecimalSum();
+      if (sign > 0) this.decimals.add(v as Decimal);
+      else this.decimals.remove(v as Decimal);
+    }
     this.rows += sign;
     if (args.length > 1) this.n += sign * Number(args[1]);
     return this;
   }
 
   decimal(): Decimal {
-    const d = this.decimals.value();
     const i = this.ints.value();
+    if (this.decimals === null) return Decimal.fromBigInt(i);
+    const d = this.decimals.value();
     return i === 0n ? d : d.add(Decimal.fromBigInt(i));
   }
 }

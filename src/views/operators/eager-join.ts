@@ -119,36 +119,36 @@ export class DeltaEagerJoin implements DeltaOperator {
     const out = emptyDelta();
     const { keyCols, slots } = this.spec;
     const ctx = round.ctx;
+    const nk = keyCols.length;
+    const ns = slots.length;
     for (let r = 0; r < delta.rows.length; r++) {
       const row = delta.rows[r]!;
       const w = delta.weights[r]!;
-      const keys: Value[] = keyCols.map((c) => row[c] ?? null);
-      const key = keys.length === 1 ? valueKey(keys[0] ?? null) : tupleKey(keys);
+      // The row's contribution: the partial group's keys, each slot's share, multiplicity 1.
+      const contribution = new Array<Value>(nk + ns + 1);
+      for (let i = 0; i < nk; i++) contribution[i] = row[keyCols[i]!] ?? null;
+      const key = nk === 1 ? valueKey(contribution[0]!) : tupleKey(contribution.slice(0, nk));
+      // Every expression before any state changes: a failing one leaves the partials as they were.
+      const vals = new Array<Value>(ns);
+      for (let i = 0; i < ns; i++) {
+        const f = this.slotFilters[i]!;
+        const pass = f === null || f.evalRow(row, ctx) === true;
+        const arg = this.slotArgs[i]!;
+        const v = arg === null || !pass ? null : arg.evalRow(row, ctx);
+        const share: Value = slots[i]!.kind === 'count' ? (pass && (arg === null || v !== null) ? 1 : 0) : v;
+        vals[i] = share;
+        contribution[nk + i] = share;
+      }
+      contribution[nk + ns] = 1;
       let p = this.partials.get(key);
       if (!p) {
-        p = {
-          keys,
-          jk: this.joinKey(this.factKeys, row, round),
-          n: 0,
-          states: slots.map((s) => s.acc.init()),
-        };
+        const states = new Array<unknown>(ns);
+        for (let i = 0; i < ns; i++) states[i] = slots[i]!.acc.init();
+        p = { keys: contribution.slice(0, nk), jk: this.joinKey(this.factKeys, row, round), n: 0, states };
         this.partials.set(key, p);
         this.link(p);
         log?.push({ kind: 'created', key, p });
       }
-      // The row's contribution: keys, each slot's share, multiplicity 1.
-      const contribution = keys.slice();
-      const vals: Value[] = [];
-      for (let i = 0; i < slots.length; i++) {
-        const f = this.slotFilters[i];
-        const pass = !f || f.evalRow(row, ctx) === true;
-        const arg = this.slotArgs[i]!;
-        const v = arg === null || !pass ? null : arg.evalRow(row, ctx);
-        const share: Value = slots[i]!.kind === 'count' ? (pass && (arg === null || v !== null) ? 1 : 0) : v;
-        vals.push(share);
-        contribution.push(share);
-      }
-      contribution.push(1);
       this.fold(p, vals, w);
       log?.push({ kind: 'fold', p, vals, w });
       if (p.n === 0) {
@@ -192,6 +192,9 @@ export class DeltaEagerJoin implements DeltaOperator {
     return out;
   }
 
+  /** The one argument a slot folds (accumulators read their arguments, they keep no reference). */
+  private readonly scratch: Value[] = [null];
+
   private fold(p: Partial, vals: Value[], w: number): void {
     const slots = this.spec.slots;
     for (let i = 0; i < slots.length; i++) {
@@ -199,7 +202,8 @@ export class DeltaEagerJoin implements DeltaOperator {
       if (v === null) continue;
       const acc = slots[i]!.acc;
       let st = p.states[i];
-      const args = [v];
+      const args = this.scratch;
+      args[0] = v;
       if (w > 0) for (let k = w; k > 0; k--) st = acc.add(st, args);
       else for (let k = -w; k > 0; k--) st = acc.remove!(st, args);
       p.states[i] = st;
