@@ -2,6 +2,7 @@ import { DatabaseError, SqlState } from '../errors.js';
 import { runPlanSync } from '../exec/build.js';
 import type { DataSource } from '../exec/context.js';
 import { planChildren, type LogicalPlan } from '../plan/logical.js';
+import type { Chunk } from '../storage/chunk.js';
 import type { Table } from '../storage/table.js';
 import type { Value } from '../types/values.js';
 import { parseInterval } from '../types/text-io.js';
@@ -92,15 +93,31 @@ export function committedData(snapshot: (t: Table) => ReturnType<DataSource['sna
   return { snapshot, localChunk: () => undefined, locallyDeletedRows: () => undefined };
 }
 
-/** Calls `each` with the committed live rows of `table`, a chunk at a time. */
-export function readCommittedRows(table: Table, each: (rows: Value[][]) => void): void {
+/**
+ * Calls `each` with the committed live rows of `table` in batches of up to 4,096 rows (their arrays
+ * die young instead of being promoted by the garbage collector). Only `columns` are read; the other
+ * positions of each row are NULL.
+ */
+export function readCommittedRows(
+  table: Table,
+  columns: readonly number[],
+  each: (rows: Value[][]) => void,
+): void {
+  const width = table.columns.length;
   for (const c of table.chunks) {
-    const rows: Value[][] = [];
     const n = c.rowCount;
-    for (let r = 0; r < n; r++) if (!c.deletedAt || c.deletedAt[r] === 0) rows.push(c.getRow(r));
-    if (rows.length > 0) each(rows);
+    for (let start = 0; start < n; start += READ_BATCH) {
+      const rows: Value[][] = [];
+      const end = Math.min(n, start + READ_BATCH);
+      for (let r = start; r < end; r++)
+        if (!c.deletedAt || c.deletedAt[r] === 0) rows.push(rowOf(c, r, columns, width));
+      if (rows.length > 0) each(rows);
+    }
   }
 }
+
+/** Rows per batch when a view is filled from a table. */
+const READ_BATCH = 4096;
 
 /** Runs a view's query to completion, synchronously, over `data`. */
 export function recomputeRows(view: MaterializedView, data: DataSource): Value[][] {
@@ -113,34 +130,47 @@ export function recomputeRows(view: MaterializedView, data: DataSource): Value[]
  */
 export function txnViewDeltas(txn: Transaction, views: ViewRegistry): Map<Table, Delta> {
   const out = new Map<Table, Delta>();
-  const deltaOf = (t: Table): Delta => {
+  const reads = new Map<Table, number[]>();
+  const deltaOf = (t: Table): { d: Delta; cols: number[] } => {
     let d = out.get(t);
     if (!d) out.set(t, (d = { rows: [], weights: [] }));
-    return d;
+    let cols = reads.get(t);
+    if (!cols) reads.set(t, (cols = views.columnsRead(t)));
+    return { d, cols };
   };
   for (const [t, deletes] of txn.pendingDeletes()) {
     if (!views.hasDependents(t)) continue;
-    const d = deltaOf(t);
+    const { d, cols } = deltaOf(t);
     const current = new Set(t.chunks);
     for (const [chunk, rows] of deletes) {
       if (!current.has(chunk)) continue;
       for (const r of rows) {
-        d.rows.push(chunk.getRow(r));
+        d.rows.push(rowOf(chunk, r, cols, t.columns.length));
         d.weights.push(-1);
       }
     }
   }
   for (const [t, chunk] of txn.local) {
     if (chunk.rowCount === 0 || !views.hasDependents(t)) continue;
-    const d = deltaOf(t);
+    const { d, cols } = deltaOf(t);
     for (let r = 0; r < chunk.rowCount; r++) {
       if (chunk.deletedAt && chunk.deletedAt[r] !== 0) continue;
-      d.rows.push(chunk.getRow(r));
+      d.rows.push(rowOf(chunk, r, cols, t.columns.length));
       d.weights.push(1);
     }
   }
   for (const [t, d] of out) if (d.rows.length === 0) out.delete(t);
   return out;
+}
+
+/**
+ * Row `r` of `chunk` with only `columns` read, NULL elsewhere: views see a table's changes through
+ * their scans' column picks, so the columns no view reads need not be materialised.
+ */
+function rowOf(chunk: Chunk, r: number, columns: readonly number[], width: number): Value[] {
+  const row = new Array<Value>(width).fill(null);
+  for (let k = 0; k < columns.length; k++) row[columns[k]!] = chunk.columns[columns[k]!]!.get(r);
+  return row;
 }
 
 /** Maintenance hooks for view changes made outside a transaction (deferred flushes, clock ticks). */

@@ -110,6 +110,13 @@ export class ViewDataflow {
     this.root = this.compile(plan, ctx);
   }
 
+  /** The columns of `table` the view reads (every scan of it together). */
+  columnsRead(table: Table): number[] {
+    const cols = new Set<number>();
+    for (const n of this.sources.get(table) ?? []) for (const c of (n.op as DeltaColumns).columns) cols.add(c);
+    return [...cols].sort((a, b) => a - b);
+  }
+
   /** Base tables the view reads. */
   get tables(): Table[] {
     return [...this.sources.keys()];
@@ -227,7 +234,7 @@ export class ViewDataflow {
         side: e.side,
         factKeys: e.side === 0 ? j.leftKeys : j.rightKeys,
         dimKeys: e.side === 0 ? j.rightKeys : j.leftKeys,
-        keyCols: e.partialGroupBy.map((k) => (k.kind === 'col' ? k.index : -1)),
+        keys: e.partialGroupBy,
         slots: e.linear,
         dimWidth: (e.side === 0 ? j.right : j.left).fields.length,
         condition: e.condition,

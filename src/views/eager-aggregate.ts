@@ -119,30 +119,50 @@ export function eagerAggregate(p: AggregateNode, groupBy: readonly Expr[]): Eage
   const allowed = join.joinType === 'inner' || join.joinType === (side === 0 ? 'left' : 'right');
   if (!allowed) return null;
 
-  // The partial's group keys: that side's columns the join and everything above need.
+  // The partial's group keys: a GROUP BY expression over that side alone is a key itself (so
+  // date_trunc('day', ts) groups the partials by day, not by timestamp); otherwise the side's
+  // columns the join and everything above read are keys.
   const off = side === 0 ? 0 : lw;
   const width = side === 0 ? lw : rw;
-  const needed = new Set<number>();
-  for (const k of side === 0 ? join.leftKeys : join.rightKeys) referencedColumns(k, needed);
-  const above = new Set<number>();
-  for (const e of [...exprs.groupBy, ...between, ...(join.condition ? [join.condition] : [])])
-    referencedColumns(e, above);
-  for (const c of above) if (c >= off && c < off + width) needed.add(c - off);
-  const keys = [...needed].sort((a, b) => a - b);
-  // No keys: the partial would be one global row; all columns: no rows would be merged.
-  if (keys.length === 0 || keys.length === width) return null;
-  const fields = (side === 0 ? join.left : join.right).fields;
-  const partialGroupBy = keys.map((c): Expr => ({ kind: 'col', type: fields[c]!.type, index: c }));
+  const mine = (c: number): boolean => c >= off && c < off + width;
+  const local = (e: Expr): Expr => shift(e, -off);
+  const keyExprs: Expr[] = [];
+  const keyIndex = new Map<string, number>();
+  const addKey = (e: Expr): number => {
+    const k = JSON.stringify(e, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+    let i = keyIndex.get(k);
+    if (i === undefined) {
+      keyIndex.set(k, (i = keyExprs.length));
+      keyExprs.push(e);
+    }
+    return i;
+  };
+  const column = (c: number): Expr => ({ kind: 'col', type: (side === 0 ? join.left : join.right).fields[c]!.type, index: c });
+  const rawKeys = new Set<number>();
+  for (const k of side === 0 ? join.leftKeys : join.rightKeys) referencedColumns(k, rawKeys);
+  const groupKey = new Map<number, number>();
+  exprs.groupBy.forEach((g, i) => {
+    const refs = [...referencedColumns(g)];
+    if (g.kind !== 'col' && refs.length > 0 && refs.every(mine)) groupKey.set(i, addKey(local(g)));
+    else for (const c of refs) if (mine(c)) rawKeys.add(c - off);
+  });
+  for (const e of [...between, ...(join.condition ? [join.condition] : [])])
+    for (const c of referencedColumns(e)) if (mine(c)) rawKeys.add(c - off);
+  const columnKey = new Map<number, number>();
+  for (const c of [...rawKeys].sort((a, b) => a - b)) columnKey.set(c, addKey(column(c)));
+  // No keys: the partial would be one global row; every column: no rows would be merged.
+  if (keyExprs.length === 0 || columnKey.size === width) return null;
+  const keys = keyExprs.length;
+  const partialGroupBy = keyExprs;
 
   // Partial calls over the side's own row, and the combining calls over the partial columns.
-  const local = (e: Expr): Expr => shift(e, -off);
   const partialAggs: AggCall[] = [];
   const slots: LinearSlot[] = [];
   const partialCols: { type: SqlType; index: number }[][] = [];
   const addPartial = (call: AggCall, slot: LinearSlot): { type: SqlType; index: number } => {
     partialAggs.push(call);
     slots.push(slot);
-    return { type: call.type, index: keys.length + partialAggs.length - 1 };
+    return { type: call.type, index: keys + partialAggs.length - 1 };
   };
   const linear = p.aggs.every((a) => a.fn.name === 'count' || a.fn.name === 'sum' || a.fn.name === 'avg');
   p.aggs.forEach((a, i) => {
@@ -156,15 +176,13 @@ export function eagerAggregate(p: AggregateNode, groupBy: readonly Expr[]): Eage
       filter,
       acc: partialSumAccumulator(args[0]!.type),
     });
-    if (a.fn.name === 'avg')
-      partialCols.push([addPartial(partialSum(base), sum()), addPartial(countOf(base), count)]);
-    // A sum is NULL when no input is non-null: the combining side needs that count too.
-    else if (a.fn.name === 'sum')
+    // avg divides by the count; a sum is NULL while no input is non-null: both carry the count.
+    if (a.fn.name === 'avg' || a.fn.name === 'sum')
       partialCols.push([addPartial(partialSum(base), sum()), addPartial(countOf(base), count)]);
     else partialCols.push([addPartial(base, count)]);
   });
   // Linear: one more column, the facts a row stands for (1 for a contribution, n for a partial).
-  const pw = keys.length + partialAggs.length + (linear ? 1 : 0);
+  const pw = keys + partialAggs.length + (linear ? 1 : 0);
 
   // The new join: the pre-aggregated side is `pw` wide, its columns at the partial keys.
   const newOff = side === 0 ? 0 : lw;
@@ -173,12 +191,15 @@ export function eagerAggregate(p: AggregateNode, groupBy: readonly Expr[]): Eage
   const remap = (e: Expr): Expr =>
     mapExpr(e, (x) => {
       if (x.kind !== 'col') return undefined;
-      if (x.index >= off && x.index < off + width)
-        return { ...x, index: newOff + keys.indexOf(x.index - off) };
+      if (mine(x.index)) return { ...x, index: newOff + columnKey.get(x.index - off)! };
       return { ...x, index: x.index - otherOff + newOtherOff };
     });
   const keyLocal = (e: Expr): Expr =>
-    mapExpr(e, (x) => (x.kind === 'col' ? { ...x, index: keys.indexOf(x.index) } : undefined));
+    mapExpr(e, (x) => (x.kind === 'col' ? { ...x, index: columnKey.get(x.index)! } : undefined));
+  const upperGroupBy = exprs.groupBy.map((g, i): Expr => {
+    const k = groupKey.get(i);
+    return k === undefined ? remap(g) : { kind: 'col', type: g.type, index: newOff + k };
+  });
   const aggs = p.aggs.map((a, i) => {
     const [first, second] = partialCols[i]!.map((c): Expr => ({
       kind: 'col',
@@ -198,7 +219,7 @@ export function eagerAggregate(p: AggregateNode, groupBy: readonly Expr[]): Eage
     rightWidth: side === 1 ? pw : rw,
     condition: join.condition ? remap(join.condition) : null,
     filters: between.map(remap),
-    groupBy: exprs.groupBy.map(remap),
+    groupBy: upperGroupBy,
     aggs,
     linear: linear ? slots : null,
     multiplicity: linear ? newOff + pw - 1 : null,

@@ -101,7 +101,7 @@ export class MaterializedView {
    * (incremental modes), or `recompute` (full mode). Returns them; the caller stores them.
    */
   build(
-    readRows: (t: Table, each: (batch: Value[][]) => void) => void,
+    readRows: (t: Table, columns: readonly number[], each: (batch: Value[][]) => void) => void,
     recompute: () => Value[][],
     nowMicros: number,
   ): Value[][] {
@@ -113,13 +113,18 @@ export class MaterializedView {
     const round = new MaintenanceRound(this.ctx, false);
     const out = flow.initial(round);
     for (const t of flow.tables)
-      readRows(t, (batch) => {
+      readRows(t, flow.columnsRead(t), (batch) => {
         const d: Delta = { rows: batch, weights: new Array<number>(batch.length).fill(1) };
         appendDelta(out, flow.apply(t, d, round));
       });
     round.commit();
     this.flow = flow;
     return expand(consolidate(out));
+  }
+
+  /** The columns of `table` its dataflow reads (none before it is built, or when fully refreshed). */
+  columnsRead(table: Table): number[] {
+    return this.flow?.columnsRead(table) ?? [];
   }
 
   /** Whether the view has filters on the clock (now()): it changes as time passes (see `tick`). */

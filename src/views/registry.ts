@@ -74,6 +74,13 @@ export class ViewRegistry {
   }
 
   /** Whether some view reads `table` (its commits must compute deltas). */
+  /** The columns of `table` that views maintained from its changes read, in order. */
+  columnsRead(table: Table): number[] {
+    const cols = new Set<number>();
+    for (const v of this.views.values()) for (const c of v.columnsRead(table)) cols.add(c);
+    return [...cols].sort((a, b) => a - b);
+  }
+
   hasDependents(table: Table): boolean {
     for (const v of this.views.values()) if (v.sources.includes(table)) return true;
     return false;

@@ -31,8 +31,8 @@ export interface EagerJoinSpec {
   /** Join keys over the fact row and over the dimension row. */
   readonly factKeys: readonly Expr[];
   readonly dimKeys: readonly Expr[];
-  /** Fact columns the partial groups are keyed by. */
-  readonly keyCols: readonly number[];
+  /** What the partial groups are keyed by, over the fact row. */
+  readonly keys: readonly Expr[];
   readonly slots: readonly LinearSlot[];
   readonly dimWidth: number;
   /** Residual condition over the joined output row. */
@@ -52,6 +52,7 @@ export interface EagerJoinSpec {
  */
 export class DeltaEagerJoin implements DeltaOperator {
   private readonly factKeys: CompiledExpr[];
+  private readonly keys: CompiledExpr[];
   private readonly dimKeys: CompiledExpr[];
   private readonly slotArgs: (CompiledExpr | null)[];
   private readonly slotFilters: (CompiledExpr | null)[];
@@ -65,6 +66,7 @@ export class DeltaEagerJoin implements DeltaOperator {
 
   constructor(private readonly spec: EagerJoinSpec) {
     this.factKeys = spec.factKeys.map((e) => new CompiledExpr(e));
+    this.keys = spec.keys.map((e) => new CompiledExpr(e));
     this.dimKeys = spec.dimKeys.map((e) => new CompiledExpr(e));
     this.slotArgs = spec.slots.map((s) => (s.arg ? new CompiledExpr(s.arg) : null));
     this.slotFilters = spec.slots.map((s) => (s.filter ? new CompiledExpr(s.filter) : null));
@@ -117,16 +119,17 @@ export class DeltaEagerJoin implements DeltaOperator {
 
   private pushFacts(delta: Delta, round: MaintenanceRound, log: UndoEntry[] | null): Delta {
     const out = emptyDelta();
-    const { keyCols, slots } = this.spec;
+    const { slots } = this.spec;
+    const keys = this.keys;
     const ctx = round.ctx;
-    const nk = keyCols.length;
+    const nk = keys.length;
     const ns = slots.length;
     for (let r = 0; r < delta.rows.length; r++) {
       const row = delta.rows[r]!;
       const w = delta.weights[r]!;
       // The row's contribution: the partial group's keys, each slot's share, multiplicity 1.
       const contribution = new Array<Value>(nk + ns + 1);
-      for (let i = 0; i < nk; i++) contribution[i] = row[keyCols[i]!] ?? null;
+      for (let i = 0; i < nk; i++) contribution[i] = keys[i]!.evalRow(row, ctx);
       const key = nk === 1 ? valueKey(contribution[0]!) : tupleKey(contribution.slice(0, nk));
       // Every expression before any state changes: a failing one leaves the partials as they were.
       const vals = new Array<Value>(ns);

@@ -26,7 +26,7 @@ export class DeltaProject extends RowOperator {
 
 /** Picks table columns by index (a scan's projection), without compiling expressions. */
 export class DeltaColumns extends RowOperator {
-  constructor(private readonly columns: readonly number[]) {
+  constructor(readonly columns: readonly number[]) {
     super();
   }
 
