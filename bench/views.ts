@@ -510,7 +510,7 @@ async function runBase(rows: number): Promise<BaseResult> {
   }
   result.restart = await restartWithViews(rows, result.mismatches);
   log(
-    `restart with the views: open ${(result.restart.openMs / 1000).toFixed(2)} s, of which the views' rebuild ${(result.restart.viewsMs / 1000).toFixed(2)} s`,
+    `restart with the views: open ${(result.restart.openMs / 1000).toFixed(2)} s, views rebuilt ${(result.restart.viewsMs / 1000).toFixed(2)} s after recovery started`,
   );
   return result;
 }
@@ -532,7 +532,7 @@ async function restartWithViews(
     const t = performance.now();
     const again = await open({ path: dir, durability });
     const openMs = performance.now() - t;
-    const viewsMs = again.durability!.recovery.viewsMs;
+    const viewsMs = await again.durability!.recovery.viewsBuilt;
     for (const v of VIEWS)
       if (!sameRows(await lvRows(again, `SELECT * FROM ${v.name}`), await lvRows(again, v.recompute), v.keys))
         mismatches.push(`${v.kind}: view vs recompute after a restart`);
@@ -610,11 +610,13 @@ function report(results: BaseResult[]): void {
       );
   }
 
-  console.log(`\nRestart (clean close, then open): views are rebuilt from the recovered tables`);
+  console.log(
+    `\nRestart (clean close, then open): views are rebuilt from the recovered tables in the background`,
+  );
   for (const r of results)
     if (r.restart)
       console.log(
-        `  ${rowsLabel(r.rows).padEnd(6)}open ${(r.restart.openMs / 1000).toFixed(2)} s, of which rebuilding the ${VIEWS.length} views ${(r.restart.viewsMs / 1000).toFixed(2)} s`,
+        `  ${rowsLabel(r.rows).padEnd(6)}open ${(r.restart.openMs / 1000).toFixed(2)} s; the ${VIEWS.length} views rebuilt in the background ${(r.restart.viewsMs / 1000).toFixed(2)} s after recovery started`,
       );
 
   console.log('\nTargets:');

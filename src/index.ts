@@ -246,6 +246,17 @@ export class Database {
   }
 
   /**
+   * Resolves once the materialized views rebuilt in the background after a restart are ready.
+   * Statements reading a view wait for it anyway; this is for code that reads views otherwise.
+   * @example
+   * const db = await open({ path: './data' });
+   * await db.viewsReady();
+   */
+  viewsReady(): Promise<void> {
+    return this.engine.views.whenBuilt();
+  }
+
+  /**
    * Closes the database; later calls fail with 55000.
    * @example
    * await db.close();
@@ -253,6 +264,8 @@ export class Database {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.engine.views.stopped = true;
+    await this.engine.views.whenBuilt();
     await this.durability?.close();
   }
 }

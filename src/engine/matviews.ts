@@ -1,4 +1,4 @@
-import { DatabaseError, SqlState } from '../errors.js';
+import { DatabaseError, SqlState, toDatabaseError } from '../errors.js';
 import { runPlanSync } from '../exec/build.js';
 import type { DataSource } from '../exec/context.js';
 import { planChildren, type LogicalPlan } from '../plan/logical.js';
@@ -233,4 +233,94 @@ export function startViewClock(engine: Engine, everyMs = 1000): void {
 export function tickEngineViews(engine: Engine): void {
   const changed = tickViews(engine.views, () => ++engine.seq, outsideCommitHooks(engine));
   if (changed.length > 0) engine.notifyCommit(new Set(changed), 0);
+}
+
+/**
+ * Builds `views` (dependencies first) in the background, yielding to the event loop every few
+ * milliseconds: after a restart the database opens as soon as its tables are recovered. Each view
+ * is filled from its tables as of the moment its build starts; commits made meanwhile are queued
+ * for it (it is `building`) and applied when the build is done, as a commit of their own.
+ * Statements reading a view wait for it (ViewRegistry.whenBuilt). A view whose build fails is left
+ * unpopulated with the error in liveview_views (REFRESH retries). Stops when `stopped()` says so.
+ */
+export function buildViewsInBackground(
+  engine: Engine,
+  views: readonly MaterializedView[],
+  stopped: () => boolean,
+): Promise<void> {
+  const done: (() => void)[] = [];
+  for (const v of views) {
+    v.building = true;
+    v.ready = new Promise<void>((resolve) => done.push(resolve));
+  }
+  const run = async (): Promise<void> => {
+    for (let i = 0; i < views.length; i++) {
+      const v = views[i]!;
+      try {
+        if (!stopped() && engine.views.of(v.table) === v) await buildOne(engine, v, stopped);
+      } catch (e) {
+        v.populated = false;
+        v.error = toDatabaseError(e).message;
+        v.pending = new Map();
+        v.pendingSince = null;
+      } finally {
+        v.building = false;
+        done[i]!();
+      }
+    }
+  };
+  return run();
+}
+
+/** Milliseconds of building between yields to the event loop. */
+const BUILD_SLICE_MS = 10;
+
+async function buildOne(engine: Engine, v: MaterializedView, stopped: () => boolean): Promise<void> {
+  const hooks = outsideCommitHooks(engine);
+  if (v.options.refresh === 'full') {
+    v.storage.replace(
+      recomputeRows(
+        v,
+        committedData((t) => engine.snapshot(t)),
+      ),
+      engine.seq,
+    );
+    return;
+  }
+  // The tables as of now; changes committed before now are in them, so none is queued yet.
+  const snapshots = v.sources.map((t) => engine.snapshot(t));
+  v.pending = new Map();
+  v.pendingSince = null;
+  const b = v.startBuild(engine.views.clock());
+  let sliceStart = performance.now();
+  for (const snap of snapshots) {
+    const t = snap.table;
+    const columns = b.flow.columnsRead(t);
+    const width = t.columns.length;
+    for (let ci = 0; ci < snap.chunks.length; ci++) {
+      const c = snap.chunks[ci]!;
+      const n = snap.rowCounts[ci]!;
+      for (let start = 0; start < n; start += READ_BATCH) {
+        const rows: Value[][] = [];
+        const end = Math.min(n, start + READ_BATCH);
+        for (let r = start; r < end; r++) {
+          const del = c.deletedAt ? c.deletedAt[r]! : 0;
+          if (del === 0 || del > snap.seq) rows.push(rowOf(c, r, columns, width));
+        }
+        if (rows.length > 0) v.feedBuild(b, t, rows);
+        if (performance.now() - sliceStart >= BUILD_SLICE_MS) {
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          if (stopped() || engine.views.of(v.table) !== v) return;
+          sliceStart = performance.now();
+        }
+      }
+    }
+  }
+  v.storage.replace(v.finishBuild(b), engine.seq);
+  v.building = false;
+  // What was committed during the build, as one commit (passed on to the views reading this one).
+  const changed = flushDeferred(engine.views, v, () => ++engine.seq, hooks);
+  if (changed.length > 0) engine.notifyCommit(new Set(changed), 0);
+  if (v.error !== null) throw new DatabaseError(SqlState.internalError, v.error);
+  if (v.followsClock) startViewClock(engine);
 }

@@ -34,6 +34,7 @@ import {
   committedData,
   matViewOptions,
   readCommittedRows,
+  buildViewsInBackground,
   recomputeRows,
   scannedTables,
   matViewStats,
@@ -364,6 +365,8 @@ export class Session {
       );
     }
     if (kind === 'ExecuteStmt') return this.prepared.execute(this, body);
+    // DDL waits for views still being built after a restart (so it never races a build).
+    if (!CATALOG_NEUTRAL.has(kind)) await this.engine.views.whenBuilt();
     const autocommit = this.txn === null;
     const txn = this.txn ?? new Transaction(false, Date.now() * 1000);
     // The first statement of a transaction starts when it does (statement_timestamp() = now()).
@@ -579,6 +582,8 @@ export class Session {
     params: readonly Value[],
     profile: ExecContext['profile'] = null,
   ): Promise<Value[][]> {
+    // A view still being built after a restart is waited for (its rows are not all there yet).
+    await this.engine.views.whenBuilt(scannedTables(plan));
     const ctx = this.context(txn, params);
     ctx.profile = profile;
     ctx.cancelled = this.pendingCancel;
@@ -1279,12 +1284,14 @@ export class Session {
 
   /**
    * Recovery's last step: views defined while replaying (suspended, so not maintained) are filled
-   * from their base tables, dependencies first, and maintained from now on.
+   * from their base tables in the background, dependencies first, and maintained from then on (see
+   * buildViewsInBackground). Resolves when every view is built.
    */
-  resumeViews(): void {
+  resumeViews(): Promise<void> {
     const views = this.engine.views;
     views.suspended = false;
-    for (const v of views.all()) if (v.populated) this.fillView(v);
+    const populated = views.all().filter((v) => v.populated);
+    return buildViewsInBackground(this.engine, populated, () => views.stopped);
   }
 
   /** Settings frozen at a view's creation: its expressions mean the same whoever commits later. */

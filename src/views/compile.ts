@@ -113,7 +113,8 @@ export class ViewDataflow {
   /** The columns of `table` the view reads (every scan of it together). */
   columnsRead(table: Table): number[] {
     const cols = new Set<number>();
-    for (const n of this.sources.get(table) ?? []) for (const c of (n.op as DeltaColumns).columns) cols.add(c);
+    for (const n of this.sources.get(table) ?? [])
+      for (const c of (n.op as DeltaColumns).columns) cols.add(c);
     return [...cols].sort((a, b) => a - b);
   }
 

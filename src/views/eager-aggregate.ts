@@ -137,7 +137,11 @@ export function eagerAggregate(p: AggregateNode, groupBy: readonly Expr[]): Eage
     }
     return i;
   };
-  const column = (c: number): Expr => ({ kind: 'col', type: (side === 0 ? join.left : join.right).fields[c]!.type, index: c });
+  const column = (c: number): Expr => ({
+    kind: 'col',
+    type: (side === 0 ? join.left : join.right).fields[c]!.type,
+    index: c,
+  });
   const rawKeys = new Set<number>();
   for (const k of side === 0 ? join.leftKeys : join.rightKeys) referencedColumns(k, rawKeys);
   const groupKey = new Map<number, number>();

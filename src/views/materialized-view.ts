@@ -37,6 +37,13 @@ export interface MatViewDefinition {
 
 const TIMINGS = 1024;
 
+/** A dataflow being filled from its tables' contents (see MaterializedView.startBuild). */
+export interface ViewBuild {
+  readonly flow: ViewDataflow;
+  readonly round: MaintenanceRound;
+  readonly out: Delta;
+}
+
 /**
  * One materialized view: its rows (a table), the dataflow that maintains them, and its statistics.
  */
@@ -60,6 +67,12 @@ export class MaterializedView {
   repairs = 0;
   /** The pending deferred maintenance, if one is scheduled. */
   timer: NodeJS.Timeout | null = null;
+  /**
+   * Being filled in the background (after a restart): commits queue their changes in `pending`
+   * and statements reading the view wait for `ready`.
+   */
+  building = false;
+  ready: Promise<void> = Promise.resolve();
 
   constructor(
     readonly id: number,
@@ -105,21 +118,40 @@ export class MaterializedView {
     recompute: () => Value[][],
     nowMicros: number,
   ): Value[][] {
+    if (this.options.refresh === 'full') {
+      setViewClock(this.ctx, nowMicros);
+      return recompute();
+    }
+    const b = this.startBuild(nowMicros);
+    for (const t of b.flow.tables) readRows(t, b.flow.columnsRead(t), (batch) => this.feedBuild(b, t, batch));
+    return this.finishBuild(b);
+  }
+
+  /**
+   * Starts filling a new dataflow (incremental modes): the view is maintained by it from now on,
+   * once `finishBuild` has returned its rows; meanwhile `building` keeps commits from maintaining it
+   * (the registry queues their changes instead).
+   */
+  startBuild(nowMicros: number): ViewBuild {
     setViewClock(this.ctx, nowMicros);
-    if (this.options.refresh === 'full') return recompute();
     // Projection pushdown: scans keep only the columns the view uses, so join indexes and
     // buffers hold narrow rows.
     const flow = MaterializedView.compile(this.plan, this.ctx);
     const round = new MaintenanceRound(this.ctx, false);
-    const out = flow.initial(round);
-    for (const t of flow.tables)
-      readRows(t, flow.columnsRead(t), (batch) => {
-        const d: Delta = { rows: batch, weights: new Array<number>(batch.length).fill(1) };
-        appendDelta(out, flow.apply(t, d, round));
-      });
-    round.commit();
     this.flow = flow;
-    return expand(consolidate(out));
+    return { flow, round, out: flow.initial(round) };
+  }
+
+  /** Feeds rows of `table` to a build. */
+  feedBuild(b: ViewBuild, table: Table, rows: Value[][]): void {
+    const d: Delta = { rows, weights: new Array<number>(rows.length).fill(1) };
+    appendDelta(b.out, b.flow.apply(table, d, b.round));
+  }
+
+  /** The rows a build arrived at. */
+  finishBuild(b: ViewBuild): Value[][] {
+    b.round.commit();
+    return expand(consolidate(b.out));
   }
 
   /** The columns of `table` its dataflow reads (none before it is built, or when fully refreshed). */

@@ -39,6 +39,8 @@ export class ViewRegistry {
   private readonly listeners = new Set<(c: ViewChange) => void>();
   /** During recovery: views are defined but neither filled nor maintained until `resume`. */
   suspended = false;
+  /** The database is closing: background builds stop. */
+  stopped = false;
   /** The time views' clock filters (now()) see, in microseconds; replaceable for tests. */
   clock: () => number = () => Date.now() * 1000;
 
@@ -66,6 +68,18 @@ export class ViewRegistry {
 
   remove(view: MaterializedView): void {
     this.views.delete(view.table);
+  }
+
+  /** Resolves once the views among `tables` (all views when omitted) are built. */
+  async whenBuilt(tables?: Iterable<Table>): Promise<void> {
+    const waits: Promise<void>[] = [];
+    if (tables) {
+      for (const t of tables) {
+        const v = this.views.get(t);
+        if (v?.building) waits.push(v.ready);
+      }
+    } else for (const v of this.views.values()) if (v.building) waits.push(v.ready);
+    if (waits.length > 0) await Promise.all(waits);
   }
 
   /** Views that read `table` directly. */
@@ -105,6 +119,11 @@ export class ViewRegistry {
     try {
       for (const view of this.all()) {
         if (!view.populated || !view.sources.some((t) => deltas.has(t))) continue;
+        if (view.building) {
+          // Applied when its build (from the tables as they were when it started) is done.
+          queue(view, deltas);
+          continue;
+        }
         if (view.options.refresh === 'deferred') {
           queue(view, deltas);
           hooks.deferred(view);
@@ -183,6 +202,8 @@ export function flushDeferred(
   nextSeq: () => number,
   hooks: MaintenanceHooks,
 ): Table[] {
+  // A view being built takes its queued changes when the build is done.
+  if (view.building) return [];
   const pending = view.pending;
   view.pending = new Map();
   view.pendingSince = null;
@@ -231,7 +252,7 @@ export function tickViews(registry: ViewRegistry, nextSeq: () => number, hooks: 
   const changed: Table[] = [];
   if (registry.suspended) return changed;
   for (const view of registry.all()) {
-    if (!view.populated || !view.followsClock || view.options.refresh === 'full') continue;
+    if (!view.populated || view.building || !view.followsClock || view.options.refresh === 'full') continue;
     const round = new MaintenanceRound(view.ctx);
     try {
       const d = consolidate(view.tick(registry.clock(), round));

@@ -35,6 +35,10 @@ const VIEWS: Record<string, string> = {
   join_residual:
     "SELECT d.name, sum(t.v * 2) AS s2, count(*) AS n FROM t JOIN d ON t.k = d.k AND d.name <> t.g WHERE t.g <> 'c' GROUP BY d.name",
   join_global: 'SELECT count(*) AS n, sum(t.v) AS s, avg(t.v) AS a FROM t JOIN d ON t.k = d.k',
+  join_expr_key:
+    'SELECT d.name, t.v % 3 AS m, count(*) AS n, sum(t.f) AS sf FROM t JOIN d ON t.k = d.k GROUP BY d.name, t.v % 3',
+  join_expr_minmax:
+    'SELECT upper(t.g) AS ug, d.name, min(t.v) AS lo, max(t.v) AS hi FROM t JOIN d USING (k) GROUP BY upper(t.g), d.name',
   join_dim_side: 'SELECT t.g, count(d.name) AS nd FROM d RIGHT JOIN t ON d.k = t.k GROUP BY t.g',
   distinct_v: 'SELECT DISTINCT g, v > 5 AS big FROM t',
   unioned: 'SELECT k FROM t UNION SELECT k FROM d',
