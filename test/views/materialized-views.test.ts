@@ -163,6 +163,42 @@ describe('CREATE MATERIALIZED VIEW', () => {
     expect(await rows("SELECT r FROM ratio WHERE region = 'z'")).toEqual([[25]]);
   });
 
+  it('counts ordered multisets, distinct sets and sketches against the memory limit', async () => {
+    // One group each: the state grows with the distinct values, not with the number of groups.
+    for (const [name, agg] of [
+      ['med', 'percentile_cont(0.5) WITHIN GROUP (ORDER BY amount)'],
+      ['lo', 'min(amount)'],
+      ['nd', 'count(DISTINCT amount)'],
+      ['ap', 'approx_percentile(amount, 0.5)'],
+    ])
+      await db.exec(
+        `CREATE MATERIALIZED VIEW ${name} WITH (memory_limit = '64kB') AS SELECT region, ${agg} FROM sales WHERE region = 'big' GROUP BY region`,
+      );
+    const bytes = async (): Promise<Record<string, number>> =>
+      Object.fromEntries(
+        (
+          await rows(
+            "SELECT viewname, state_bytes FROM liveview_views WHERE viewname IN ('med', 'lo', 'nd', 'ap')",
+          )
+        ).map((r) => [r[0] as string, Number(r[1])]),
+      );
+    await db.exec("INSERT INTO sales SELECT 'big', 1, g, 1 FROM generate_series(1, 100) g");
+    const small = await bytes();
+    await db.exec("INSERT INTO sales SELECT 'big', 1, g * 1.5, 1 FROM generate_series(1, 400) g");
+    const grown = await bytes();
+    for (const v of ['med', 'lo', 'nd']) expect(grown[v]!).toBeGreaterThan(small[v]! + 400 * 30);
+    // The sketch's bins are counted, and stay bounded by the range of the values, not their number.
+    expect(small.ap!).toBeGreaterThan(1000);
+    expect(grown.ap!).toBeLessThan(4 * small.ap!);
+    // 2,000 more distinct values pass 64 kB in the multiset views: the write fails, nothing changes.
+    const f = await failure(() =>
+      db.exec("INSERT INTO sales SELECT 'big', 1, g + 0.25, 1 FROM generate_series(1, 2000) g"),
+    );
+    expect(f.code).toBe('53200');
+    expect(await rows("SELECT count(*) FROM sales WHERE region = 'big'")).toEqual([[500n]]);
+    expect(await bytes()).toEqual(grown);
+  });
+
   it('fails a write whose view state would pass its memory limit', async () => {
     await db.exec(
       "CREATE MATERIALIZED VIEW big WITH (memory_limit = '2kB') AS SELECT qty, count(*) FROM sales GROUP BY qty",
@@ -451,8 +487,11 @@ describe('approx_percentile in views', () => {
           "SELECT state_bytes FROM liveview_views WHERE viewname IN ('pct_sketch', 'pct_buffered') ORDER BY viewname DESC",
         )
       ).map((r) => r[0] as bigint);
-    const [sketchBefore, bufferedBefore] = await stateBytes();
     await db.exec('INSERT INTO pct SELECT i % 4, i FROM generate_series(41, 2040) AS s(i)');
+    // More values within the range seen: the sketch's bins stay as they are, the buffer grows.
+    const [sketchBefore, bufferedBefore] = await stateBytes();
+    for (const frac of [0.25, 0.5])
+      await db.exec(`INSERT INTO pct SELECT i % 4, i + ${frac} FROM generate_series(41, 2039) AS s(i)`);
     await db.exec('DELETE FROM pct WHERE v < 20');
     const [sketchAfter, bufferedAfter] = await stateBytes();
     expect(bufferedAfter).toBeGreaterThan(bufferedBefore!);

@@ -16,6 +16,11 @@ export interface Accumulator<S = any> {
   remove?(state: S, args: readonly Value[]): S;
   merge?(a: S, b: S): S;
   result(state: S): Value;
+  /**
+   * Approximate bytes a state holds, for states that grow with their input (ordered multisets,
+   * distinct sets, sketches); O(1). Maintained views count it against their memory limit.
+   */
+  bytes?(state: S): number;
 }
 
 /**

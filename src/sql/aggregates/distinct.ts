@@ -37,6 +37,7 @@ export function withDistinct<S>(acc: Accumulator<S>): Accumulator<DistinctState<
       return s;
     },
     result: (s) => acc.result(s.inner),
+    bytes: (s) => 64 + s.seen.size * 96 + (acc.bytes?.(s.inner) ?? 0),
   };
   const remove = acc.remove;
   if (remove !== undefined) {

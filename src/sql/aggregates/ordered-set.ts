@@ -139,6 +139,8 @@ export class OrderedMultiset {
   private readonly trackMode: boolean;
   /** Multiplicity of the key before the last remove (lets ancestors skip recomputing maxCount). */
   private removedCount = 0;
+  /** Number of distinct values. */
+  distinct = 0;
 
   constructor(cmp: (a: Value, b: Value) => number = compareValues, trackMode = false) {
     this.cmp = cmp;
@@ -264,6 +266,7 @@ export class OrderedMultiset {
       } else {
         insertKey(node.keys, i, key);
         insertCount(node.counts, i, n);
+        this.distinct++;
         c = n;
       }
       node.total += n;
@@ -293,6 +296,7 @@ export class OrderedMultiset {
       if (c === 1) {
         removeKey(node.keys, i);
         removeCount(node.counts, i);
+        this.distinct--;
       } else {
         node.counts[i] = c - 1;
       }
@@ -425,6 +429,8 @@ export function multisetAccumulator(
       return a;
     },
     result: final,
+    // A B-tree entry per distinct value: the key, its count, a share of the nodes.
+    bytes: (s) => 64 + s.distinct * 40,
   };
 }
 

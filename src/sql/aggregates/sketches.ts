@@ -464,6 +464,7 @@ const approxPercentile: Accumulator<PercentileSketch> = {
     return a;
   },
   result: (s) => s.quantile(),
+  bytes: (s) => 160 + s.negative.bins.byteLength + s.positive.bins.byteLength,
 };
 
 const NUMERIC_INPUTS: readonly SqlType[] = [T.int2, T.int4, T.int8, T.float4, T.float8, T.numeric];

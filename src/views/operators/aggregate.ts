@@ -77,6 +77,8 @@ export class DeltaAggregate implements DeltaOperator {
   private readonly groups = new Map<unknown, Group>();
   private readonly global: boolean;
   private bufferedRows = 0;
+  /** Bytes the accumulators that grow report (Accumulator.bytes), over every group. */
+  private accBytes = 0;
 
   /**
    * `multiplicity`: an input column holding how many rows each input row stands for (the partial
@@ -159,8 +161,11 @@ export class DeltaAggregate implements DeltaOperator {
       return;
     }
     let state = g.states[i];
+    const bytes = s.acc.bytes;
+    if (bytes) this.accBytes -= bytes(state);
     if (w > 0) for (let k = w; k > 0; k--) state = s.acc.add(state, args);
     else for (let k = -w; k > 0; k--) state = s.acc.remove!(state, args);
+    if (bytes) this.accBytes += bytes(state);
     g.states[i] = state;
   }
 
@@ -275,6 +280,6 @@ export class DeltaAggregate implements DeltaOperator {
   }
 
   stateBytes(): number {
-    return this.groups.size * (96 + 48 * this.slots.length) + this.bufferedRows * 64;
+    return this.groups.size * (96 + 48 * this.slots.length) + this.bufferedRows * 64 + this.accBytes;
   }
 }
