@@ -3,7 +3,7 @@ import { runPlanSync } from '../exec/build.js';
 import type { DataSource } from '../exec/context.js';
 import { planChildren, type LogicalPlan } from '../plan/logical.js';
 import type { Chunk } from '../storage/chunk.js';
-import type { Table } from '../storage/table.js';
+import { Table } from '../storage/table.js';
 import type { Value } from '../types/values.js';
 import { parseInterval } from '../types/text-io.js';
 import type { Delta } from '../views/delta.js';
@@ -86,6 +86,24 @@ export function scannedTables(plan: LogicalPlan, out: Set<Table> = new Set()): T
   if (plan.kind === 'scan') out.add(plan.table);
   for (const c of planChildren(plan)) scannedTables(c, out);
   return [...out];
+}
+
+/**
+ * Every table a plan reads, those scanned by subqueries in its expressions included (a generic walk
+ * of the plan's objects; a table's own contents are not entered).
+ */
+export function tablesRead(plan: unknown): Set<Table> {
+  const out = new Set<Table>();
+  const seen = new Set<object>();
+  const visit = (x: unknown): void => {
+    if (typeof x !== 'object' || x === null || seen.has(x) || x instanceof Table) return;
+    seen.add(x);
+    const o = x as Record<string, unknown>;
+    if (o.kind === 'scan' && o.table instanceof Table) out.add(o.table);
+    for (const v of Object.values(o)) visit(v);
+  };
+  visit(plan);
+  return out;
 }
 
 /** Committed data only: what a view built outside any transaction reads. */

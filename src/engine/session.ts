@@ -35,6 +35,7 @@ import {
   matViewOptions,
   readCommittedRows,
   buildViewsInBackground,
+  tablesRead,
   recomputeRows,
   scannedTables,
   matViewStats,
@@ -582,8 +583,7 @@ export class Session {
     params: readonly Value[],
     profile: ExecContext['profile'] = null,
   ): Promise<Value[][]> {
-    // A view still being built after a restart is waited for (its rows are not all there yet).
-    await this.engine.views.whenBuilt(scannedTables(plan));
+    await this.viewsBuiltFor(plan);
     const ctx = this.context(txn, params);
     ctx.profile = profile;
     ctx.cancelled = this.pendingCancel;
@@ -593,6 +593,14 @@ export class Session {
     } finally {
       this.running = null;
     }
+  }
+
+  /**
+   * While views are rebuilt after a restart: waits for those that `bound` (a plan, expressions) reads,
+   * subqueries included — their rows are not all there yet.
+   */
+  private async viewsBuiltFor(bound: unknown): Promise<void> {
+    if (this.engine.views.building) await this.engine.views.whenBuilt(tablesRead(bound));
   }
 
   private paramTypesFor(params: readonly Value[]): (SqlType | undefined)[] {
@@ -1568,6 +1576,7 @@ export class Session {
           );
         });
       });
+      await this.viewsBuiltFor(exprs);
       const valuesCtx = this.context(txn, this.convertParams(params, b.exprs.paramTypes));
       installSubqueryRunner(valuesCtx);
       sourceRows = exprs.map((r) => r.map((e) => new CompiledExpr(e).evalRow([], valuesCtx)));
@@ -1750,6 +1759,7 @@ export class Session {
       column: a.column,
       expr: new CompiledExpr(a.expr),
     }));
+    await this.viewsBuiltFor([where, sets]);
     const values = this.convertParams(params, b.exprs.paramTypes);
     const ctx = this.context(txn, values);
     installSubqueryRunner(ctx);
@@ -1800,6 +1810,7 @@ export class Session {
       !join && s.whereClause
         ? new CompiledExpr(b.exprs.coerce(b.exprs.bind(s.whereClause, scope, b.noAggs('WHERE')), T.bool))
         : null;
+    await this.viewsBuiltFor(where);
     const values = this.convertParams(params, b.exprs.paramTypes);
     let victims: { loc: RowLocation; row: Value[] }[];
     if (join) {

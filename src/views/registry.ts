@@ -70,6 +70,12 @@ export class ViewRegistry {
     this.views.delete(view.table);
   }
 
+  /** Whether any view is being built (after a restart). */
+  get building(): boolean {
+    for (const v of this.views.values()) if (v.building) return true;
+    return false;
+  }
+
   /** Resolves once the views among `tables` (all views when omitted) are built. */
   async whenBuilt(tables?: Iterable<Table>): Promise<void> {
     const waits: Promise<void>[] = [];

@@ -54,6 +54,13 @@ describe('views rebuilt in the background after a restart', () => {
     try {
       const building = db.engine.views.all().filter((v) => v.building);
       expect(building.length).toBeGreaterThan(0);
+      // A write reading a view being built (here in VALUES) waits for it.
+      await db.exec('INSERT INTO d VALUES (100, (SELECT count(*) FROM by_g)::text)');
+      expect(await rows(db, 'SELECT name FROM d WHERE g = 100')).toEqual(['["50"]']);
+      // So does a query reading a view only in a subquery.
+      expect(await rows(db, 'SELECT (SELECT sum(n) FROM by_g) AS total')).toEqual(
+        await rows(db, `SELECT sum(n) AS total FROM (${BY_G}) x`),
+      );
       // Writes do not wait for the views: deletes and updates of rows the build is reading, inserts.
       // (rows near the end of the table: the build has not read them yet)
       await db.exec('DELETE FROM t WHERE v BETWEEN 199000 AND 199099');
