@@ -41,8 +41,8 @@ interface BufferedInput {
 
 /** One state change of a push, kept to undo it. */
 type UndoEntry =
-  | { readonly kind: 'created'; readonly gk: unknown }
-  | { readonly kind: 'deleted'; readonly gk: unknown; readonly g: Group }
+  | { readonly kind: 'created'; readonly g: Group }
+  | { readonly kind: 'deleted'; readonly g: Group }
   | { readonly kind: 'out'; readonly g: Group; readonly out: Value[] | null }
   | {
       readonly kind: 'row';
@@ -74,7 +74,7 @@ interface Group {
 export class DeltaAggregate implements DeltaOperator {
   private readonly keys: CompiledExpr[];
   private readonly slots: Slot[];
-  private readonly groups = new Map<unknown, Group>();
+  private readonly groups: GroupIndex<Group>;
   private readonly global: boolean;
   private bufferedRows = 0;
   /** Bytes the accumulators that grow report (Accumulator.bytes), over every group. */
@@ -91,6 +91,7 @@ export class DeltaAggregate implements DeltaOperator {
     private readonly multiplicity: number | null = null,
   ) {
     this.keys = groupBy.map((e) => new CompiledExpr(e));
+    this.groups = new GroupIndex(groupBy.length);
     this.global = groupBy.length === 0;
     this.slots = aggs.map((call) => {
       const direct = call.directArgs.map((d) => new CompiledExpr(d).evalRow([], ctx));
@@ -169,15 +170,8 @@ export class DeltaAggregate implements DeltaOperator {
     g.states[i] = state;
   }
 
-  /** The group key of a row: the value itself for one key (no string building), else a tuple key. */
-  private groupKey(row: Value[], round: MaintenanceRound, into: Value[]): unknown {
-    if (this.global) return '';
-    for (let j = 0; j < this.keys.length; j++) into[j] = this.keys[j]!.evalRow(row, round.ctx);
-    return this.keys.length === 1 ? valueKey(into[0]!) : tupleKey(into);
-  }
-
   push(_port: number, delta: Delta, round: MaintenanceRound): Delta {
-    const touched = new Map<unknown, Group>();
+    const touched = new Set<Group>();
     // Inverses are logged as data and replayed by one undo step (no closure per row).
     const log: UndoEntry[] | null = round.undoable ? [] : null;
     // Registered first: a row failing part-way through still has the rows before it undone.
@@ -187,15 +181,15 @@ export class DeltaAggregate implements DeltaOperator {
     for (let r = 0; r < delta.rows.length; r++) {
       const row = delta.rows[r]!;
       const w = delta.weights[r]!;
-      const gk = this.groupKey(row, round, keyVals);
-      let g = this.groups.get(gk);
+      for (let j = 0; j < this.keys.length; j++) keyVals[j] = this.keys[j]!.evalRow(row, ctx);
+      let g = this.groups.get(keyVals);
       if (!g) {
         g = this.newGroup(keyVals.slice());
-        this.groups.set(gk, g);
-        log?.push({ kind: 'created', gk });
+        this.groups.set(g.keys, g);
+        log?.push({ kind: 'created', g });
       }
-      if (!touched.has(gk)) {
-        touched.set(gk, g);
+      if (!touched.has(g)) {
+        touched.add(g);
         log?.push({ kind: 'out', g, out: g.out });
       }
       const dn = this.multiplicity === null ? w : w * Number(row[this.multiplicity]);
@@ -204,7 +198,7 @@ export class DeltaAggregate implements DeltaOperator {
       log?.push({ kind: 'row', g, row, w, dn });
     }
     const out = emptyDelta();
-    for (const [gk, g] of touched) {
+    for (const g of touched) {
       const next = this.result(g);
       const prev = g.out;
       if (prev && next && sameRow(prev, next)) continue;
@@ -212,8 +206,8 @@ export class DeltaAggregate implements DeltaOperator {
       if (next) addRow(out, next, 1);
       g.out = next;
       if (!next && g.n === 0) {
-        this.groups.delete(gk);
-        log?.push({ kind: 'deleted', gk, g });
+        this.groups.delete(g.keys);
+        log?.push({ kind: 'deleted', g });
       }
     }
     return out;
@@ -251,10 +245,10 @@ export class DeltaAggregate implements DeltaOperator {
       const e = log[j]!;
       switch (e.kind) {
         case 'created':
-          this.groups.delete(e.gk);
+          this.groups.delete(e.g.keys);
           break;
         case 'deleted':
-          this.groups.set(e.gk, e.g);
+          this.groups.set(e.g.keys, e.g);
           break;
         case 'out':
           e.g.out = e.out;
@@ -272,9 +266,9 @@ export class DeltaAggregate implements DeltaOperator {
     const out = emptyDelta();
     if (!this.global) return out;
     const g = this.newGroup([]);
-    this.groups.set('', g);
+    this.groups.set([], g);
     g.out = this.result(g);
-    round.onUndo(() => this.groups.delete(''));
+    round.onUndo(() => this.groups.delete([]));
     addRow(out, g.out!, 1);
     return out;
   }
@@ -283,3 +277,64 @@ export class DeltaAggregate implements DeltaOperator {
     return this.groups.size * (96 + 48 * this.slots.length) + this.bufferedRows * 64 + this.accBytes;
   }
 }
+
+/**
+ * Groups by their key values, one Map level per GROUP BY column keyed by valueKey (SQL equality:
+ * 1.0 = 1.00, NaN = NaN), so finding a row's group builds no key string.
+ */
+class GroupIndex<G> {
+  private readonly root = new Map<unknown, unknown>();
+  size = 0;
+
+  constructor(private readonly arity: number) {}
+
+  get(keys: readonly Value[]): G | undefined {
+    if (this.arity === 0) return this.root.get(NO_GROUP_KEY) as G | undefined;
+    let m = this.root;
+    for (let i = 0; i < this.arity - 1; i++) {
+      const next = m.get(valueKey(keys[i]!)) as Map<unknown, unknown> | undefined;
+      if (next === undefined) return undefined;
+      m = next;
+    }
+    return m.get(valueKey(keys[this.arity - 1]!)) as G | undefined;
+  }
+
+  set(keys: readonly Value[], g: G): void {
+    let m = this.root;
+    for (let i = 0; i < this.arity - 1; i++) {
+      const k = valueKey(keys[i]!);
+      let next = m.get(k) as Map<unknown, unknown> | undefined;
+      if (next === undefined) m.set(k, (next = new Map()));
+      m = next;
+    }
+    const k = this.arity === 0 ? NO_GROUP_KEY : valueKey(keys[this.arity - 1]!);
+    if (!m.has(k)) this.size++;
+    m.set(k, g);
+  }
+
+  delete(keys: readonly Value[]): void {
+    if (this.arity === 0) {
+      if (this.root.delete(NO_GROUP_KEY)) this.size--;
+      return;
+    }
+    const path: [Map<unknown, unknown>, unknown][] = [];
+    let m = this.root;
+    for (let i = 0; i < this.arity - 1; i++) {
+      const k = valueKey(keys[i]!);
+      const next = m.get(k) as Map<unknown, unknown> | undefined;
+      if (next === undefined) return;
+      path.push([m, k]);
+      m = next;
+    }
+    if (!m.delete(valueKey(keys[this.arity - 1]!))) return;
+    this.size--;
+    // Drop the levels left empty.
+    for (let i = path.length - 1; i >= 0 && m.size === 0; i--) {
+      const [parent, k] = path[i]!;
+      parent.delete(k);
+      m = parent;
+    }
+  }
+}
+
+const NO_GROUP_KEY = '';
