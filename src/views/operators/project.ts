@@ -16,11 +16,14 @@ export class DeltaProject extends RowOperator {
 
   push(_port: number, delta: Delta, round: MaintenanceRound): Delta {
     const rows: Value[][] = new Array<Value[]>(delta.rows.length);
+    const exprs = this.exprs;
     for (let i = 0; i < delta.rows.length; i++) {
       const row = delta.rows[i]!;
-      rows[i] = this.exprs.map((e) => e.evalRow(row, round.ctx));
+      const out = new Array<Value>(exprs.length);
+      for (let k = 0; k < exprs.length; k++) out[k] = exprs[k]!.evalRow(row, round.ctx);
+      rows[i] = out;
     }
-    return { rows, weights: delta.weights.slice() };
+    return { rows, weights: delta.weights };
   }
 }
 
@@ -39,6 +42,16 @@ export class DeltaColumns extends RowOperator {
     const cols = this.columns;
     // A scan of every column in order (the usual bound plan) passes rows through untouched.
     if (this.identity(delta)) return delta;
-    return { rows: delta.rows.map((r) => cols.map((c) => r[c] ?? null)), weights: delta.weights.slice() };
+    const n = delta.rows.length;
+    const w = cols.length;
+    const rows = new Array<Value[]>(n);
+    for (let i = 0; i < n; i++) {
+      const r = delta.rows[i]!;
+      const out = new Array<Value>(w);
+      for (let k = 0; k < w; k++) out[k] = r[cols[k]!] ?? null;
+      rows[i] = out;
+    }
+    // The weights are only read downstream: shared, not copied.
+    return { rows, weights: delta.weights };
   }
 }
