@@ -163,9 +163,10 @@ export function eagerAggregate(p: AggregateNode, groupBy: readonly Expr[]): Eage
   const partialAggs: AggCall[] = [];
   const slots: LinearSlot[] = [];
   const partialCols: { type: SqlType; index: number }[][] = [];
-  const addPartial = (call: AggCall, slot: LinearSlot): { type: SqlType; index: number } => {
+  // Slots exist for count/sum/avg partials: in a linear view, one per partial column.
+  const addPartial = (call: AggCall, slot: LinearSlot | null): { type: SqlType; index: number } => {
     partialAggs.push(call);
-    slots.push(slot);
+    if (slot) slots.push(slot);
     return { type: call.type, index: keys + partialAggs.length - 1 };
   };
   const linear = p.aggs.every((a) => a.fn.name === 'count' || a.fn.name === 'sum' || a.fn.name === 'avg');
@@ -183,7 +184,7 @@ export function eagerAggregate(p: AggregateNode, groupBy: readonly Expr[]): Eage
     // avg divides by the count; a sum is NULL while no input is non-null: both carry the count.
     if (a.fn.name === 'avg' || a.fn.name === 'sum')
       partialCols.push([addPartial(partialSum(base), sum()), addPartial(countOf(base), count)]);
-    else partialCols.push([addPartial(base, count)]);
+    else partialCols.push([addPartial(base, a.fn.name === 'count' ? count : null)]);
   });
   // Linear: one more column, the facts a row stands for (1 for a contribution, n for a partial).
   const pw = keys + partialAggs.length + (linear ? 1 : 0);
