@@ -4,10 +4,11 @@
 // from scratch (as multisets; floats equal to 1e-9 relative, since a recomputed float sum depends on
 // the order rows are added in while the view's is exact).
 // Constructs covered: filters and projections, GROUP BY with count/sum/avg/min/max/count(DISTINCT)/
-// stddev/variance/percentiles/string_agg/array_agg/bool_and, HAVING, global aggregates, inner/left/
-// right/full equi-joins, joins under aggregates, DISTINCT, UNION and UNION ALL, subqueries in FROM
-// and CTEs, self-joins, window functions (ranking, LAG/LEAD, aggregates over ROWS frames, over
-// groups), and views on views.
+// stddev/variance/percentiles/approx_percentile/string_agg/array_agg/bool_and, HAVING, global
+// aggregates, inner/left/right/full equi-joins, joins under aggregates (eager aggregation: fused
+// and pre-aggregated, keyed by columns and by expressions), DISTINCT, UNION and UNION ALL,
+// subqueries in FROM and CTEs, self-joins, window functions (ranking, LAG/LEAD, aggregates over
+// ROWS frames, over groups), and views on views.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Decimal, open, type Database, type Value } from '../../src/index.js';
@@ -46,6 +47,7 @@ const VIEWS: Record<string, string> = {
   cte: 'WITH x AS (SELECT g, v FROM t WHERE v >= 0) SELECT g, sum(v) AS s FROM (SELECT * FROM x) y GROUP BY g',
   percentiles:
     'SELECT g, percentile_cont(0.5) WITHIN GROUP (ORDER BY v) AS med, percentile_disc(0.9) WITHIN GROUP (ORDER BY v) AS p90 FROM t GROUP BY g',
+  approx: 'SELECT g, approx_percentile(v, 0.5) AS p50, approx_percentile(f, 0.9) AS p90 FROM t GROUP BY g',
   ordered_aggs:
     "SELECT g, string_agg(k::text, ',' ORDER BY k, v) AS ks, array_agg(v ORDER BY v, k) AS vs FROM t GROUP BY g",
   self_join: 'SELECT a.k, a.v AS av, b.v AS bv FROM t a JOIN t b ON a.k = b.k AND a.g = b.g WHERE a.v < b.v',
