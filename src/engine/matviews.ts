@@ -3,7 +3,7 @@ import { runPlanSync } from '../exec/build.js';
 import type { DataSource } from '../exec/context.js';
 import { planChildren, type LogicalPlan } from '../plan/logical.js';
 import type { Chunk } from '../storage/chunk.js';
-import { Table } from '../storage/table.js';
+import { Table, type TableSnapshot } from '../storage/table.js';
 import type { Value } from '../types/values.js';
 import { parseInterval } from '../types/text-io.js';
 import type { Delta } from '../views/delta.js';
@@ -121,15 +121,27 @@ export function readCommittedRows(
   columns: readonly number[],
   each: (rows: Value[][]) => void,
 ): void {
-  const width = table.columns.length;
-  for (const c of table.chunks) {
-    const n = c.rowCount;
+  const snap = { table, chunks: table.chunks, rowCounts: table.chunks.map((c) => c.rowCount), seq: Infinity };
+  for (const rows of rowBatches(snap, columns)) each(rows);
+}
+
+/**
+ * The rows of a table snapshot (rows deleted after it still visible) in batches of up to 4,096,
+ * with only `columns` read.
+ */
+function* rowBatches(snap: TableSnapshot, columns: readonly number[]): Generator<Value[][]> {
+  const width = snap.table.columns.length;
+  for (let ci = 0; ci < snap.chunks.length; ci++) {
+    const c = snap.chunks[ci]!;
+    const n = snap.rowCounts[ci]!;
     for (let start = 0; start < n; start += READ_BATCH) {
       const rows: Value[][] = [];
       const end = Math.min(n, start + READ_BATCH);
-      for (let r = start; r < end; r++)
-        if (!c.deletedAt || c.deletedAt[r] === 0) rows.push(rowOf(c, r, columns, width));
-      if (rows.length > 0) each(rows);
+      for (let r = start; r < end; r++) {
+        const del = c.deletedAt ? c.deletedAt[r]! : 0;
+        if (del === 0 || del > snap.seq) rows.push(rowOf(c, r, columns, width));
+      }
+      if (rows.length > 0) yield rows;
     }
   }
 }
@@ -312,25 +324,12 @@ async function buildOne(engine: Engine, v: MaterializedView, stopped: () => bool
   const b = v.startBuild(engine.views.clock());
   let sliceStart = performance.now();
   for (const snap of snapshots) {
-    const t = snap.table;
-    const columns = b.flow.columnsRead(t);
-    const width = t.columns.length;
-    for (let ci = 0; ci < snap.chunks.length; ci++) {
-      const c = snap.chunks[ci]!;
-      const n = snap.rowCounts[ci]!;
-      for (let start = 0; start < n; start += READ_BATCH) {
-        const rows: Value[][] = [];
-        const end = Math.min(n, start + READ_BATCH);
-        for (let r = start; r < end; r++) {
-          const del = c.deletedAt ? c.deletedAt[r]! : 0;
-          if (del === 0 || del > snap.seq) rows.push(rowOf(c, r, columns, width));
-        }
-        if (rows.length > 0) v.feedBuild(b, t, rows);
-        if (performance.now() - sliceStart >= BUILD_SLICE_MS) {
-          await new Promise<void>((resolve) => setImmediate(resolve));
-          if (stopped() || engine.views.of(v.table) !== v) return;
-          sliceStart = performance.now();
-        }
+    for (const rows of rowBatches(snap, b.flow.columnsRead(snap.table))) {
+      v.feedBuild(b, snap.table, rows);
+      if (performance.now() - sliceStart >= BUILD_SLICE_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (stopped() || engine.views.of(v.table) !== v) return;
+        sliceStart = performance.now();
       }
     }
   }

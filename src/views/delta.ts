@@ -126,3 +126,55 @@ export function rowHash(row: readonly Value[]): number {
   for (let i = 0; i < row.length; i++) h = Math.imul(h ^ valueHash(row[i]!), 0x01000193);
   return h;
 }
+
+/**
+ * Entries keyed by a row's values (as sameRow compares them), found by rowHash with no key strings:
+ * the multisets of DISTINCT, the clock filter and a view's stored rows.
+ */
+export class RowMap<E extends { readonly row: readonly Value[] }> {
+  private readonly byHash = new Map<number, E | E[]>();
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** The entry whose row equals `row`. */
+  get(row: readonly Value[]): E | undefined {
+    const e = this.byHash.get(rowHash(row));
+    if (e === undefined) return undefined;
+    if (!Array.isArray(e)) return sameRow(e.row, row) ? e : undefined;
+    return e.find((x) => sameRow(x.row, row));
+  }
+
+  /** Adds an entry for a row not present. */
+  add(entry: E): void {
+    const h = rowHash(entry.row);
+    const e = this.byHash.get(h);
+    if (e === undefined) this.byHash.set(h, entry);
+    else if (Array.isArray(e)) e.push(entry);
+    else this.byHash.set(h, [e, entry]);
+    this.count++;
+  }
+
+  /** Removes `entry` (the very object added). */
+  delete(entry: E): void {
+    const h = rowHash(entry.row);
+    const e = this.byHash.get(h);
+    if (e === entry) this.byHash.delete(h);
+    else if (Array.isArray(e)) {
+      const i = e.indexOf(entry);
+      if (i < 0) return;
+      e.splice(i, 1);
+      if (e.length === 1) this.byHash.set(h, e[0]!);
+    } else return;
+    this.count--;
+  }
+
+  *values(): IterableIterator<E> {
+    for (const e of this.byHash.values()) {
+      if (Array.isArray(e)) yield* e;
+      else yield e;
+    }
+  }
+}

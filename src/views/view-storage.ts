@@ -1,7 +1,7 @@
 import type { Chunk } from '../storage/chunk.js';
 import type { Table } from '../storage/table.js';
 import type { Value } from '../types/values.js';
-import { consolidate, rowHash, sameRow, type Delta } from './delta.js';
+import { consolidate, RowMap, type Delta } from './delta.js';
 
 interface Position {
   readonly chunk: Chunk;
@@ -17,13 +17,12 @@ interface Entry {
 /**
  * The rows of a materialized view: an ordinary table (so reading a view is a plain scan) plus an
  * index from each row's values to where its copies are, so a retraction finds the row to delete.
- * The index hashes rows (rowHash) and tells colliding ones apart with sameRow: no key strings.
  * Deletes stamp the commit's sequence number like any delete, so readers see the view as of their
  * snapshot. When dead rows outnumber live ones the chunks are rebuilt (readers that hold the old
  * chunks keep them).
  */
 export class ViewStorage {
-  private index = new Map<number, Entry | Entry[]>();
+  private index = new RowMap<Entry>();
   private live = 0;
   private dead = 0;
   /** Retractions of rows that were not there (a bug if ever non-zero; REFRESH repairs it). */
@@ -35,32 +34,12 @@ export class ViewStorage {
     return this.live;
   }
 
-  private find(h: number, row: readonly Value[]): Entry | undefined {
-    const e = this.index.get(h);
-    if (e === undefined) return undefined;
-    if (!Array.isArray(e)) return sameRow(e.row, row) ? e : undefined;
-    return e.find((x) => sameRow(x.row, row));
-  }
-
-  private forget(h: number, entry: Entry): void {
-    const e = this.index.get(h)!;
-    if (!Array.isArray(e)) this.index.delete(h);
-    else {
-      e.splice(e.indexOf(entry), 1);
-      if (e.length === 1) this.index.set(h, e[0]!);
-    }
-  }
-
   /** Stores `n` copies of `row`. */
   private insert(row: Value[], n: number): void {
-    const h = rowHash(row);
-    let entry = this.find(h, row);
+    let entry = this.index.get(row);
     if (!entry) {
       entry = { row, at: [] };
-      const e = this.index.get(h);
-      if (e === undefined) this.index.set(h, entry);
-      else if (Array.isArray(e)) e.push(entry);
-      else this.index.set(h, [e, entry]);
+      this.index.add(entry);
     }
     for (let k = 0; k < n; k++) {
       entry.at.push(this.table.appendRowAt(row));
@@ -74,8 +53,7 @@ export class ViewStorage {
     for (let i = 0; i < d.rows.length; i++) {
       const w = d.weights[i]!;
       if (w >= 0) continue;
-      const h = rowHash(d.rows[i]!);
-      const entry = this.find(h, d.rows[i]!);
+      const entry = this.index.get(d.rows[i]!);
       for (let n = -w; n > 0; n--) {
         const p = entry?.at.pop();
         if (!p) {
@@ -86,7 +64,7 @@ export class ViewStorage {
         this.live--;
         this.dead++;
       }
-      if (entry && entry.at.length === 0) this.forget(h, entry);
+      if (entry && entry.at.length === 0) this.index.delete(entry);
     }
     for (let i = 0; i < d.rows.length; i++) {
       const w = d.weights[i]!;
@@ -96,24 +74,17 @@ export class ViewStorage {
     if (this.dead > 4096 && this.dead > this.live) this.compact();
   }
 
-  private *entries(): IterableIterator<Entry> {
-    for (const e of this.index.values()) {
-      if (Array.isArray(e)) yield* e;
-      else yield e;
-    }
-  }
-
   /** The live rows (for REFRESH's comparison and tests). */
   rows(): Value[][] {
     const out: Value[][] = [];
-    for (const e of this.entries()) for (let k = 0; k < e.at.length; k++) out.push(e.row);
+    for (const e of this.index.values()) for (let k = 0; k < e.at.length; k++) out.push(e.row);
     return out;
   }
 
   /** Replaces every row (a rebuild), as commit `seq`. */
   replace(rows: readonly Value[][], seq: number): void {
     const out: Delta = { rows: [], weights: [] };
-    for (const e of this.entries()) {
+    for (const e of this.index.values()) {
       out.rows.push(e.row);
       out.weights.push(-e.at.length);
     }
@@ -126,10 +97,10 @@ export class ViewStorage {
 
   /** Rewrites the table's chunks with the live rows only. */
   private compact(): void {
-    const entries = [...this.entries()];
+    const entries = [...this.index.values()];
     const t = this.table;
     t.chunks = [];
-    this.index = new Map();
+    this.index = new RowMap();
     this.live = 0;
     this.dead = 0;
     for (const e of entries) this.insert(e.row, e.at.length);

@@ -1,4 +1,4 @@
-import { addRow, emptyDelta, rowKey, type Delta } from '../delta.js';
+import { addRow, emptyDelta, RowMap, type Delta } from '../delta.js';
 import type { MaintenanceRound } from '../round.js';
 import type { Value } from '../../types/values.js';
 import type { DeltaOperator } from './operator.js';
@@ -8,28 +8,27 @@ import type { DeltaOperator } from './operator.js';
  * count is positive, so it is added when the count leaves 0 and removed when it returns there.
  */
 export class DeltaDistinct implements DeltaOperator {
-  private readonly counts = new Map<unknown, { row: Value[]; n: number }>();
+  private readonly counts = new RowMap<{ row: Value[]; n: number }>();
 
   push(_port: number, delta: Delta, round: MaintenanceRound): Delta {
     const out = emptyDelta();
     for (let i = 0; i < delta.rows.length; i++) {
       const row = delta.rows[i]!;
       const w = delta.weights[i]!;
-      const k = rowKey(row);
-      let e = this.counts.get(k);
+      let e = this.counts.get(row);
       const before = e?.n ?? 0;
       if (!e) {
         e = { row, n: 0 };
-        this.counts.set(k, e);
+        this.counts.add(e);
       }
       e.n += w;
       const entry = e;
       round.onUndo(() => {
+        if (entry.n === 0) this.counts.add(entry);
         entry.n -= w;
-        if (entry.n === 0) this.counts.delete(k);
-        else this.counts.set(k, entry);
+        if (entry.n === 0) this.counts.delete(entry);
       });
-      if (e.n === 0) this.counts.delete(k);
+      if (e.n === 0) this.counts.delete(e);
       if (before <= 0 && e.n > 0) addRow(out, e.row, 1);
       else if (before > 0 && e.n <= 0) addRow(out, e.row, -1);
     }

@@ -2,7 +2,7 @@ import { CompiledExpr } from '../../exec/compile.js';
 import type { ExecContext } from '../../exec/context.js';
 import type { Expr } from '../../plan/expr.js';
 import type { Value } from '../../types/values.js';
-import { addRow, emptyDelta, rowKey, type Delta } from '../delta.js';
+import { addRow, emptyDelta, RowMap, type Delta } from '../delta.js';
 import type { MaintenanceRound } from '../round.js';
 import type { DeltaOperator } from './operator.js';
 
@@ -28,7 +28,7 @@ export function setViewClock(ctx: ExecContext, micros: number): void {
  */
 export class DeltaTemporalFilter implements DeltaOperator {
   private readonly predicates: CompiledExpr[];
-  private readonly held = new Map<unknown, Held>();
+  private readonly held = new RowMap<Held>();
   private rows = 0;
 
   constructor(predicates: readonly Expr[]) {
@@ -44,23 +44,22 @@ export class DeltaTemporalFilter implements DeltaOperator {
     for (let i = 0; i < delta.rows.length; i++) {
       const row = delta.rows[i]!;
       const w = delta.weights[i]!;
-      const k = rowKey(row);
-      let h = this.held.get(k);
+      let h = this.held.get(row);
       if (!h) {
         h = { row, n: 0, passing: this.passes(row, round.ctx) };
-        this.held.set(k, h);
+        this.held.add(h);
       }
       const entry = h;
       entry.n += w;
       this.rows += w;
       round.onUndo(() => {
+        if (entry.n === 0) this.held.add(entry);
         entry.n -= w;
         this.rows -= w;
-        if (entry.n === 0) this.held.delete(k);
-        else this.held.set(k, entry);
+        if (entry.n === 0) this.held.delete(entry);
       });
       if (entry.passing) addRow(out, entry.row, w);
-      if (entry.n === 0) this.held.delete(k);
+      if (entry.n === 0) this.held.delete(entry);
     }
     return out;
   }
