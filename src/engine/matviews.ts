@@ -287,7 +287,7 @@ export function buildViewsInBackground(
     for (let i = 0; i < views.length; i++) {
       const v = views[i]!;
       try {
-        if (!stopped() && engine.views.of(v.table) === v) await buildOne(engine, v, stopped);
+        if (!stopped() && engine.views.of(v.table) === v) await buildView(engine, v, stopped);
       } catch (e) {
         v.populated = false;
         v.error = toDatabaseError(e).message;
@@ -305,7 +305,13 @@ export function buildViewsInBackground(
 /** Milliseconds of building between yields to the event loop. */
 const BUILD_SLICE_MS = 10;
 
-async function buildOne(engine: Engine, v: MaterializedView, stopped: () => boolean): Promise<void> {
+/**
+ * Fills view `v` from its tables as of now, yielding to the event loop every few milliseconds, then
+ * applies what was committed meanwhile (queued while `v.building`) as a commit of its own; throws
+ * what that fails with. Returns early, the view unfilled, once `stopped()` says so or the view is
+ * dropped. CREATE MATERIALIZED VIEW and the rebuild after a restart.
+ */
+export async function buildView(engine: Engine, v: MaterializedView, stopped: () => boolean): Promise<void> {
   const hooks = outsideCommitHooks(engine);
   if (v.options.refresh === 'full') {
     v.storage.replace(
@@ -336,8 +342,7 @@ async function buildOne(engine: Engine, v: MaterializedView, stopped: () => bool
   v.storage.replace(v.finishBuild(b), engine.seq);
   v.building = false;
   // What was committed during the build, as one commit (passed on to the views reading this one).
-  const changed = flushDeferred(engine.views, v, () => ++engine.seq, hooks);
+  const changed = flushDeferred(engine.views, v, () => ++engine.seq, hooks, true);
   if (changed.length > 0) engine.notifyCommit(new Set(changed), 0);
-  if (v.error !== null) throw new DatabaseError(SqlState.internalError, v.error);
   if (v.followsClock) startViewClock(engine);
 }

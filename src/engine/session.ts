@@ -34,6 +34,7 @@ import {
   committedData,
   matViewOptions,
   readCommittedRows,
+  buildView,
   buildViewsInBackground,
   tablesRead,
   recomputeRows,
@@ -1221,7 +1222,7 @@ export class Session {
    * changes reach it when they commit. With OR REPLACE (`replace` set by parseSql) a materialized
    * view of that name is dropped first, in the same transaction.
    */
-  private createMaterializedView(s: Node, txn: Transaction): StatementResult {
+  private async createMaterializedView(s: Node, txn: Transaction): Promise<StatementResult> {
     const into = s.into;
     // Dropped before the new query is bound: it cannot read the view it replaces.
     if (s.replace === true) this.dropReplacedView(into.rel, txn);
@@ -1255,8 +1256,33 @@ export class Session {
     txn.onRollback(() => views.remove(view));
     if (into.skipData) return { command: 'CREATE MATERIALIZED VIEW', columns: [], rows: [], rowCount: 0 };
     view.populated = true;
-    if (!views.suspended) this.fillView(view);
+    if (!views.suspended) await this.buildNewView(view, txn);
     return { command: 'SELECT', columns: [], rows: [], rowCount: view.storage.rowCount };
+  }
+
+  /**
+   * Fills a new view from the committed contents of what it reads, a slice at a time so that other
+   * sessions go on meanwhile: their commits are queued for it and applied when it is filled (see
+   * buildView). Cancellable (57014) like a query.
+   */
+  private async buildNewView(view: MaterializedView, txn: Transaction): Promise<void> {
+    const views = this.engine.views;
+    const ctx = this.context(txn, []);
+    ctx.cancelled = this.pendingCancel;
+    let done!: () => void;
+    view.building = true;
+    view.ready = new Promise<void>((resolve) => (done = resolve));
+    this.running = ctx;
+    try {
+      await buildView(this.engine, view, () => views.stopped || ctx.cancelled !== null);
+      if (ctx.cancelled !== null) throw new DatabaseError(SqlState.queryCanceled, ctx.cancelled);
+      if (views.stopped)
+        throw new DatabaseError(SqlState.objectNotInPrerequisiteState, 'the database is closing');
+    } finally {
+      this.running = null;
+      view.building = false;
+      done();
+    }
   }
 
   /**

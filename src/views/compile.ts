@@ -163,7 +163,7 @@ export class ViewDataflow {
         }
         const groupBy = p.groupingSets ? p.groupingSets[0]!.map((i) => p.groupBy[i]!) : p.groupBy;
         if (groupBy.length !== p.groupBy.length) throw notMaintainable('GROUPING SETS, ROLLUP and CUBE');
-        const eager = eagerAggregate(p, groupBy);
+        const eager = eagerAggregate(p, groupBy, readsClock);
         if (eager) return this.eagerAggregate(eager, ctx);
         return this.node(new DeltaAggregate(groupBy, p.aggs, ctx), this.compile(p.input, ctx));
       }

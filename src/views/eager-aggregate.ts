@@ -7,7 +7,7 @@ import { findAggregate } from '../sql/aggregates/index.js';
 import { Decimal } from '../types/decimal.js';
 import { T, type SqlType } from '../types/types.js';
 import type { Value } from '../types/values.js';
-import { PairSum, step, total } from './exact-float-sum.js';
+import { addPairSum, PairSum, step, total } from './exact-float-sum.js';
 
 /**
  * Eager aggregation for maintained views: a GROUP BY over a join whose aggregates read one side
@@ -68,7 +68,11 @@ export interface LinearSlot {
 const SUMMABLE = new Set(['int2', 'int4', 'int8', 'numeric', 'float4', 'float8']);
 
 /** The plan for `p` split by eager aggregation, or null when it does not apply or would not help. */
-export function eagerAggregate(p: AggregateNode, groupBy: readonly Expr[]): EagerAggregate | null {
+export function eagerAggregate(
+  p: AggregateNode,
+  groupBy: readonly Expr[],
+  readsClock: (e: Expr) => boolean,
+): EagerAggregate | null {
   if (p.aggs.length === 0) return null;
   for (const a of p.aggs) {
     if (a.distinct || a.orderBy.length > 0 || a.directArgs.length > 0) return null;
@@ -169,7 +173,11 @@ export function eagerAggregate(p: AggregateNode, groupBy: readonly Expr[]): Eage
     if (slot) slots.push(slot);
     return { type: call.type, index: keys + partialAggs.length - 1 };
   };
-  const linear = p.aggs.every((a) => a.fn.name === 'count' || a.fn.name === 'sum' || a.fn.name === 'avg');
+  // Fused only without a clock filter above the join: that filter holds every row it passes, and a
+  // fused join's rows carry a batch's change (an object per slot) that it cannot match again.
+  const linear =
+    !between.some(readsClock) &&
+    p.aggs.every((a) => a.fn.name === 'count' || a.fn.name === 'sum' || a.fn.name === 'avg');
   p.aggs.forEach((a, i) => {
     const args = exprs.args[i]!.map(local);
     const filter = exprs.filters[i] ? local(exprs.filters[i]!) : null;
@@ -322,16 +330,26 @@ class MixedSum {
 
   step(args: readonly Value[], sign: 1 | -1): this {
     const v = args[0]!;
-    if (typeof v === 'number') this.ints.addNumber(sign * v);
-    else if (typeof v === 'bigint') this.ints.addBigInt(sign > 0 ? v : -v);
+    if ((v as unknown) instanceof MixedSum) this.merge(v as unknown as MixedSum, sign);
     else {
-      this.decimals ??= new DecimalSum();
-      if (sign > 0) this.decimals.add(v as Decimal);
-      else this.decimals.remove(v as Decimal);
+      if (typeof v === 'number') this.ints.addNumber(sign * v);
+      else if (typeof v === 'bigint') this.ints.addBigInt(sign > 0 ? v : -v);
+      else {
+        this.decimals ??= new DecimalSum();
+        if (sign > 0) this.decimals.add(v as Decimal);
+        else this.decimals.remove(v as Decimal);
+      }
+      this.rows += sign;
     }
-    this.rows += sign;
     if (args.length > 1) this.n += sign * Number(args[1]);
     return this;
+  }
+
+  /** Adds (sign 1) or subtracts another sum: a fused join's change of one partial in one batch. */
+  private merge(o: MixedSum, sign: 1 | -1): void {
+    this.ints.addSigned(o.ints, sign);
+    if (o.decimals) (this.decimals ??= new DecimalSum()).addSigned(o.decimals, sign);
+    this.rows += sign * o.rows;
   }
 
   decimal(): Decimal {
@@ -396,7 +414,10 @@ class FloatTotal {
 }
 
 function floatStep(s: FloatTotal, args: readonly Value[], sign: 1 | -1): FloatTotal {
-  step(s.sum, args[0] as number, sign);
+  const v = args[0] as unknown;
+  // A fused join's change of one partial in one batch, or one value.
+  if (v instanceof PairSum) addPairSum(s.sum, v, sign);
+  else step(s.sum, v as number, sign);
   s.n += sign * Number(args[1]);
   return s;
 }

@@ -42,6 +42,17 @@ export function step(s: PairSum, v: number, sign: 1 | -1): PairSum {
   return s;
 }
 
+/** Adds (sign 1) or subtracts another pair's sum and counts: exact, as adding its values one by one. */
+export function addPairSum(s: PairSum, o: PairSum, sign: 1 | -1): PairSum {
+  s.n += sign * o.n;
+  addPair(s, sign * o.hi);
+  addPair(s, sign * o.lo);
+  s.nan += sign * o.nan;
+  s.pinf += sign * o.pinf;
+  s.ninf += sign * o.ninf;
+  return s;
+}
+
 /** The pair's sum as a float (rounded to float4 when asked); 22003 when it overflows. */
 export function total(s: PairSum, float4: boolean): number {
   if (s.nan > 0 || (s.pinf > 0 && s.ninf > 0)) return NaN;

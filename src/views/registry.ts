@@ -200,13 +200,14 @@ export class ViewRegistry {
 /**
  * Brings a deferred view up to date with the changes queued for it, as a commit of its own
  * (`nextSeq`), and passes its change on to the views reading it. A failure leaves the view as it
- * was, with `error` set, until REFRESH. Returns the tables that changed.
+ * was, with `error` set until REFRESH, or (`rethrow`) is thrown. Returns the tables that changed.
  */
 export function flushDeferred(
   registry: ViewRegistry,
   view: MaterializedView,
   nextSeq: () => number,
   hooks: MaintenanceHooks,
+  rethrow = false,
 ): Table[] {
   // A view being built takes its queued changes when the build is done.
   if (view.building) return [];
@@ -224,6 +225,7 @@ export function flushDeferred(
     return changed;
   } catch (e) {
     round.undo();
+    if (rethrow) throw toDatabaseError(e);
     view.error = toDatabaseError(e).message;
     return [];
   }

@@ -60,6 +60,12 @@ export class ExactIntSum {
     this.addNumber(o.small);
   }
 
+  /** Adds (sign 1) or subtracts the other sum. */
+  addSigned(o: ExactIntSum, sign: 1 | -1): void {
+    this.big += sign > 0 ? o.big : -o.big;
+    this.addNumber(sign * o.small);
+  }
+
   value(): bigint {
     return this.big + BigInt(this.small);
   }
@@ -91,6 +97,19 @@ export class ScaleCounts {
     o.counts.forEach((c, s) => {
       if (c > 0) this.add(s, c);
     });
+  }
+
+  /** Adds (sign 1) or subtracts the other's counts, which may be negative (a batch's change). */
+  addSigned(o: ScaleCounts, sign: 1 | -1): void {
+    o.counts.forEach((c, s) => {
+      if (c !== 0) this.counts[s] = (this.counts[s] ?? 0) + sign * c;
+    });
+    this.max = 0;
+    for (let s = this.counts.length - 1; s > 0; s--)
+      if ((this.counts[s] ?? 0) > 0) {
+        this.max = s;
+        break;
+      }
   }
 }
 
@@ -132,6 +151,14 @@ export class DecimalSum {
     this.scales.mergeFrom(o.scales);
     const c = this.align(o.coef, o.scale);
     this.coef += c;
+  }
+
+  /** Adds (sign 1) or subtracts the other sum, its NaNs and display scales included. */
+  addSigned(o: DecimalSum, sign: 1 | -1): void {
+    this.nan += sign * o.nan;
+    this.scales.addSigned(o.scales, sign);
+    const c = this.align(o.coef, o.scale);
+    this.coef += sign > 0 ? c : -c;
   }
 
   /** Raises the running scale to at least `scale` and returns `coef` at the running scale. */

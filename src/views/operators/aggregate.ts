@@ -39,18 +39,19 @@ interface BufferedInput {
   n: number;
 }
 
-/** One state change of a push, kept to undo it. */
-type UndoEntry =
-  | { readonly kind: 'created'; readonly g: Group }
-  | { readonly kind: 'deleted'; readonly g: Group }
-  | { readonly kind: 'out'; readonly g: Group; readonly out: Value[] | null }
-  | {
-      readonly kind: 'row';
-      readonly g: Group;
-      readonly row: Value[];
-      readonly w: number;
-      readonly dn: number;
-    };
+/**
+ * What one push changed, to undo it: the rows folded so far (folded again with negated weights,
+ * their expressions succeeded before), the groups it made and dropped, and the output rows the
+ * groups it touched had. No object per row.
+ */
+interface PushUndo {
+  readonly delta: Delta;
+  folded: number;
+  readonly created: Group[];
+  readonly touched: Group[];
+  readonly outs: (Value[] | null)[];
+  readonly deleted: Group[];
+}
 
 const NO_KEY: Value[] = [];
 
@@ -172,12 +173,13 @@ export class DeltaAggregate implements DeltaOperator {
 
   push(_port: number, delta: Delta, round: MaintenanceRound): Delta {
     const touched = new Set<Group>();
-    // Inverses are logged as data and replayed by one undo step (no closure per row).
-    const log: UndoEntry[] | null = round.undoable ? [] : null;
-    // Registered first: a row failing part-way through still has the rows before it undone.
-    if (log) round.onUndo(() => this.undo(log, ctx));
-    const keyVals: Value[] = new Array<Value>(this.keys.length);
     const ctx = round.ctx;
+    const undo: PushUndo | null = round.undoable
+      ? { delta, folded: 0, created: [], touched: [], outs: [], deleted: [] }
+      : null;
+    // Registered first: a row failing part-way through still has the rows before it undone.
+    if (undo) round.onUndo(() => this.undo(undo, ctx));
+    const keyVals: Value[] = new Array<Value>(this.keys.length);
     for (let r = 0; r < delta.rows.length; r++) {
       const row = delta.rows[r]!;
       const w = delta.weights[r]!;
@@ -186,16 +188,16 @@ export class DeltaAggregate implements DeltaOperator {
       if (!g) {
         g = this.newGroup(keyVals.slice());
         this.groups.set(g.keys, g);
-        log?.push({ kind: 'created', g });
+        undo?.created.push(g);
       }
       if (!touched.has(g)) {
         touched.add(g);
-        log?.push({ kind: 'out', g, out: g.out });
+        undo?.touched.push(g);
+        undo?.outs.push(g.out);
       }
-      const dn = this.multiplicity === null ? w : w * Number(row[this.multiplicity]);
       this.foldRow(g, row, w, ctx);
-      g.n += dn;
-      log?.push({ kind: 'row', g, row, w, dn });
+      g.n += this.multiplicity === null ? w : w * Number(row[this.multiplicity]);
+      if (undo) undo.folded = r + 1;
     }
     const out = emptyDelta();
     for (const g of touched) {
@@ -207,7 +209,7 @@ export class DeltaAggregate implements DeltaOperator {
       g.out = next;
       if (!next && g.n === 0) {
         this.groups.delete(g.keys);
-        log?.push({ kind: 'deleted', g });
+        undo?.deleted.push(g);
       }
     }
     return out;
@@ -236,30 +238,20 @@ export class DeltaAggregate implements DeltaOperator {
       if (!slots[i]!.skip) this.fold(g, i, slots[i]!.scratch, slots[i]!.key, w);
   }
 
-  private undoCtx: ExecContext | null = null;
-
-  /** Replays the inverses of a push's changes, newest first. */
-  private undo(log: UndoEntry[], ctx: ExecContext): void {
-    this.undoCtx = ctx;
-    for (let j = log.length - 1; j >= 0; j--) {
-      const e = log[j]!;
-      switch (e.kind) {
-        case 'created':
-          this.groups.delete(e.g.keys);
-          break;
-        case 'deleted':
-          this.groups.set(e.g.keys, e.g);
-          break;
-        case 'out':
-          e.g.out = e.out;
-          break;
-        case 'row':
-          // Evaluating the row again gives the same arguments: the expressions succeeded before.
-          e.g.n -= e.dn;
-          this.foldRow(e.g, e.row, -e.w, this.undoCtx!);
-          break;
-      }
+  /** Puts back what a push changed (see PushUndo). */
+  private undo(u: PushUndo, ctx: ExecContext): void {
+    for (const g of u.deleted) this.groups.set(g.keys, g);
+    for (let i = 0; i < u.touched.length; i++) u.touched[i]!.out = u.outs[i]!;
+    const keyVals: Value[] = new Array<Value>(this.keys.length);
+    for (let r = u.folded - 1; r >= 0; r--) {
+      const row = u.delta.rows[r]!;
+      const w = u.delta.weights[r]!;
+      for (let j = 0; j < this.keys.length; j++) keyVals[j] = this.keys[j]!.evalRow(row, ctx);
+      const g = this.groups.get(keyVals)!;
+      g.n -= this.multiplicity === null ? w : w * Number(row[this.multiplicity]);
+      this.foldRow(g, row, -w, ctx);
     }
+    for (const g of u.created) this.groups.delete(g.keys);
   }
 
   initial(round: MaintenanceRound): Delta {

@@ -1,4 +1,5 @@
 import { CompiledExpr } from '../../exec/compile.js';
+import type { ExecContext } from '../../exec/context.js';
 import type { Expr } from '../../plan/expr.js';
 import type { JoinType } from '../../plan/logical.js';
 import { tupleKey, valueKey, type Value } from '../../types/values.js';
@@ -14,12 +15,21 @@ interface Partial {
   readonly jk: unknown;
   n: number;
   readonly states: unknown[];
+  /** The batch of facts that last changed it, and its change in that batch (see pushFacts). */
+  batch: number;
+  dn: number;
+  change: unknown[];
 }
 
-type UndoEntry =
-  | { readonly kind: 'fold'; readonly p: Partial; readonly vals: Value[]; readonly w: number }
-  | { readonly kind: 'created' | 'deleted'; readonly key: unknown; readonly p: Partial }
-  | { readonly kind: 'dim'; readonly jk: unknown; readonly row: Value[]; readonly w: number };
+/** What a batch of facts changed, to undo it: the facts folded so far and the groups made or dropped. */
+interface FactUndo {
+  readonly delta: Delta;
+  folded: number;
+  readonly created: Partial[];
+  readonly deleted: Partial[];
+}
+
+type UndoEntry = FactUndo | { readonly jk: unknown; readonly row: Value[]; readonly w: number };
 
 const NULL_KEY = Symbol('null key');
 
@@ -113,55 +123,127 @@ export class DeltaEagerJoin implements DeltaOperator {
   push(port: number, delta: Delta, round: MaintenanceRound): Delta {
     const log: UndoEntry[] | null = round.undoable ? [] : null;
     // Registered first: a row failing part-way through still has the rows before it undone.
-    if (log) round.onUndo(() => this.undo(log));
+    if (log) round.onUndo(() => this.undo(log, round.ctx));
     return port === this.spec.side ? this.pushFacts(delta, round, log) : this.pushDims(delta, round, log);
   }
 
+  private batches = 0;
+
+  /**
+   * Folds a batch of fact changes into their partial groups, then passes on one contribution row
+   * per partial group the batch changed — its keys, each slot's change in the batch (a count, or the
+   * batch's own sum state: PairSum for floats, MixedSum for integers and numerics, which the
+   * combining accumulators add exactly, display scales included) and the change in its number of
+   * facts — so a batch touching a product a thousand times joins and combines once, and an UPDATE's
+   * retraction and insertion of the same group meet here instead of upstream.
+   */
   private pushFacts(delta: Delta, round: MaintenanceRound, log: UndoEntry[] | null): Delta {
-    const out = emptyDelta();
     const { slots } = this.spec;
     const keys = this.keys;
     const ctx = round.ctx;
     const nk = keys.length;
     const ns = slots.length;
+    const batch = ++this.batches;
+    const touched: Partial[] = [];
+    const undo: FactUndo | null = log ? { delta, folded: 0, created: [], deleted: [] } : null;
+    if (undo) log!.push(undo);
+    const keyVals = this.keyScratch;
+    const vals = this.valScratch;
     for (let r = 0; r < delta.rows.length; r++) {
       const row = delta.rows[r]!;
       const w = delta.weights[r]!;
-      // The row's contribution: the partial group's keys, each slot's share, multiplicity 1.
-      const contribution = new Array<Value>(nk + ns + 1);
-      for (let i = 0; i < nk; i++) contribution[i] = keys[i]!.evalRow(row, ctx);
-      const key = nk === 1 ? valueKey(contribution[0]!) : tupleKey(contribution.slice(0, nk));
       // Every expression before any state changes: a failing one leaves the partials as they were.
-      const vals = new Array<Value>(ns);
-      for (let i = 0; i < ns; i++) {
-        const f = this.slotFilters[i]!;
-        const pass = f === null || f.evalRow(row, ctx) === true;
-        const arg = this.slotArgs[i]!;
-        const v = arg === null || !pass ? null : arg.evalRow(row, ctx);
-        const share: Value = slots[i]!.kind === 'count' ? (pass && (arg === null || v !== null) ? 1 : 0) : v;
-        vals[i] = share;
-        contribution[nk + i] = share;
-      }
-      contribution[nk + ns] = 1;
+      const key = this.evalFact(row, ctx, keyVals, vals);
       let p = this.partials.get(key);
       if (!p) {
         const states = new Array<unknown>(ns);
         for (let i = 0; i < ns; i++) states[i] = slots[i]!.acc.init();
-        p = { keys: contribution.slice(0, nk), jk: this.joinKey(this.factKeys, row, round), n: 0, states };
+        const jk = this.joinKey(this.factKeys, row, round);
+        p = { keys: keyVals.slice(0, nk), jk, n: 0, states, batch: 0, dn: 0, change: [] };
         this.partials.set(key, p);
         this.link(p);
-        log?.push({ kind: 'created', key, p });
+        undo?.created.push(p);
       }
-      this.fold(p, vals, w);
-      log?.push({ kind: 'fold', p, vals, w });
+      if (p.batch !== batch) {
+        p.batch = batch;
+        p.dn = 0;
+        p.change = new Array<unknown>(ns);
+        for (let i = 0; i < ns; i++) p.change[i] = slots[i]!.kind === 'count' ? 0 : null;
+        touched.push(p);
+      }
+      this.fold(p.states, vals, w);
+      p.n += w;
+      this.foldChange(p, vals, w);
+      p.dn += w;
+      if (undo) undo.folded = r + 1;
+    }
+    const out = emptyDelta();
+    for (const p of touched) {
       if (p.n === 0) {
-        this.partials.delete(key);
+        this.partials.delete(this.partialKey(p.keys));
         this.unlink(p);
-        log?.push({ kind: 'deleted', key, p });
+        undo?.deleted.push(p);
       }
-      this.emit(out, contribution, p.jk, w, round);
+      if (!this.changed(p)) continue;
+      const contribution = new Array<Value>(nk + ns + 1);
+      for (let i = 0; i < nk; i++) contribution[i] = p.keys[i]!;
+      for (let i = 0; i < ns; i++) contribution[nk + i] = p.change[i] as Value;
+      contribution[nk + ns] = p.dn;
+      this.emit(out, contribution, p.jk, 1, round);
     }
     return out;
+  }
+
+  private readonly keyScratch: Value[] = [];
+  private readonly valScratch: Value[] = [];
+
+  /** A fact row's partial key values and slot shares (into the scratch arrays); returns its map key. */
+  private evalFact(row: Value[], ctx: ExecContext, keyVals: Value[], vals: Value[]): unknown {
+    const keys = this.keys;
+    const slots = this.spec.slots;
+    for (let i = 0; i < keys.length; i++) keyVals[i] = keys[i]!.evalRow(row, ctx);
+    for (let i = 0; i < slots.length; i++) {
+      const f = this.slotFilters[i]!;
+      const pass = f === null || f.evalRow(row, ctx) === true;
+      const arg = this.slotArgs[i]!;
+      const v = arg === null || !pass ? null : arg.evalRow(row, ctx);
+      vals[i] = slots[i]!.kind === 'count' ? (pass && (arg === null || v !== null) ? 1 : 0) : v;
+    }
+    return this.partialKey(keyVals);
+  }
+
+  private partialKey(keyVals: readonly Value[]): unknown {
+    return keyVals.length === 1 ? valueKey(keyVals[0]!) : tupleKey(keyVals);
+  }
+
+  /** Folds one fact's shares (w copies) into the partial's change in the current batch. */
+  private foldChange(p: Partial, vals: Value[], w: number): void {
+    const slots = this.spec.slots;
+    const args = this.scratch;
+    for (let i = 0; i < slots.length; i++) {
+      const v = vals[i]!;
+      if (v === null) continue;
+      if (slots[i]!.kind === 'count') {
+        p.change[i] = (p.change[i] as number) + w * (v as number);
+        continue;
+      }
+      const acc = slots[i]!.acc;
+      let st = p.change[i] ?? acc.init();
+      args[0] = v;
+      if (w > 0) for (let k = w; k > 0; k--) st = acc.add(st, args);
+      else for (let k = -w; k > 0; k--) st = acc.remove!(st, args);
+      p.change[i] = st;
+    }
+  }
+
+  /** Whether the batch changed the partial at all (a sum state counts as a change once folded). */
+  private changed(p: Partial): boolean {
+    if (p.dn !== 0) return true;
+    for (let i = 0; i < p.change.length; i++) {
+      const c = p.change[i];
+      if (c !== null && c !== 0) return true;
+    }
+    return false;
   }
 
   private pushDims(delta: Delta, round: MaintenanceRound, log: UndoEntry[] | null): Delta {
@@ -190,7 +272,7 @@ export class DeltaEagerJoin implements DeltaOperator {
         }
       }
       this.changeDim(jk, d, w);
-      log?.push({ kind: 'dim', jk, row: d, w });
+      log?.push({ jk, row: d, w });
     }
     return out;
   }
@@ -198,20 +280,20 @@ export class DeltaEagerJoin implements DeltaOperator {
   /** The one argument a slot folds (accumulators read their arguments, they keep no reference). */
   private readonly scratch: Value[] = [null];
 
-  private fold(p: Partial, vals: Value[], w: number): void {
+  /** Folds one fact's shares (w copies; negative retracts) into a partial's states. */
+  private fold(states: unknown[], vals: Value[], w: number): void {
     const slots = this.spec.slots;
+    const args = this.scratch;
     for (let i = 0; i < slots.length; i++) {
       const v = vals[i]!;
       if (v === null) continue;
       const acc = slots[i]!.acc;
-      let st = p.states[i];
-      const args = this.scratch;
+      let st = states[i];
       args[0] = v;
       if (w > 0) for (let k = w; k > 0; k--) st = acc.add(st, args);
       else for (let k = -w; k > 0; k--) st = acc.remove!(st, args);
-      p.states[i] = st;
+      states[i] = st;
     }
-    p.n += w;
   }
 
   private link(p: Partial): void {
@@ -242,24 +324,29 @@ export class DeltaEagerJoin implements DeltaOperator {
     if (rows.length === 0) this.dims.delete(jk);
   }
 
-  private undo(log: UndoEntry[]): void {
+  private undo(log: UndoEntry[], ctx: ExecContext): void {
     for (let j = log.length - 1; j >= 0; j--) {
       const e = log[j]!;
-      switch (e.kind) {
-        case 'fold':
-          this.fold(e.p, e.vals, -e.w);
-          break;
-        case 'created':
-          this.partials.delete(e.key);
-          this.unlink(e.p);
-          break;
-        case 'deleted':
-          this.partials.set(e.key, e.p);
-          this.link(e.p);
-          break;
-        case 'dim':
-          this.changeDim(e.jk, e.row, -e.w);
-          break;
+      if (!('delta' in e)) {
+        this.changeDim(e.jk, e.row, -e.w);
+        continue;
+      }
+      // The facts folded so far, retracted newest first (their expressions succeeded before), with
+      // the groups they dropped put back first and the groups they made dropped last.
+      for (const p of e.deleted) {
+        this.partials.set(this.partialKey(p.keys), p);
+        this.link(p);
+      }
+      const keyVals = this.keyScratch;
+      const vals = this.valScratch;
+      for (let r = e.folded - 1; r >= 0; r--) {
+        const p = this.partials.get(this.evalFact(e.delta.rows[r]!, ctx, keyVals, vals))!;
+        this.fold(p.states, vals, -e.delta.weights[r]!);
+        p.n -= e.delta.weights[r]!;
+      }
+      for (const p of e.created) {
+        this.partials.delete(this.partialKey(p.keys));
+        this.unlink(p);
       }
     }
   }

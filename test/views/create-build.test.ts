@@ -1,0 +1,91 @@
+// CREATE MATERIALIZED VIEW fills the view a slice at a time: other sessions read and write while it
+// is built, their commits reach the new view, and the CREATE can be cancelled or fail with nothing
+// left behind.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { open, type Database, type Value } from '../../src/index.js';
+import type { Session } from '../../src/engine/session.js';
+
+const BY_G = 'SELECT g, count(*) AS n, sum(v) AS s, min(v) AS lo FROM t GROUP BY g';
+
+let db: Database;
+beforeEach(async () => {
+  db = await open();
+  await db.exec('CREATE TABLE t (g int, v int)');
+  // Enough rows for the build to take many slices.
+  await db.exec('INSERT INTO t SELECT i % 50, i FROM generate_series(1, 300000) i');
+});
+afterEach(async () => {
+  await db.close();
+});
+
+async function rows(sql: string): Promise<string[]> {
+  const res = await db.query(sql, [], { rowMode: 'array' });
+  return res.rows
+    .map((r: Value[]) => JSON.stringify(r, (_k, x: unknown) => (typeof x === 'bigint' ? `${x}` : x)))
+    .sort();
+}
+
+/** Runs `statement` in `other` until `create` settles; returns how many ran while the view was building. */
+async function whileBuilding(create: Promise<unknown>, other: Session, statement: string): Promise<number> {
+  let settled = false;
+  void create.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  let during = 0;
+  while (!settled) {
+    // Another client's next statement arrives as I/O does, after the build's slice.
+    await new Promise((resolve) => setImmediate(resolve));
+    await other.execute(statement);
+    if (db.engine.views.all().some((v) => v.building)) during++;
+  }
+  return during;
+}
+
+describe('CREATE MATERIALIZED VIEW', () => {
+  it('lets other sessions read and write while the view is built, and takes their commits', async () => {
+    const creator = db.session();
+    const other = db.session();
+    const create = creator.execute(`CREATE MATERIALIZED VIEW by_g AS ${BY_G}`);
+    const during = await whileBuilding(create, other, 'INSERT INTO t VALUES (7, -1), (60, 5)');
+    await create;
+    expect(during).toBeGreaterThan(0);
+    expect(await rows('SELECT * FROM by_g')).toEqual(await rows(BY_G));
+    // Maintained from then on.
+    await other.execute('DELETE FROM t WHERE g = 60');
+    expect(await rows('SELECT * FROM by_g')).toEqual(await rows(BY_G));
+  });
+
+  it('is cancelled like a query, leaving no view', async () => {
+    const creator = db.session();
+    const other = db.session();
+    const create = creator.execute(`CREATE MATERIALIZED VIEW by_g AS ${BY_G}`);
+    const failed = expect(create).rejects.toMatchObject({ code: '57014' });
+    await new Promise((resolve) => setImmediate(resolve));
+    await other.execute('SELECT 1');
+    expect(db.engine.views.all().some((v) => v.building)).toBe(true);
+    creator.cancel();
+    await failed;
+    await expect(db.exec('SELECT * FROM by_g')).rejects.toMatchObject({ code: '42P01' });
+    expect(db.engine.views.size).toBe(0);
+    // The session goes on, and the view can be made again.
+    await creator.execute(`CREATE MATERIALIZED VIEW by_g AS ${BY_G}`);
+    expect(await rows('SELECT * FROM by_g')).toEqual(await rows(BY_G));
+  });
+
+  it('fails with the error of a row committed during the build, leaving no view', async () => {
+    const creator = db.session();
+    const other = db.session();
+    const view = 'SELECT g, sum(1000000 / v) AS q FROM t GROUP BY g';
+    const create = creator.execute(`CREATE MATERIALIZED VIEW q AS ${view}`);
+    const failed = expect(create).rejects.toMatchObject({ code: '22012' });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(db.engine.views.all().some((v) => v.building)).toBe(true);
+    await other.execute('INSERT INTO t VALUES (3, 0)');
+    await failed;
+    // The other session's row is committed; the view is gone.
+    expect(await rows('SELECT count(*) FROM t WHERE v = 0')).toEqual(['["1"]']);
+    await expect(db.exec('SELECT * FROM q')).rejects.toMatchObject({ code: '42P01' });
+    expect(db.engine.views.size).toBe(0);
+  });
+});
