@@ -33,6 +33,13 @@ type UndoEntry = FactUndo | { readonly jk: unknown; readonly row: Value[]; reado
 
 const NULL_KEY = Symbol('null key');
 
+function concat(l: readonly Value[], r: readonly Value[]): Value[] {
+  const row = new Array<Value>(l.length + r.length);
+  for (let i = 0; i < l.length; i++) row[i] = l[i]!;
+  for (let i = 0; i < r.length; i++) row[l.length + i] = r[i]!;
+  return row;
+}
+
 /** What the fused join needs to know (see eager-aggregate.ts). */
 export interface EagerJoinSpec {
   readonly joinType: JoinType;
@@ -96,15 +103,12 @@ export class DeltaEagerJoin implements DeltaOperator {
   /** Emits `fact` (a contribution or partial row) joined with the dimension rows of `jk`. */
   private emit(out: Delta, fact: Value[], jk: unknown, w: number, round: MaintenanceRound): void {
     const dims = jk === NULL_KEY ? undefined : this.dims.get(jk);
-    if (dims) for (const d of dims) this.emitJoined(out, fact, d, w, round);
+    if (dims) for (let i = 0; i < dims.length; i++) this.emitJoined(out, fact, dims[i]!, w, round);
     else if (this.keepsFacts) addRow(out, this.nullExtended(fact), w);
   }
 
   private emitJoined(out: Delta, fact: Value[], dim: Value[], w: number, round: MaintenanceRound): void {
-    const [l, r] = this.spec.side === 0 ? [fact, dim] : [dim, fact];
-    const row = new Array<Value>(l.length + r.length);
-    for (let i = 0; i < l.length; i++) row[i] = l[i]!;
-    for (let i = 0; i < r.length; i++) row[l.length + i] = r[i]!;
+    const row = this.spec.side === 0 ? concat(fact, dim) : concat(dim, fact);
     if (!this.condition || this.condition.evalRow(row, round.ctx) === true) addRow(out, row, w);
   }
 
