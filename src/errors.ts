@@ -81,6 +81,7 @@ export const SqlState = {
   dataCorrupted: 'XX001',
   invalidSavepointSpecification: '3B001',
   serializationFailure: '40001',
+  deadlockDetected: '40P01',
   syntaxError: '42601',
   insufficientPrivilege: '42501',
   groupingError: '42803',

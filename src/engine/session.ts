@@ -11,7 +11,7 @@ import { SelectBinder, type BoundQuery } from '../sql/binder/select-binder.js';
 import type { FunctionContext } from '../sql/functions/registry.js';
 import { parseSql, statementSource } from '../sql/parser.js';
 import { isTable } from '../storage/catalog.js';
-import { relationKey, schemaKey } from '../storage/locks.js';
+import { lockHolder, relationKey, schemaKey } from '../storage/locks.js';
 import type { ColumnDef, Table, TableSnapshot } from '../storage/table.js';
 import type { Chunk } from '../storage/chunk.js';
 import { T, typeName, type SqlType } from '../types/types.js';
@@ -209,7 +209,8 @@ export class Session {
 
   /** Cancels the statement running now (57014). */
   cancel(reason = 'canceling statement due to user request'): void {
-    if (this.running) this.running.cancelled = reason;
+    if (this.interruptWait) this.interruptWait(reason);
+    else if (this.running) this.running.cancelled = reason;
     // A timeout between two plans of one statement stops the next one.
     else if (reason === STATEMENT_TIMEOUT) this.pendingCancel = reason;
   }
@@ -379,7 +380,7 @@ export class Session {
     const timer = timeout > 0 ? setTimeout(() => this.cancel(STATEMENT_TIMEOUT), timeout) : undefined;
     let result: StatementResult;
     try {
-      result = await this.dispatch(kind, body, txn, params, query);
+      result = await this.dispatchWaiting(kind, body, txn, mark, params, query);
       if (this.engine.log) this.logDdl(kind, body, txn);
       if (autocommit) this.commit(txn);
     } catch (e) {
@@ -395,6 +396,60 @@ export class Session {
     }
     await this.durable();
     return result;
+  }
+
+  /**
+   * Runs the statement; when it finds a relation another transaction has locked (55P03 from the
+   * lock table), undoes what it did, waits for that transaction to release its locks and runs it
+   * again, as PostgreSQL waits for a lock: up to lock_timeout (then 55P03), 40P01 when the two
+   * would wait for each other, 57014 when cancelled or past statement_timeout.
+   */
+  private async dispatchWaiting(
+    kind: string,
+    body: Node,
+    txn: Transaction,
+    mark: ReturnType<Transaction['mark']>,
+    params: readonly Value[],
+    query?: BoundQuery,
+  ): Promise<StatementResult> {
+    for (;;) {
+      try {
+        return await this.dispatch(kind, body, txn, params, query);
+      } catch (e) {
+        const holder = lockHolder(e);
+        if (holder === undefined || holder === txn) throw e;
+        txn.rollbackTo(mark);
+        await this.waitForLock(txn, holder);
+        // Bound again: the holder may have changed what the statement reads.
+        query = undefined;
+      }
+    }
+  }
+
+  /** Called by cancel() while the statement waits for a lock. */
+  private interruptWait: ((reason: string) => void) | null = null;
+
+  private async waitForLock(txn: Transaction, holder: object): Promise<void> {
+    const locks = this.engine.catalog.locks;
+    const released = locks.waitFor(txn, holder);
+    const timeoutMs = this.config.lockTimeoutMs;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        void released.then(resolve);
+        if (timeoutMs > 0)
+          timer = setTimeout(
+            () => reject(new DatabaseError(SqlState.lockNotAvailable, 'canceling statement due to lock timeout')),
+            timeoutMs,
+          );
+        this.interruptWait = (reason) => reject(new DatabaseError(SqlState.queryCanceled, reason));
+        if (this.pendingCancel !== null) this.interruptWait(this.pendingCancel);
+      });
+    } finally {
+      clearTimeout(timer);
+      this.interruptWait = null;
+      locks.doneWaiting(txn);
+    }
   }
 
   /** Keeps a DDL statement that just succeeded for the write-ahead log (see DdlLogEntry). */
@@ -1365,8 +1420,8 @@ export class Session {
   /**
    * REFRESH MATERIALIZED VIEW: a full rebuild, which also checks that the incrementally maintained
    * rows were right (a mismatch is repaired and logged to stderr). It is applied in place at once,
-   * under an exclusive lock on the view (other sessions get 55P03 until the transaction ends, where
-   * PostgreSQL would make them wait); a rollback puts the view back as it was (see restoreView).
+   * under an exclusive lock on the view (readers in other sessions wait until the transaction
+   * ends); a rollback puts the view back as it was (see restoreView).
    * CONCURRENTLY takes no lock against readers: for a view already populated, a rebuild holds the
    * rows maintenance holds.
    */

@@ -48,6 +48,11 @@ export class SessionSettings {
     return settingNumber(PARAMETERS.get('statement_timeout')!, this.values.get('statement_timeout') ?? '0');
   }
 
+  /** lock_timeout in milliseconds (0: wait as long as it takes). */
+  get lockTimeoutMs(): number {
+    return settingNumber(PARAMETERS.get('lock_timeout')!, this.values.get('lock_timeout') ?? '0');
+  }
+
   /**
    * A value from the client's startup packet, which RESET then returns to. Checked like SET (an
    * invalid value throws); names that are not parameters (user, database, options) are ignored,

@@ -39,7 +39,7 @@ export interface RelationSource {
 /**
  * Schemas, tables and views. Names are already case-folded by the parser. DDL changes these maps
  * in place under `locks`; lookups pass the transaction looking (`viewer`, null outside one) so that
- * names another transaction has locked are hidden or fail with 55P03 until it ends.
+ * names another transaction has locked are hidden or busy (55P03, which the session waits out).
  */
 export class Catalog {
   readonly schemas = new Map<string, Schema>();

@@ -18,9 +18,10 @@ export type LockVisibility = 'free' | 'hidden';
 /**
  * Name-level locks on relations and schemas, held until the transaction ends (PostgreSQL's table
  * locks). DDL takes the exclusive lock and is applied in place, so it must stay unseen: other
- * transactions treat a name created under the lock as absent and fail with 55P03 on any other locked
- * name. DML takes the shared lock so that DDL cannot reshape a table under uncommitted rows.
- * Nothing waits: a conflict fails at once, as PostgreSQL's NOWAIT does.
+ * transactions treat a name created under the lock as absent, and any other locked name is busy.
+ * DML takes the shared lock so that DDL cannot reshape a table under uncommitted rows.
+ * A conflict throws 55P03 naming the holder (`lockHolder`); the session then waits for the holder
+ * to release its locks and runs the statement again (`waitFor`: lock_timeout, deadlock detection).
  *
  * @example
  * locks.acquireExclusive(relationKey('public', 't'), txn, true, 'relation "t"');
@@ -29,19 +30,23 @@ export type LockVisibility = 'free' | 'hidden';
 export class LockTable {
   private readonly entries = new Map<string, LockEntry>();
   private readonly held = new Map<LockOwner, Set<string>>();
+  /** Each waiting transaction and the one it waits for. */
+  private readonly waits = new Map<LockOwner, LockOwner>();
+  /** Wakes the waiters of a holder when it releases a lock. */
+  private readonly wakers = new Map<LockOwner, { readonly promise: Promise<void>; readonly wake: () => void }>();
 
   /** How a name locked by another transaction looks to `viewer`; throws 55P03 when it is busy. */
   check(key: string, viewer: LockOwner | null, label: string): LockVisibility {
     const e = this.entries.get(key);
     if (!e || e.exclusive === null || e.exclusive === viewer) return 'free';
     if (!e.existedBefore) return 'hidden';
-    throw lockNotAvailable(label);
+    throw lockNotAvailable(label, e.exclusive);
   }
 
   /** Takes the shared lock; returns false if `owner` already held it. */
   acquireShared(key: string, owner: LockOwner, label: string): boolean {
     const e = this.entry(key);
-    if (e.exclusive !== null && e.exclusive !== owner) throw lockNotAvailable(label);
+    if (e.exclusive !== null && e.exclusive !== owner) throw lockNotAvailable(label, e.exclusive);
     if (e.shared.has(owner)) return false;
     e.shared.add(owner);
     this.track(key, owner);
@@ -58,8 +63,8 @@ export class LockTable {
   acquireExclusive(key: string, owner: LockOwner, existed: boolean, label: string): boolean {
     const e = this.entry(key);
     if (e.exclusive === owner) return false;
-    if (e.exclusive !== null) throw lockNotAvailable(label);
-    for (const o of e.shared) if (o !== owner) throw lockNotAvailable(label);
+    if (e.exclusive !== null) throw lockNotAvailable(label, e.exclusive);
+    for (const o of e.shared) if (o !== owner) throw lockNotAvailable(label, o);
     e.exclusive = owner;
     e.existedBefore = existed;
     this.track(key, owner);
@@ -71,6 +76,7 @@ export class LockTable {
     if (!e) return;
     e.shared.delete(owner);
     this.prune(key, e);
+    this.wake(owner);
   }
 
   releaseExclusive(key: string, owner: LockOwner): void {
@@ -78,6 +84,7 @@ export class LockTable {
     if (!e || e.exclusive !== owner) return;
     e.exclusive = null;
     this.prune(key, e);
+    this.wake(owner);
   }
 
   /** Releases every lock `owner` holds (its transaction ended). */
@@ -90,6 +97,42 @@ export class LockTable {
       this.prune(key, e);
     }
     this.held.delete(owner);
+    this.wake(owner);
+  }
+
+  /**
+   * Resolves when `holder` next releases a lock (the waiter then tries again). Throws 40P01 at once
+   * when `holder` waits, directly or through others, for `waiter`: neither could ever go on.
+   */
+  waitFor(waiter: LockOwner, holder: LockOwner): Promise<void> {
+    for (let h: LockOwner | undefined = holder; h !== undefined; h = this.waits.get(h))
+      if (h === waiter)
+        throw new DatabaseError(SqlState.deadlockDetected, 'deadlock detected', {
+          detail: 'Two transactions each wait for a lock the other holds.',
+          hint: 'This transaction is rolled back so that the other can go on; retry it.',
+        });
+    // Released meanwhile (the conflict was found a few awaits ago): try again at once.
+    if (!this.held.has(holder)) return Promise.resolve();
+    this.waits.set(waiter, holder);
+    let w = this.wakers.get(holder);
+    if (!w) {
+      let wake!: () => void;
+      const promise = new Promise<void>((resolve) => (wake = resolve));
+      this.wakers.set(holder, (w = { promise, wake }));
+    }
+    return w.promise;
+  }
+
+  /** `waiter` waits no longer (woken, timed out or cancelled). */
+  doneWaiting(waiter: LockOwner): void {
+    this.waits.delete(waiter);
+  }
+
+  private wake(owner: LockOwner): void {
+    const w = this.wakers.get(owner);
+    if (!w) return;
+    this.wakers.delete(owner);
+    w.wake();
   }
 
   private entry(key: string): LockEntry {
@@ -123,9 +166,18 @@ export function schemaKey(name: string): string {
   return `s:${name}`;
 }
 
-function lockNotAvailable(label: string): DatabaseError {
-  return new DatabaseError(SqlState.lockNotAvailable, `could not obtain lock on ${label}`, {
-    detail: 'Another transaction has changed its definition and has not committed yet.',
+const holders = new WeakMap<DatabaseError, LockOwner>();
+
+/** The transaction holding the lock a 55P03 from this table could not get. */
+export function lockHolder(e: unknown): LockOwner | undefined {
+  return e instanceof DatabaseError ? holders.get(e) : undefined;
+}
+
+function lockNotAvailable(label: string, holder: LockOwner): DatabaseError {
+  const e = new DatabaseError(SqlState.lockNotAvailable, `could not obtain lock on ${label}`, {
+    detail: 'Another transaction has changed its definition or its rows and has not ended yet.',
     hint: 'Retry after that transaction commits or rolls back.',
   });
+  holders.set(e, holder);
+  return e;
 }

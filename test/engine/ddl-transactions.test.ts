@@ -1,7 +1,8 @@
 // Transactional DDL, checked with two sessions: DDL inside a transaction block is seen by that
 // transaction only, is published by COMMIT, and leaves no trace after ROLLBACK or ROLLBACK TO.
 // Other sessions never see it half-done: a name created under the lock is absent to them, any other
-// locked name fails with 55P03 (lock_not_available) instead of blocking.
+// locked name makes them wait; here lock_timeout ends the wait with 55P03 (lock_not_available)
+// after 20 ms (test/engine/lock-waits.test.ts covers waiting itself).
 import { describe, expect, it } from 'vitest';
 import { errorCode, withDb } from '../helpers/db.js';
 import type { Session } from '../../src/engine/session.js';
@@ -11,6 +12,8 @@ let b: Session;
 withDb(async (db) => {
   a = db.session();
   b = db.session();
+  await a.execute("SET lock_timeout = '20ms'");
+  await b.execute("SET lock_timeout = '20ms'");
   await a.execute(`CREATE TABLE t (id int, v text); INSERT INTO t VALUES (1, 'x'), (2, 'y')`);
 });
 
