@@ -100,13 +100,6 @@ export class DeltaEagerJoin implements DeltaOperator {
     return vals.some((v) => v === null) ? NULL_KEY : tupleKey(vals);
   }
 
-  /** Emits `fact` (a contribution or partial row) joined with the dimension rows of `jk`. */
-  private emit(out: Delta, fact: Value[], jk: unknown, w: number, round: MaintenanceRound): void {
-    const dims = jk === NULL_KEY ? undefined : this.dims.get(jk);
-    if (dims) for (let i = 0; i < dims.length; i++) this.emitJoined(out, fact, dims[i]!, w, round);
-    else if (this.keepsFacts) addRow(out, this.nullExtended(fact), w);
-  }
-
   private emitJoined(out: Delta, fact: Value[], dim: Value[], w: number, round: MaintenanceRound): void {
     const row = this.spec.side === 0 ? concat(fact, dim) : concat(dim, fact);
     if (!this.condition || this.condition.evalRow(row, round.ctx) === true) addRow(out, row, w);
@@ -163,7 +156,7 @@ export class DeltaEagerJoin implements DeltaOperator {
         const states = new Array<unknown>(ns);
         for (let i = 0; i < ns; i++) states[i] = slots[i]!.acc.init();
         const jk = this.joinKey(this.factKeys, row, round);
-        p = { keys: keyVals.slice(0, nk), jk, n: 0, states, batch: 0, dn: 0, change: [] };
+        p = { keys: keyVals.slice(0, nk), jk, n: 0, states, batch: 0, dn: 0, change: new Array<unknown>(ns) };
         this.partials.set(key, p);
         this.link(p);
         undo?.created.push(p);
@@ -171,7 +164,7 @@ export class DeltaEagerJoin implements DeltaOperator {
       if (p.batch !== batch) {
         p.batch = batch;
         p.dn = 0;
-        p.change = new Array<unknown>(ns);
+        // The slots' changes are copied into the rows passed on, so the array serves every batch.
         for (let i = 0; i < ns; i++) p.change[i] = slots[i]!.kind === 'count' ? 0 : null;
         touched.push(p);
       }
@@ -188,14 +181,36 @@ export class DeltaEagerJoin implements DeltaOperator {
         this.unlink(p);
         undo?.deleted.push(p);
       }
-      if (!this.changed(p)) continue;
-      const contribution = new Array<Value>(nk + ns + 1);
-      for (let i = 0; i < nk; i++) contribution[i] = p.keys[i]!;
-      for (let i = 0; i < ns; i++) contribution[nk + i] = p.change[i] as Value;
-      contribution[nk + ns] = p.dn;
-      this.emit(out, contribution, p.jk, 1, round);
+      if (this.changed(p)) this.emitChange(out, p, round);
     }
     return out;
+  }
+
+  /** Passes on a partial's change in this batch: its keys, slot changes and dn, joined. */
+  private emitChange(out: Delta, p: Partial, round: MaintenanceRound): void {
+    const dims = p.jk === NULL_KEY ? undefined : this.dims.get(p.jk);
+    if (dims) {
+      for (let i = 0; i < dims.length; i++) {
+        const row = this.changeRow(p, dims[i]!);
+        if (!this.condition || this.condition.evalRow(row, round.ctx) === true) addRow(out, row, 1);
+      }
+    } else if (this.keepsFacts) addRow(out, this.changeRow(p, null), 1);
+  }
+
+  /** The joined row of a partial's change and a dimension row (null: NULLs). */
+  private changeRow(p: Partial, dim: Value[] | null): Value[] {
+    const nk = p.keys.length;
+    const ns = p.change.length;
+    const dw = this.spec.dimWidth;
+    const row = new Array<Value>(nk + ns + 1 + dw);
+    // The fact columns start after the dimension's when the facts are the right input.
+    const f = this.spec.side === 0 ? 0 : dw;
+    const d = this.spec.side === 0 ? nk + ns + 1 : 0;
+    for (let i = 0; i < nk; i++) row[f + i] = p.keys[i]!;
+    for (let i = 0; i < ns; i++) row[f + nk + i] = p.change[i] as Value;
+    row[f + nk + ns] = p.dn;
+    for (let i = 0; i < dw; i++) row[d + i] = dim === null ? null : dim[i]!;
+    return row;
   }
 
   private readonly keyScratch: Value[] = [];
