@@ -46,10 +46,35 @@ describe('CREATE MATERIALIZED VIEW', () => {
   it('lets other sessions read and write while the view is built, and takes their commits', async () => {
     const creator = db.session();
     const other = db.session();
-    const create = creator.execute(`CREATE MATERIALIZED VIEW by_g AS ${BY_G}`);
+    await creator.execute('CREATE MATERIALIZED VIEW base AS SELECT g FROM t WHERE v < 0');
+    const listed = async (): Promise<unknown[][]> =>
+      (
+        await other.execute(
+          'SELECT viewname, dependent_views FROM liveview_views UNION ALL SELECT matviewname, NULL FROM pg_matviews ORDER BY 1, 2',
+        )
+      )[0]!.rows;
+    const create = creator.execute(
+      `BEGIN; CREATE MATERIALIZED VIEW on_base AS SELECT count(*) AS n FROM base; CREATE MATERIALIZED VIEW by_g AS ${BY_G}`,
+    );
+    await new Promise((resolve) => setImmediate(resolve));
+    // Not committed yet: neither view is listed for other sessions, nor is on_base among base's dependents.
+    expect(await listed()).toEqual([
+      ['base', []],
+      ['base', null],
+    ]);
     const during = await whileBuilding(create, other, 'INSERT INTO t VALUES (7, -1), (60, 5)');
     await create;
+    await creator.execute('COMMIT');
     expect(during).toBeGreaterThan(0);
+    expect(await listed()).toEqual([
+      ['base', ['public.on_base']],
+      ['base', null],
+      ['by_g', []],
+      ['by_g', null],
+      ['on_base', []],
+      ['on_base', null],
+    ]);
+    expect(await rows('SELECT * FROM on_base')).toEqual(await rows('SELECT count(*) FROM t WHERE v < 0'));
     expect(await rows('SELECT * FROM by_g')).toEqual(await rows(BY_G));
     // Maintained from then on.
     await other.execute('DELETE FROM t WHERE g = 60');

@@ -1,6 +1,7 @@
 import { settingRows } from './settings.js';
 import { catalogProcs } from './procs.js';
 import { relations } from './relations.js';
+import { relationKey } from '../../storage/locks.js';
 import {
   ADMIN_ROLE,
   ADMIN_ROLE_OID,
@@ -8,6 +9,7 @@ import {
   DATABASE_OID,
   PG_CATALOG_OID,
   systemTable,
+  type SystemCatalogContext,
   type SystemTableDef,
 } from './system-table.js';
 
@@ -238,12 +240,15 @@ export const moreCatalogTables: SystemTableDef[] = [
       'rows int8, state_bytes int8, populated bool, last_update timestamptz, staleness_ms float8, ' +
       'updates int8, p50_ms float8, p99_ms float8, repairs int8, error text',
     (ctx) =>
-      (ctx.matviews?.() ?? []).map((v) => ({
+      (ctx.matviews?.() ?? []).filter((v) => !createdUnseen(ctx, v.schema, v.name)).map((v) => ({
         schemaname: v.schema,
         viewname: v.name,
         refresh: v.refresh,
         base_tables: v.baseTables,
-        dependent_views: v.dependentViews,
+        dependent_views: v.dependentViews.filter((q) => {
+          const dot = q.indexOf('.');
+          return !createdUnseen(ctx, q.slice(0, dot), q.slice(dot + 1));
+        }),
         rows: BigInt(v.rows),
         state_bytes: BigInt(v.stateBytes),
         populated: v.populated,
@@ -317,3 +322,16 @@ export const moreCatalogTables: SystemTableDef[] = [
   ),
   ...empty.map(([name, oid, cols]) => systemTable('pg_catalog', name, oid, 'r', cols)),
 ];
+
+/**
+ * Whether a view was created by another transaction that has not committed (a CREATE still
+ * building it, or an open transaction block): like its table, it is not there for this session.
+ */
+function createdUnseen(ctx: SystemCatalogContext, schema: string, name: string): boolean {
+  try {
+    return ctx.catalog.locks.check(relationKey(schema, name), ctx.viewer, `relation "${name}"`) === 'hidden';
+  } catch {
+    // Locked by a REFRESH or ALTER of another transaction: it existed before, so it is listed.
+    return false;
+  }
+}
