@@ -125,6 +125,23 @@ describe('eager aggregation over joins', () => {
     }
   });
 
+  it('puts partials and dimension rows back together when a later view fails the commit', async () => {
+    await db.exec(`CREATE MATERIALIZED VIEW lin AS ${LINEAR}`);
+    await db.exec('CREATE TABLE g (x int)');
+    await db.exec('CREATE MATERIALIZED VIEW fails AS SELECT 1 / x AS q FROM g');
+    await db.exec('INSERT INTO f VALUES (1, 1.5, 1, 1, 1), (2, 2, 2, 2, 2)');
+    // One commit drops key 1's only partial and its only dimension row, then fails in `fails`.
+    await expect(
+      db.exec("BEGIN; DELETE FROM f WHERE k = 1; DELETE FROM d WHERE k = 1; INSERT INTO g VALUES (0); COMMIT"),
+    ).rejects.toMatchObject({ code: '22012' });
+    await expectView('lin', LINEAR);
+    // Key 1's facts still join its dimension row.
+    await db.exec('INSERT INTO f VALUES (1, 0.5, 1, 1, 1)');
+    await expectView('lin', LINEAR);
+    await db.exec("UPDATE d SET name = 'z' WHERE k = 1");
+    await expectView('lin', LINEAR);
+  });
+
   it('holds one partial per join key, not the fact rows', async () => {
     await db.exec(`CREATE MATERIALIZED VIEW lin AS ${LINEAR}`);
     const bytes = async (): Promise<number> =>

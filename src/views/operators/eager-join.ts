@@ -8,13 +8,18 @@ import type { LinearSlot } from '../eager-aggregate.js';
 import type { MaintenanceRound } from '../round.js';
 import type { DeltaOperator } from './operator.js';
 
-/** The facts of one partial group: its key values, how many facts, and the slots' partial states. */
+/**
+ * The facts of one partial group: its key values and the slots' partial states (in one array, as
+ * touching a partial is mostly waiting for memory), how many facts, and its dimension rows.
+ */
 interface Partial {
-  readonly keys: Value[];
+  /** The key values, then each slot's partial state. */
+  readonly cells: unknown[];
   /** The join key the group's facts have. */
   readonly jk: unknown;
   n: number;
-  readonly states: unknown[];
+  /** The dimension rows of `jk` (the array this.dims holds), null while there are none. */
+  dims: Value[][] | null;
   /** The batch of facts that last changed it, and its change in that batch (see pushFacts). */
   batch: number;
   dn: number;
@@ -111,8 +116,9 @@ export class DeltaEagerJoin implements DeltaOperator {
   }
 
   private partialRow(p: Partial): Value[] {
-    const row = [...p.keys];
-    this.spec.slots.forEach((s, i) => row.push(s.acc.result(p.states[i])));
+    const nk = this.keys.length;
+    const row = p.cells.slice(0, nk) as Value[];
+    this.spec.slots.forEach((s, i) => row.push(s.acc.result(p.cells[nk + i])));
     row.push(p.n);
     return row;
   }
@@ -153,10 +159,11 @@ export class DeltaEagerJoin implements DeltaOperator {
       const key = this.evalFact(row, ctx, keyVals, vals);
       let p = this.partials.get(key);
       if (!p) {
-        const states = new Array<unknown>(ns);
-        for (let i = 0; i < ns; i++) states[i] = slots[i]!.acc.init();
+        const cells = new Array<unknown>(nk + ns);
+        for (let i = 0; i < nk; i++) cells[i] = keyVals[i];
+        for (let i = 0; i < ns; i++) cells[nk + i] = slots[i]!.acc.init();
         const jk = this.joinKey(this.factKeys, row, round);
-        p = { keys: keyVals.slice(0, nk), jk, n: 0, states, batch: 0, dn: 0, change: new Array<unknown>(ns) };
+        p = { cells, jk, n: 0, dims: null, batch: 0, dn: 0, change: new Array<unknown>(ns) };
         this.partials.set(key, p);
         this.link(p);
         undo?.created.push(p);
@@ -168,7 +175,7 @@ export class DeltaEagerJoin implements DeltaOperator {
         for (let i = 0; i < ns; i++) p.change[i] = slots[i]!.kind === 'count' ? 0 : null;
         touched.push(p);
       }
-      this.fold(p.states, vals, w);
+      this.fold(p, vals, w);
       p.n += w;
       this.foldChange(p, vals, w);
       p.dn += w;
@@ -177,7 +184,7 @@ export class DeltaEagerJoin implements DeltaOperator {
     const out = emptyDelta();
     for (const p of touched) {
       if (p.n === 0) {
-        this.partials.delete(this.partialKey(p.keys));
+        this.partials.delete(this.cellsKey(p.cells));
         this.unlink(p);
         undo?.deleted.push(p);
       }
@@ -188,7 +195,7 @@ export class DeltaEagerJoin implements DeltaOperator {
 
   /** Passes on a partial's change in this batch: its keys, slot changes and dn, joined. */
   private emitChange(out: Delta, p: Partial, round: MaintenanceRound): void {
-    const dims = p.jk === NULL_KEY ? undefined : this.dims.get(p.jk);
+    const dims = p.dims;
     if (dims) {
       for (let i = 0; i < dims.length; i++) {
         const row = this.changeRow(p, dims[i]!);
@@ -199,14 +206,14 @@ export class DeltaEagerJoin implements DeltaOperator {
 
   /** The joined row of a partial's change and a dimension row (null: NULLs). */
   private changeRow(p: Partial, dim: Value[] | null): Value[] {
-    const nk = p.keys.length;
+    const nk = this.keys.length;
     const ns = p.change.length;
     const dw = this.spec.dimWidth;
     const row = new Array<Value>(nk + ns + 1 + dw);
     // The fact columns start after the dimension's when the facts are the right input.
     const f = this.spec.side === 0 ? 0 : dw;
     const d = this.spec.side === 0 ? nk + ns + 1 : 0;
-    for (let i = 0; i < nk; i++) row[f + i] = p.keys[i]!;
+    for (let i = 0; i < nk; i++) row[f + i] = p.cells[i] as Value;
     for (let i = 0; i < ns; i++) row[f + nk + i] = p.change[i] as Value;
     row[f + nk + ns] = p.dn;
     for (let i = 0; i < dw; i++) row[d + i] = dim === null ? null : dim[i]!;
@@ -233,6 +240,12 @@ export class DeltaEagerJoin implements DeltaOperator {
 
   private partialKey(keyVals: readonly Value[]): unknown {
     return keyVals.length === 1 ? valueKey(keyVals[0]!) : tupleKey(keyVals);
+  }
+
+  /** The map key of a partial from its cells. */
+  private cellsKey(cells: readonly unknown[]): unknown {
+    const nk = this.keys.length;
+    return nk === 1 ? valueKey(cells[0] as Value) : tupleKey(cells.slice(0, nk) as Value[]);
   }
 
   /** Folds one fact's shares (w copies) into the partial's change in the current batch. */
@@ -300,26 +313,31 @@ export class DeltaEagerJoin implements DeltaOperator {
   private readonly scratch: Value[] = [null];
 
   /** Folds one fact's shares (w copies; negative retracts) into a partial's states. */
-  private fold(states: unknown[], vals: Value[], w: number): void {
+  private fold(p: Partial, vals: Value[], w: number): void {
+    const cells = p.cells;
+    const nk = this.keys.length;
     const slots = this.spec.slots;
     const args = this.scratch;
     for (let i = 0; i < slots.length; i++) {
       const v = vals[i]!;
       if (v === null) continue;
       const acc = slots[i]!.acc;
-      let st = states[i];
+      let st = cells[nk + i];
       args[0] = v;
       if (w > 0) for (let k = w; k > 0; k--) st = acc.add(st, args);
       else for (let k = -w; k > 0; k--) st = acc.remove!(st, args);
-      states[i] = st;
+      cells[nk + i] = st;
     }
   }
 
+  /** Indexes a partial by its join key, and points it at that key's dimension rows. */
   private link(p: Partial): void {
     if (p.jk === NULL_KEY) return;
     let set = this.byJoinKey.get(p.jk);
     if (!set) this.byJoinKey.set(p.jk, (set = new Set()));
     set.add(p);
+    // Also when put back by an undo: the key's rows may be another array by now.
+    p.dims = this.dims.get(p.jk) ?? null;
   }
 
   private unlink(p: Partial): void {
@@ -331,7 +349,10 @@ export class DeltaEagerJoin implements DeltaOperator {
 
   private changeDim(jk: unknown, row: Value[], w: number): void {
     let rows = this.dims.get(jk);
-    if (!rows) this.dims.set(jk, (rows = []));
+    if (!rows) {
+      this.dims.set(jk, (rows = []));
+      this.pointDims(jk, rows);
+    }
     for (let n = w; n > 0; n--) rows.push(row);
     for (let n = -w; n > 0; n--) {
       const i = rows.findIndex((x) => sameRow(x, row));
@@ -340,7 +361,15 @@ export class DeltaEagerJoin implements DeltaOperator {
       rows.pop();
     }
     this.dimRows += w;
-    if (rows.length === 0) this.dims.delete(jk);
+    if (rows.length === 0) {
+      this.dims.delete(jk);
+      this.pointDims(jk, null);
+    }
+  }
+
+  /** Gives the partials of join key `jk` its dimension rows (the array, or null when it has none). */
+  private pointDims(jk: unknown, rows: Value[][] | null): void {
+    for (const p of this.byJoinKey.get(jk) ?? []) p.dims = rows;
   }
 
   private undo(log: UndoEntry[], ctx: ExecContext): void {
@@ -353,18 +382,18 @@ export class DeltaEagerJoin implements DeltaOperator {
       // The facts folded so far, retracted newest first (their expressions succeeded before), with
       // the groups they dropped put back first and the groups they made dropped last.
       for (const p of e.deleted) {
-        this.partials.set(this.partialKey(p.keys), p);
+        this.partials.set(this.cellsKey(p.cells), p);
         this.link(p);
       }
       const keyVals = this.keyScratch;
       const vals = this.valScratch;
       for (let r = e.folded - 1; r >= 0; r--) {
         const p = this.partials.get(this.evalFact(e.delta.rows[r]!, ctx, keyVals, vals))!;
-        this.fold(p.states, vals, -e.delta.weights[r]!);
+        this.fold(p, vals, -e.delta.weights[r]!);
         p.n -= e.delta.weights[r]!;
       }
       for (const p of e.created) {
-        this.partials.delete(this.partialKey(p.keys));
+        this.partials.delete(this.cellsKey(p.cells));
         this.unlink(p);
       }
     }
