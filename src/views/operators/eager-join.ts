@@ -6,6 +6,7 @@ import { tupleKey, valueKey, type Value } from '../../types/values.js';
 import { addRow, emptyDelta, sameRow, type Delta } from '../delta.js';
 import type { LinearSlot } from '../eager-aggregate.js';
 import type { MaintenanceRound } from '../round.js';
+import { KeyMap } from '../key-map.js';
 import type { DeltaOperator } from './operator.js';
 
 /**
@@ -79,7 +80,7 @@ export class DeltaEagerJoin implements DeltaOperator {
   private readonly slotArgs: (CompiledExpr | null)[];
   private readonly slotFilters: (CompiledExpr | null)[];
   private readonly condition: CompiledExpr | null;
-  private readonly partials = new Map<unknown, Partial>();
+  private readonly partials = new KeyMap<Partial>();
   private readonly byJoinKey = new Map<unknown, Set<Partial>>();
   private readonly dims = new Map<unknown, Value[][]>();
   private dimRows = 0;
