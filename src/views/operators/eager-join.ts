@@ -21,10 +21,13 @@ interface Partial {
   n: number;
   /** The dimension rows of `jk` (the array this.dims holds), null while there are none. */
   dims: Value[][] | null;
-  /** The batch of facts that last changed it, and its change in that batch (see pushFacts). */
+  /**
+   * The batch of facts that last changed it, its change in facts in that batch, and where that
+   * batch keeps its slots' changes (in `changes`, see pushFacts).
+   */
   batch: number;
   dn: number;
-  change: unknown[];
+  at: number;
 }
 
 /** What a batch of facts changed, to undo it: the facts folded so far and the groups made or dropped. */
@@ -149,6 +152,7 @@ export class DeltaEagerJoin implements DeltaOperator {
     const ns = slots.length;
     const batch = ++this.batches;
     const touched: Partial[] = [];
+    const changes: unknown[] = [];
     const undo: FactUndo | null = log ? { delta, folded: 0, created: [], deleted: [] } : null;
     if (undo) log!.push(undo);
     const keyVals = this.keyScratch;
@@ -164,7 +168,7 @@ export class DeltaEagerJoin implements DeltaOperator {
         for (let i = 0; i < nk; i++) cells[i] = keyVals[i];
         for (let i = 0; i < ns; i++) cells[nk + i] = slots[i]!.acc.init();
         const jk = this.joinKey(this.factKeys, row, round);
-        p = { cells, jk, n: 0, dims: null, batch: 0, dn: 0, change: new Array<unknown>(ns) };
+        p = { cells, jk, n: 0, dims: null, batch: 0, dn: 0, at: 0 };
         this.partials.set(key, p);
         this.link(p);
         undo?.created.push(p);
@@ -172,13 +176,14 @@ export class DeltaEagerJoin implements DeltaOperator {
       if (p.batch !== batch) {
         p.batch = batch;
         p.dn = 0;
-        // The slots' changes are copied into the rows passed on, so the array serves every batch.
-        for (let i = 0; i < ns; i++) p.change[i] = slots[i]!.kind === 'count' ? 0 : null;
+        // The batch's slot changes sit together in one array of its own, ns per partial.
+        p.at = changes.length;
+        for (let i = 0; i < ns; i++) changes.push(slots[i]!.kind === 'count' ? 0 : null);
         touched.push(p);
       }
       this.fold(p, vals, w);
       p.n += w;
-      this.foldChange(p, vals, w);
+      this.foldChange(changes, p, vals, w);
       p.dn += w;
       if (undo) undo.folded = r + 1;
     }
@@ -189,33 +194,33 @@ export class DeltaEagerJoin implements DeltaOperator {
         this.unlink(p);
         undo?.deleted.push(p);
       }
-      if (this.changed(p)) this.emitChange(out, p, round);
+      if (this.changed(changes, p)) this.emitChange(out, changes, p, round);
     }
     return out;
   }
 
   /** Passes on a partial's change in this batch: its keys, slot changes and dn, joined. */
-  private emitChange(out: Delta, p: Partial, round: MaintenanceRound): void {
+  private emitChange(out: Delta, changes: readonly unknown[], p: Partial, round: MaintenanceRound): void {
     const dims = p.dims;
     if (dims) {
       for (let i = 0; i < dims.length; i++) {
-        const row = this.changeRow(p, dims[i]!);
+        const row = this.changeRow(changes, p, dims[i]!);
         if (!this.condition || this.condition.evalRow(row, round.ctx) === true) addRow(out, row, 1);
       }
-    } else if (this.keepsFacts) addRow(out, this.changeRow(p, null), 1);
+    } else if (this.keepsFacts) addRow(out, this.changeRow(changes, p, null), 1);
   }
 
   /** The joined row of a partial's change and a dimension row (null: NULLs). */
-  private changeRow(p: Partial, dim: Value[] | null): Value[] {
+  private changeRow(changes: readonly unknown[], p: Partial, dim: Value[] | null): Value[] {
     const nk = this.keys.length;
-    const ns = p.change.length;
+    const ns = this.spec.slots.length;
     const dw = this.spec.dimWidth;
     const row = new Array<Value>(nk + ns + 1 + dw);
     // The fact columns start after the dimension's when the facts are the right input.
     const f = this.spec.side === 0 ? 0 : dw;
     const d = this.spec.side === 0 ? nk + ns + 1 : 0;
     for (let i = 0; i < nk; i++) row[f + i] = p.cells[i] as Value;
-    for (let i = 0; i < ns; i++) row[f + nk + i] = p.change[i] as Value;
+    for (let i = 0; i < ns; i++) row[f + nk + i] = changes[p.at + i] as Value;
     row[f + nk + ns] = p.dn;
     for (let i = 0; i < dw; i++) row[d + i] = dim === null ? null : dim[i]!;
     return row;
@@ -250,30 +255,31 @@ export class DeltaEagerJoin implements DeltaOperator {
   }
 
   /** Folds one fact's shares (w copies) into the partial's change in the current batch. */
-  private foldChange(p: Partial, vals: Value[], w: number): void {
+  private foldChange(changes: unknown[], p: Partial, vals: Value[], w: number): void {
     const slots = this.spec.slots;
     const args = this.scratch;
     for (let i = 0; i < slots.length; i++) {
       const v = vals[i]!;
       if (v === null) continue;
+      const at = p.at + i;
       if (slots[i]!.kind === 'count') {
-        p.change[i] = (p.change[i] as number) + w * (v as number);
+        changes[at] = (changes[at] as number) + w * (v as number);
         continue;
       }
       const acc = slots[i]!.acc;
-      let st = p.change[i] ?? acc.init();
+      let st = changes[at] ?? acc.init();
       args[0] = v;
       if (w > 0) for (let k = w; k > 0; k--) st = acc.add(st, args);
       else for (let k = -w; k > 0; k--) st = acc.remove!(st, args);
-      p.change[i] = st;
+      changes[at] = st;
     }
   }
 
   /** Whether the batch changed the partial at all (a sum state counts as a change once folded). */
-  private changed(p: Partial): boolean {
+  private changed(changes: readonly unknown[], p: Partial): boolean {
     if (p.dn !== 0) return true;
-    for (let i = 0; i < p.change.length; i++) {
-      const c = p.change[i];
+    for (let i = 0; i < this.spec.slots.length; i++) {
+      const c = changes[p.at + i];
       if (c !== null && c !== 0) return true;
     }
     return false;
