@@ -439,7 +439,8 @@ export class Session {
         void released.then(resolve);
         if (timeoutMs > 0)
           timer = setTimeout(
-            () => reject(new DatabaseError(SqlState.lockNotAvailable, 'canceling statement due to lock timeout')),
+            () =>
+              reject(new DatabaseError(SqlState.lockNotAvailable, 'canceling statement due to lock timeout')),
             timeoutMs,
           );
         this.interruptWait = (reason) => reject(new DatabaseError(SqlState.queryCanceled, reason));

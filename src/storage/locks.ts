@@ -33,7 +33,10 @@ export class LockTable {
   /** Each waiting transaction and the one it waits for. */
   private readonly waits = new Map<LockOwner, LockOwner>();
   /** Wakes the waiters of a holder when it releases a lock. */
-  private readonly wakers = new Map<LockOwner, { readonly promise: Promise<void>; readonly wake: () => void }>();
+  private readonly wakers = new Map<
+    LockOwner,
+    { readonly promise: Promise<void>; readonly wake: () => void }
+  >();
 
   /** How a name locked by another transaction looks to `viewer`; throws 55P03 when it is busy. */
   check(key: string, viewer: LockOwner | null, label: string): LockVisibility {

@@ -106,7 +106,8 @@ describe('eager aggregation over joins', () => {
       joined: 'SELECT d.name, 10 / f.v AS q FROM f JOIN d USING (k)',
     };
     // Made first, maintained before the failing view: its whole batch is undone.
-    const ok = 'SELECT d.name, sum(f.v) AS s, count(*) AS n, avg(f.x) AS ax FROM f JOIN d USING (k) GROUP BY d.name';
+    const ok =
+      'SELECT d.name, sum(f.v) AS s, count(*) AS n, avg(f.x) AS ax FROM f JOIN d USING (k) GROUP BY d.name';
     await db.exec(`CREATE MATERIALIZED VIEW ok AS ${ok}`);
     for (const [name, sql] of Object.entries(views)) {
       await db.exec(`CREATE MATERIALIZED VIEW ${name} AS ${sql}`);
@@ -132,7 +133,9 @@ describe('eager aggregation over joins', () => {
     await db.exec('INSERT INTO f VALUES (1, 1.5, 1, 1, 1), (2, 2, 2, 2, 2)');
     // One commit drops key 1's only partial and its only dimension row, then fails in `fails`.
     await expect(
-      db.exec("BEGIN; DELETE FROM f WHERE k = 1; DELETE FROM d WHERE k = 1; INSERT INTO g VALUES (0); COMMIT"),
+      db.exec(
+        'BEGIN; DELETE FROM f WHERE k = 1; DELETE FROM d WHERE k = 1; INSERT INTO g VALUES (0); COMMIT',
+      ),
     ).rejects.toMatchObject({ code: '22012' });
     await expectView('lin', LINEAR);
     // Key 1's facts still join its dimension row.

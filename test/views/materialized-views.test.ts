@@ -323,9 +323,13 @@ describe('views on the clock', () => {
     let now = Date.UTC(2026, 10, 21, 12) * 1000;
     db.engine.views.clock = () => now;
     const at = (hoursAgo: number): string => new Date(now / 1000 - hoursAgo * 3_600_000).toISOString();
-    await db.exec('CREATE TABLE ev (ts timestamptz, k int, v float8); CREATE TABLE dd (k int, name text, hours int)');
+    await db.exec(
+      'CREATE TABLE ev (ts timestamptz, k int, v float8); CREATE TABLE dd (k int, name text, hours int)',
+    );
     await db.exec("INSERT INTO dd VALUES (1, 'a', 24), (2, 'b', 24)");
-    await db.exec(`INSERT INTO ev VALUES ('${at(1)}', 1, 1), ('${at(23)}', 2, 2), ('${at(25)}', 1, 4), ('${at(2)}', 1, 0.5)`);
+    await db.exec(
+      `INSERT INTO ev VALUES ('${at(1)}', 1, 1), ('${at(23)}', 2, 2), ('${at(25)}', 1, 4), ('${at(2)}', 1, 0.5)`,
+    );
     await db.exec(
       'CREATE MATERIALIZED VIEW recent_by AS SELECT d.name, count(*) AS n, sum(e.v) AS s FROM ev e ' +
         "LEFT JOIN dd d ON e.k = d.k WHERE e.ts > now() - coalesce(d.hours, 24) * interval '1 hour' GROUP BY d.name",

@@ -240,26 +240,28 @@ export const moreCatalogTables: SystemTableDef[] = [
       'rows int8, state_bytes int8, populated bool, last_update timestamptz, staleness_ms float8, ' +
       'updates int8, p50_ms float8, p99_ms float8, repairs int8, error text',
     (ctx) =>
-      (ctx.matviews?.() ?? []).filter((v) => !createdUnseen(ctx, v.schema, v.name)).map((v) => ({
-        schemaname: v.schema,
-        viewname: v.name,
-        refresh: v.refresh,
-        base_tables: v.baseTables,
-        dependent_views: v.dependentViews.filter((q) => {
-          const dot = q.indexOf('.');
-          return !createdUnseen(ctx, q.slice(0, dot), q.slice(dot + 1));
-        }),
-        rows: BigInt(v.rows),
-        state_bytes: BigInt(v.stateBytes),
-        populated: v.populated,
-        last_update: v.lastUpdate === null ? null : v.lastUpdate * 1000,
-        staleness_ms: v.stalenessMs,
-        updates: BigInt(v.updates),
-        p50_ms: v.p50Ms,
-        p99_ms: v.p99Ms,
-        repairs: BigInt(v.repairs),
-        error: v.error,
-      })),
+      (ctx.matviews?.() ?? [])
+        .filter((v) => !createdUnseen(ctx, v.schema, v.name))
+        .map((v) => ({
+          schemaname: v.schema,
+          viewname: v.name,
+          refresh: v.refresh,
+          base_tables: v.baseTables,
+          dependent_views: v.dependentViews.filter((q) => {
+            const dot = q.indexOf('.');
+            return !createdUnseen(ctx, q.slice(0, dot), q.slice(dot + 1));
+          }),
+          rows: BigInt(v.rows),
+          state_bytes: BigInt(v.stateBytes),
+          populated: v.populated,
+          last_update: v.lastUpdate === null ? null : v.lastUpdate * 1000,
+          staleness_ms: v.stalenessMs,
+          updates: BigInt(v.updates),
+          p50_ms: v.p50Ms,
+          p99_ms: v.p99Ms,
+          repairs: BigInt(v.repairs),
+          error: v.error,
+        })),
   ),
   systemTable(
     'pg_catalog',
