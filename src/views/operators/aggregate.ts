@@ -232,7 +232,8 @@ export class DeltaAggregate implements DeltaOperator {
         if (v === null && s.strict) s.skip = true;
         s.scratch[a] = v;
       }
-      s.key = s.orderKeys.length === 0 ? NO_KEY : s.orderKeys.map((k) => k.evalRow(row, ctx));
+      // Only a buffered slot keeps the ORDER BY key (an ordered-set aggregate sorts its argument).
+      s.key = !s.buffered || s.orderKeys.length === 0 ? NO_KEY : s.orderKeys.map((k) => k.evalRow(row, ctx));
     }
     for (let i = 0; i < slots.length; i++)
       if (!slots[i]!.skip) this.fold(g, i, slots[i]!.scratch, slots[i]!.key, w);
