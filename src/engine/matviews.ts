@@ -305,10 +305,16 @@ export function buildViewsInBackground(
 /**
  * Fills view `v` from its tables as of now, yielding to the event loop after each batch of rows, then
  * applies what was committed meanwhile (queued while `v.building`) as a commit of its own; throws
- * what that fails with. Returns early, the view unfilled, once `stopped()` says so or the view is
- * dropped. CREATE MATERIALIZED VIEW and the rebuild after a restart.
+ * what that fails with. `onBuilt` sees the rows as of the start, before those commits. Returns
+ * early, the view unfilled, once `stopped()` says so or the view is dropped. CREATE and REFRESH
+ * MATERIALIZED VIEW and the rebuild after a restart.
  */
-export async function buildView(engine: Engine, v: MaterializedView, stopped: () => boolean): Promise<void> {
+export async function buildView(
+  engine: Engine,
+  v: MaterializedView,
+  stopped: () => boolean,
+  onBuilt?: (rows: readonly Value[][]) => void,
+): Promise<void> {
   const hooks = outsideCommitHooks(engine);
   if (v.options.refresh === 'full') {
     v.storage.replace(
@@ -333,7 +339,9 @@ export async function buildView(engine: Engine, v: MaterializedView, stopped: ()
       if (stopped() || engine.views.of(v.table) !== v) return;
     }
   }
-  v.storage.replace(v.finishBuild(b), engine.seq);
+  const rows = v.finishBuild(b);
+  onBuilt?.(rows);
+  v.storage.replace(rows, engine.seq);
   v.building = false;
   // What was committed during the build, as one commit (passed on to the views reading this one).
   const changed = flushDeferred(engine.views, v, () => ++engine.seq, hooks, true);

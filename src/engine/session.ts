@@ -28,7 +28,7 @@ import { createSystemAccess } from '../sql/system-catalog/access.js';
 import { SessionSettings } from './settings.js';
 import { viewQueryText } from './view-text.js';
 import { MAX_PAYLOAD, type Notification } from './notifications.js';
-import { MaterializedView } from '../views/materialized-view.js';
+import { MaterializedView, sameRows } from '../views/materialized-view.js';
 import type { PreparedMaintenance } from '../views/registry.js';
 import {
   committedData,
@@ -1312,16 +1312,22 @@ export class Session {
     txn.onRollback(() => views.remove(view));
     if (into.skipData) return { command: 'CREATE MATERIALIZED VIEW', columns: [], rows: [], rowCount: 0 };
     view.populated = true;
-    if (!views.suspended) await this.buildNewView(view, txn);
+    if (!views.suspended) await this.buildInSlices(view, txn);
     return { command: 'SELECT', columns: [], rows: [], rowCount: view.storage.rowCount };
   }
 
   /**
-   * Fills a new view from the committed contents of what it reads, a slice at a time so that other
-   * sessions go on meanwhile: their commits are queued for it and applied when it is filled (see
-   * buildView). Cancellable (57014) like a query.
+   * Fills a view (new, or refreshed) from the committed contents of what it reads, a batch at a
+   * time so that other sessions go on meanwhile: their commits are queued for it and applied when
+   * it is filled (see buildView; `onBuilt` sees the rows before them). Cancellable (57014) like a
+   * query. A build that does not finish leaves the view's dataflow half-filled: the caller drops
+   * the view or rebuilds it.
    */
-  private async buildNewView(view: MaterializedView, txn: Transaction): Promise<void> {
+  private async buildInSlices(
+    view: MaterializedView,
+    txn: Transaction,
+    onBuilt?: (rows: readonly Value[][]) => void,
+  ): Promise<void> {
     const views = this.engine.views;
     const ctx = this.context(txn, []);
     ctx.cancelled = this.pendingCancel;
@@ -1330,7 +1336,7 @@ export class Session {
     view.ready = new Promise<void>((resolve) => (done = resolve));
     this.running = ctx;
     try {
-      await buildView(this.engine, view, () => views.stopped || ctx.cancelled !== null);
+      await buildView(this.engine, view, () => views.stopped || ctx.cancelled !== null, onBuilt);
       if (ctx.cancelled !== null) throw new DatabaseError(SqlState.queryCanceled, ctx.cancelled);
       if (views.stopped)
         throw new DatabaseError(SqlState.objectNotInPrerequisiteState, 'the database is closing');
@@ -1426,7 +1432,7 @@ export class Session {
    * CONCURRENTLY takes no lock against readers: for a view already populated, a rebuild holds the
    * rows maintenance holds.
    */
-  private refreshMaterializedView(s: Node, txn: Transaction): StatementResult {
+  private async refreshMaterializedView(s: Node, txn: Transaction): Promise<StatementResult> {
     const done: StatementResult = {
       command: 'REFRESH MATERIALIZED VIEW',
       columns: [],
@@ -1466,9 +1472,30 @@ export class Session {
       this.engine.notifyCommit(new Set([t]), 0);
       return done;
     }
+    // One build at a time (two CONCURRENTLY refreshes share the lock).
+    while (view.building) await view.ready;
     const before = view.populated ? view.storage.rows() : null;
-    this.fillView(view);
-    if (before && !view.matches(before)) {
+    let differed = false;
+    if (view.options.refresh === 'full') {
+      this.fillView(view);
+      differed = before !== null && !view.matches(before);
+    } else {
+      try {
+        await this.buildInSlices(
+          view,
+          txn,
+          (rows) => (differed = before !== null && !sameRows(before, rows)),
+        );
+      } catch (e) {
+        // Cancelled, or failed applying what others committed meanwhile: the view is filled again
+        // (as it stood) before the error is reported.
+        this.rebuildView(view);
+        throw e;
+      }
+      view.populated = true;
+      if (view.followsClock) startViewClock(this.engine);
+    }
+    if (differed) {
       view.repairs++;
       console.error(
         `materialized view "${view.name}": incremental rows differed from a recomputation; repaired`,

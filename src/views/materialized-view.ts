@@ -217,20 +217,24 @@ export class MaterializedView {
 
   /** Whether `rows` (a recomputation) equal the stored rows, as multisets. */
   matches(rows: readonly Value[][]): boolean {
-    const count = new Map<unknown, number>();
-    for (const r of this.storage.rows()) count.set(rowKey(r), (count.get(rowKey(r)) ?? 0) + 1);
-    for (const r of rows) {
-      const k = rowKey(r);
-      const n = count.get(k);
-      if (!n) return false;
-      if (n === 1) count.delete(k);
-      else count.set(k, n - 1);
-    }
-    return count.size === 0;
+    return sameRows(this.storage.rows(), rows);
   }
 }
 
-/** Rows of a consolidated delta of positive weights, each repeated by its weight. */
+/** Whether two lists of rows hold the same rows as multisets (same values, same representation). */
+export function sameRows(a: readonly Value[][], b: readonly Value[][]): boolean {
+  const count = new Map<unknown, number>();
+  for (const r of a) count.set(rowKey(r), (count.get(rowKey(r)) ?? 0) + 1);
+  for (const r of b) {
+    const k = rowKey(r);
+    const n = count.get(k);
+    if (!n) return false;
+    if (n === 1) count.delete(k);
+    else count.set(k, n - 1);
+  }
+  return count.size === 0;
+}
+
 function expand(d: Delta): Value[][] {
   const out: Value[][] = [];
   for (let i = 0; i < d.rows.length; i++) for (let n = d.weights[i]!; n > 0; n--) out.push(d.rows[i]!);

@@ -114,3 +114,61 @@ describe('CREATE MATERIALIZED VIEW', () => {
     expect(db.engine.views.size).toBe(0);
   });
 });
+
+describe('REFRESH MATERIALIZED VIEW', () => {
+  it('rebuilds a batch at a time: writers go on, readers of the view wait for it', async () => {
+    await db.exec(`CREATE MATERIALIZED VIEW by_g AS ${BY_G}`);
+    const refresher = db.session();
+    const other = db.session();
+    const refresh = refresher.execute('REFRESH MATERIALIZED VIEW by_g');
+    const during = await whileBuilding(refresh, other, 'INSERT INTO t VALUES (8, -2), (61, 3)');
+    await refresh;
+    expect(during).toBeGreaterThan(0);
+    expect(await rows('SELECT * FROM by_g')).toEqual(await rows(BY_G));
+    // A reader during the rebuild waits for it and sees the rows of the latest commit.
+    const again = refresher.execute('REFRESH MATERIALIZED VIEW CONCURRENTLY by_g');
+    await new Promise((resolve) => setImmediate(resolve));
+    await other.execute('INSERT INTO t VALUES (62, 1)');
+    const seen = (await other.execute('SELECT n FROM by_g WHERE g = 62'))[0]!.rows;
+    await again;
+    expect(seen).toEqual([[1n]]);
+    await other.execute('DELETE FROM t WHERE g >= 60');
+    expect(await rows('SELECT * FROM by_g')).toEqual(await rows(BY_G));
+  });
+
+  it('is cancelled like a query, leaving the view whole and maintained', async () => {
+    await db.exec(`CREATE MATERIALIZED VIEW by_g AS ${BY_G}`);
+    const refresher = db.session();
+    const other = db.session();
+    const refresh = refresher.execute('REFRESH MATERIALIZED VIEW by_g');
+    const failed = expect(refresh).rejects.toMatchObject({ code: '57014' });
+    await new Promise((resolve) => setImmediate(resolve));
+    await other.execute('INSERT INTO t VALUES (9, 9)');
+    expect(db.engine.views.all()[0]!.building).toBe(true);
+    refresher.cancel();
+    await failed;
+    expect(await rows('SELECT * FROM by_g')).toEqual(await rows(BY_G));
+    await other.execute('DELETE FROM t WHERE v = 9');
+    expect(await rows('SELECT * FROM by_g')).toEqual(await rows(BY_G));
+  });
+
+  it('fails with the error of a row committed during the rebuild, leaving the view unpopulated', async () => {
+    const view = 'SELECT g, sum(1000000 / v) AS q FROM t GROUP BY g';
+    await db.exec(`CREATE MATERIALIZED VIEW q AS ${view}`);
+    const refresher = db.session();
+    const other = db.session();
+    const refresh = refresher.execute('REFRESH MATERIALIZED VIEW q');
+    const failed = expect(refresh).rejects.toMatchObject({ code: '22012' });
+    await new Promise((resolve) => setImmediate(resolve));
+    // Accepted: the view takes it only when its rebuild is done.
+    await other.execute('INSERT INTO t VALUES (3, 0)');
+    await failed;
+    expect(
+      await rows("SELECT populated, error IS NOT NULL FROM liveview_views WHERE viewname = 'q'"),
+    ).toEqual(['[false,true]']);
+    await expect(db.exec('SELECT * FROM q')).rejects.toMatchObject({ code: '55000' });
+    await other.execute('DELETE FROM t WHERE v = 0');
+    await other.execute('REFRESH MATERIALIZED VIEW q');
+    expect(await rows('SELECT * FROM q')).toEqual(await rows(view));
+  });
+});
