@@ -435,6 +435,12 @@ export class SelectBinder implements SubqueryBinder {
       );
     }
     if (isTable(rel)) {
+      if (rel.matview && !rel.matview.populated)
+        throw new DatabaseError(
+          SqlState.objectNotInPrerequisiteState,
+          `materialized view "${rel.name}" has not been populated`,
+          { hint: 'Use the REFRESH MATERIALIZED VIEW command.', position: position(rv) },
+        );
       const fields = rel.columns.map((c, i) => ({
         name: colnames[i] ?? c.name,
         type: c.type,
