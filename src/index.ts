@@ -217,7 +217,8 @@ export class Database {
    */
   async append(table: string, columns: ColumnBatch): Promise<number> {
     this.checkOpen();
-    const n = this.defaultSession.append(table, columns);
+    // Waits, as a statement does, while another transaction has the table locked (DDL).
+    const n = await this.defaultSession.appendWaiting(table, columns);
     await this.defaultSession.durable();
     return n;
   }

@@ -240,8 +240,26 @@ export class Session {
   }
 
   /**
+   * append(), waiting (as a statement does) while another transaction holds a lock on the table:
+   * until it ends, up to lock_timeout (55P03), 40P01 on a wait cycle, 57014 when cancelled.
+   */
+  async appendWaiting(tableName: string, batch: ColumnBatch): Promise<number> {
+    for (;;) {
+      try {
+        return this.append(tableName, batch);
+      } catch (e) {
+        const holder = lockHolder(e);
+        if (holder === undefined || holder === this.txn) throw e;
+        // Outside a transaction block the append holds no lock yet: any object stands for it.
+        await this.waitForLock(this.txn ?? {}, holder);
+      }
+    }
+  }
+
+  /**
    * Appends rows given column-wise, the fast ingest path. Atomic: the batch is checked whole first.
    * Inside a transaction block the rows stay private until COMMIT; otherwise they commit at once.
+   * Fails at once with 55P03 when another transaction has locked the table (see appendWaiting).
    */
   append(tableName: string, batch: ColumnBatch): number {
     if (this.txn?.failed) {
@@ -429,7 +447,7 @@ export class Session {
   /** Called by cancel() while the statement waits for a lock. */
   private interruptWait: ((reason: string) => void) | null = null;
 
-  private async waitForLock(txn: Transaction, holder: object): Promise<void> {
+  private async waitForLock(txn: object, holder: object): Promise<void> {
     const locks = this.engine.catalog.locks;
     const released = locks.waitFor(txn, holder);
     const timeoutMs = this.config.lockTimeoutMs;

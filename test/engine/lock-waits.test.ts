@@ -117,6 +117,15 @@ describe('lock waits', () => {
     expect(await rows(b, 'SELECT count(*) FROM t')).toEqual([[2n]]);
   });
 
+  it('makes db.append wait for uncommitted DDL, then append to the committed table', async () => {
+    await a.execute('BEGIN; ALTER TABLE t ADD COLUMN w int');
+    const append = db.append('t', { id: [5], v: ['q'] });
+    expect(await pending(append)).toBe(true);
+    await a.execute('COMMIT');
+    expect(await append).toBe(1);
+    expect(await rows(b, 'SELECT id, v, w FROM t WHERE id = 5')).toEqual([[5, 'q', null]]);
+  });
+
   it('lets writers of a table another transaction writes go on at once', async () => {
     await a.execute(`BEGIN; INSERT INTO t VALUES (3, 'z')`);
     await b.execute(`INSERT INTO t VALUES (4, 'w')`);
