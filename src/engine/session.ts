@@ -1498,6 +1498,8 @@ export class Session {
       this.fillView(view);
       differed = before !== null && !view.matches(before);
     } else {
+      // Populated from the start: commits made during the build are queued for it, not skipped.
+      view.populated = true;
       try {
         await this.buildInSlices(
           view,
@@ -1510,7 +1512,6 @@ export class Session {
         this.rebuildView(view);
         throw e;
       }
-      view.populated = true;
       if (view.followsClock) startViewClock(this.engine);
     }
     if (differed) {

@@ -136,6 +136,17 @@ describe('REFRESH MATERIALIZED VIEW', () => {
     expect(await rows('SELECT * FROM by_g')).toEqual(await rows(BY_G));
   });
 
+  it('fills an unpopulated view with the rows committed during its build too', async () => {
+    await db.exec(`CREATE MATERIALIZED VIEW by_g AS ${BY_G} WITH NO DATA`);
+    const refresher = db.session();
+    const other = db.session();
+    const refresh = refresher.execute('REFRESH MATERIALIZED VIEW by_g');
+    const during = await whileBuilding(refresh, other, 'INSERT INTO t VALUES (8, -2), (61, 3)');
+    await refresh;
+    expect(during).toBeGreaterThan(0);
+    expect(await rows('SELECT * FROM by_g')).toEqual(await rows(BY_G));
+  });
+
   it('is cancelled like a query, leaving the view whole and maintained', async () => {
     await db.exec(`CREATE MATERIALIZED VIEW by_g AS ${BY_G}`);
     const refresher = db.session();

@@ -190,7 +190,7 @@ export class DeltaEagerJoin implements DeltaOperator {
     const out = emptyDelta();
     for (const p of touched) {
       if (p.n === 0) {
-        this.partials.delete(this.cellsKey(p.cells));
+        this.partials.delete(this.partialKey(p.cells));
         this.unlink(p);
         undo?.deleted.push(p);
       }
@@ -244,14 +244,11 @@ export class DeltaEagerJoin implements DeltaOperator {
     return this.partialKey(keyVals);
   }
 
-  private partialKey(keyVals: readonly Value[]): unknown {
-    return keyVals.length === 1 ? valueKey(keyVals[0]!) : tupleKey(keyVals);
-  }
-
-  /** The map key of a partial from its cells. */
-  private cellsKey(cells: readonly unknown[]): unknown {
+  /** The map key of a partial from its key values (the first entries of `values`: keys or cells). */
+  private partialKey(values: readonly unknown[]): unknown {
     const nk = this.keys.length;
-    return nk === 1 ? valueKey(cells[0] as Value) : tupleKey(cells.slice(0, nk) as Value[]);
+    if (nk === 1) return valueKey(values[0] as Value);
+    return tupleKey((values.length === nk ? values : values.slice(0, nk)) as Value[]);
   }
 
   /** Folds one fact's shares (w copies) into the partial's change in the current batch. */
@@ -389,7 +386,7 @@ export class DeltaEagerJoin implements DeltaOperator {
       // The facts folded so far, retracted newest first (their expressions succeeded before), with
       // the groups they dropped put back first and the groups they made dropped last.
       for (const p of e.deleted) {
-        this.partials.set(this.cellsKey(p.cells), p);
+        this.partials.set(this.partialKey(p.cells), p);
         this.link(p);
       }
       const keyVals = this.keyScratch;
@@ -400,7 +397,7 @@ export class DeltaEagerJoin implements DeltaOperator {
         p.n -= e.delta.weights[r]!;
       }
       for (const p of e.created) {
-        this.partials.delete(this.cellsKey(p.cells));
+        this.partials.delete(this.partialKey(p.cells));
         this.unlink(p);
       }
     }
