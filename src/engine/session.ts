@@ -244,16 +244,8 @@ export class Session {
    * until it ends, up to lock_timeout (55P03), 40P01 on a wait cycle, 57014 when cancelled.
    */
   async appendWaiting(tableName: string, batch: ColumnBatch): Promise<number> {
-    for (;;) {
-      try {
-        return this.append(tableName, batch);
-      } catch (e) {
-        const holder = lockHolder(e);
-        if (holder === undefined || holder === this.txn) throw e;
-        // Outside a transaction block the append holds no lock yet: any object stands for it.
-        await this.waitForLock(this.txn ?? {}, holder);
-      }
-    }
+    // Outside a transaction block the append holds no lock yet: any object stands for it.
+    return this.waitingForLocks(this.txn ?? {}, async () => this.append(tableName, batch));
   }
 
   /**
@@ -430,16 +422,31 @@ export class Session {
     params: readonly Value[],
     query?: BoundQuery,
   ): Promise<StatementResult> {
+    let bound = query;
+    return this.waitingForLocks(
+      txn,
+      () => this.dispatch(kind, body, txn, params, bound),
+      () => {
+        txn.rollbackTo(mark);
+        // Bound again: the holder may have changed what the statement reads.
+        bound = undefined;
+      },
+    );
+  }
+
+  /**
+   * Runs `run`; while it fails on a lock another transaction holds, undoes it (`undo`), waits for
+   * that transaction (waitForLock) and runs it again.
+   */
+  private async waitingForLocks<T>(owner: object, run: () => Promise<T>, undo?: () => void): Promise<T> {
     for (;;) {
       try {
-        return await this.dispatch(kind, body, txn, params, query);
+        return await run();
       } catch (e) {
         const holder = lockHolder(e);
-        if (holder === undefined || holder === txn) throw e;
-        txn.rollbackTo(mark);
-        await this.waitForLock(txn, holder);
-        // Bound again: the holder may have changed what the statement reads.
-        query = undefined;
+        if (holder === undefined || holder === owner) throw e;
+        undo?.();
+        await this.waitForLock(owner, holder);
       }
     }
   }
