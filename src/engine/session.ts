@@ -249,6 +249,24 @@ export class Session {
   }
 
   /**
+   * Resolves a table about to be written (COPY FROM, a file import) and takes the lock writing it
+   * needs in the open transaction block — as an INSERT would, before reading any data — waiting
+   * while another transaction holds the table (lock_timeout 55P03, 40P01 on a wait cycle, 57014
+   * when cancelled). `resolve` runs again after each wait: the table may have been altered or
+   * dropped meanwhile. Outside a transaction block the write itself waits (appendWaiting).
+   */
+  async lockingTable<T>(resolve: () => T, tableOf: (t: T) => Table): Promise<T> {
+    const txn = this.txn;
+    if (!txn) return resolve();
+    return this.waitingForLocks(txn, async () => {
+      const t = resolve();
+      const rel = tableOf(t);
+      this.lock(txn, relationKey(rel.schema, rel.name), 'shared', `relation "${rel.name}"`);
+      return t;
+    });
+  }
+
+  /**
    * Appends rows given column-wise, the fast ingest path. Atomic: the batch is checked whole first.
    * Inside a transaction block the rows stay private until COMMIT; otherwise they commit at once.
    * Fails at once with 55P03 when another transaction has locked the table (see appendWaiting).

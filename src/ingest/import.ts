@@ -85,7 +85,11 @@ async function runImport(session: Session, source: RowSource, options: ImportOpt
     const cols = defs.map((d) => `${quoteIdent(d.name)} ${d.type}`).join(', ');
     await session.execute(`CREATE TABLE ${qualified(options.table).map(quoteIdent).join('.')} (${cols})`);
   }
-  const table = findTable(session, options.table);
+  // Waits, as an INSERT does, while another transaction holds the table.
+  const table = await session.lockingTable(
+    () => findTable(session, options.table),
+    (t) => t,
+  );
   const target = mapColumns(table.columns, fileNames, table.name);
   const ctx = { timezone: session.settings.get('timezone') ?? 'UTC' };
   const batchRows = options.batchRows ?? 65_536;

@@ -140,6 +140,25 @@ describe('importRows', () => {
     );
   });
 
+  it('waits for a transaction altering the table, then imports into the table as committed', async () => {
+    const db = await open();
+    const a = db.session();
+    await a.execute('CREATE TABLE t (a int, b text)');
+    await a.execute('BEGIN; ALTER TABLE t ADD COLUMN c int');
+    let done = false;
+    const imported = importRows(db, csvSource(file('a,b\n1,x\n2,y\n')), { table: 't' }).finally(
+      () => (done = true),
+    );
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(done).toBe(false);
+    await a.execute('COMMIT');
+    expect((await imported).rows).toBe(2);
+    expect(await rows(db, 'SELECT a, b, c FROM t ORDER BY a')).toEqual([
+      [1, 'x', null],
+      [2, 'y', null],
+    ]);
+  });
+
   it('imports a Parquet file with the types its schema declares', async () => {
     const db = await open();
     const report = await importRows(db, parquetSource('test/fixtures/items.parquet'), {

@@ -17,6 +17,8 @@ interface Running {
 
 const node = (s: ParsedStatement): Record<string, any> => s.stmt as Record<string, any>;
 const kindOf = (s: ParsedStatement): string => Object.keys(node(s))[0]!;
+const isCopyFrom = (s: ParsedStatement): boolean =>
+  kindOf(s) === 'CopyStmt' && node(s).CopyStmt.is_from === true;
 
 /**
  * The simple query protocol: each statement's result in turn, the first error ending the string.
@@ -53,8 +55,9 @@ export class SimpleQuery {
       this.send(msg.emptyQueryResponse());
       return this.ready();
     }
+    // COPY FROM runs in one too, so it holds its table's lock from before its data arrives to COMMIT.
     const implicit =
-      stmts.length > 1 &&
+      (stmts.length > 1 || isCopyFrom(stmts[0]!)) &&
       this.session.transactionStatus === 'I' &&
       !stmts.some((s) => kindOf(s) === 'TransactionStmt');
     if (implicit) await this.session.execute('BEGIN');
@@ -136,7 +139,10 @@ export class SimpleQuery {
         { detail: 'Only the admin role may COPY to or from a file on the server.' },
       );
     if (s.is_from) {
-      const target = copyInTarget(this.session, s);
+      const target = await this.session.lockingTable(
+        () => copyInTarget(this.session, s),
+        (t) => t.table,
+      );
       if (s.filename !== undefined) {
         const result = copyIn(this.session, target, readServerFile(s.filename));
         await this.session.durable();

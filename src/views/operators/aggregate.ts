@@ -63,6 +63,8 @@ interface Group {
   readonly buffers: (Map<unknown, BufferedInput> | null)[];
   /** The output row now in the view, or null. */
   out: Value[] | null;
+  /** The last push that touched the group (DeltaAggregate.pushes). */
+  push: number;
 }
 
 /**
@@ -128,6 +130,7 @@ export class DeltaAggregate implements DeltaOperator {
       states: this.slots.map((s) => (s.buffered ? null : s.acc.init())),
       buffers: this.slots.map((s) => (s.buffered ? new Map() : null)),
       out: null,
+      push: 0,
     };
   }
 
@@ -171,12 +174,16 @@ export class DeltaAggregate implements DeltaOperator {
     g.states[i] = state;
   }
 
+  /** Pushes so far: a group's `push` tells whether this one touched it already. */
+  private pushes = 0;
+
   push(_port: number, delta: Delta, round: MaintenanceRound): Delta {
-    const touched = new Set<Group>();
+    const push = ++this.pushes;
     const ctx = round.ctx;
     const undo: PushUndo | null = round.undoable
       ? { delta, folded: 0, created: [], touched: [], outs: [], deleted: [] }
       : null;
+    const touched: Group[] = undo ? undo.touched : [];
     // Registered first: a row failing part-way through still has the rows before it undone.
     if (undo) round.onUndo(() => this.undo(undo, ctx));
     const keyVals: Value[] = new Array<Value>(this.keys.length);
@@ -190,9 +197,9 @@ export class DeltaAggregate implements DeltaOperator {
         this.groups.set(g.keys, g);
         undo?.created.push(g);
       }
-      if (!touched.has(g)) {
-        touched.add(g);
-        undo?.touched.push(g);
+      if (g.push !== push) {
+        g.push = push;
+        touched.push(g);
         undo?.outs.push(g.out);
       }
       this.foldRow(g, row, w, ctx);

@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { withPgClient } from '../../helpers/pg-client.js';
+import { withPgClient, withPgServer } from '../../helpers/pg-client.js';
 
 const client = withPgClient();
 
@@ -163,5 +163,50 @@ describe('a failed COPY in a transaction block', () => {
     await expect(client().query('SELECT 1')).rejects.toMatchObject({ code: '25P02' });
     await client().query('ROLLBACK');
     expect((await client().query('SELECT 1 AS ok')).rows).toEqual([{ ok: 1 }]);
+  });
+});
+
+describe('COPY FROM and locks', () => {
+  const pgt = withPgServer();
+  const copyVia = async (c: pg.Client, sql: string, data: string): Promise<number> => {
+    const stream = c.query(copyFrom(sql));
+    await pipeline(Readable.from([data]), stream);
+    return stream.rowCount ?? -1;
+  };
+  /** Whether `p` is still pending after the server had time to answer. */
+  const pending = async (p: Promise<unknown>): Promise<boolean> => {
+    let done = false;
+    void p.then(
+      () => (done = true),
+      () => (done = true),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    return !done;
+  };
+
+  it('waits for a transaction altering the table, then loads into the table as committed', async () => {
+    const [a, b] = [await pgt.client(), await pgt.client()];
+    await a.query('CREATE TABLE w (id int)');
+    await a.query(`BEGIN; ALTER TABLE w ADD COLUMN tag text DEFAULT 'new'`);
+    const copying = copyVia(b, 'COPY w (id) FROM STDIN', '1\n2\n');
+    expect(await pending(copying)).toBe(true);
+    await a.query('COMMIT');
+    expect(await copying).toBe(2);
+    const r = await b.query({ text: 'SELECT id, tag FROM w ORDER BY id', rowMode: 'array' });
+    expect(r.rows).toEqual([
+      [1, 'new'],
+      [2, 'new'],
+    ]);
+  });
+
+  it('ends the wait after lock_timeout with 55P03 and loads nothing', async () => {
+    const [a, b] = [await pgt.client(), await pgt.client()];
+    await a.query('CREATE TABLE w2 (id int)');
+    await b.query(`SET lock_timeout = '30ms'`);
+    await a.query('BEGIN; ALTER TABLE w2 ADD COLUMN x int');
+    await expect(copyVia(b, 'COPY w2 FROM STDIN', '1\n')).rejects.toMatchObject({ code: '55P03' });
+    await a.query('ROLLBACK');
+    expect((await b.query('SELECT count(*)::int AS n FROM w2')).rows).toEqual([{ n: 0 }]);
+    expect(await copyVia(b, 'COPY w2 FROM STDIN', '5\n')).toBe(1);
   });
 });
