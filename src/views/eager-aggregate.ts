@@ -8,6 +8,7 @@ import { Decimal } from '../types/decimal.js';
 import { T, type SqlType } from '../types/types.js';
 import type { Value } from '../types/values.js';
 import { addPairSum, PairSum, step, total } from './exact-float-sum.js';
+import type { SlotRepr } from './partial-states.js';
 
 /**
  * Eager aggregation for maintained views: a GROUP BY over a join whose aggregates read one side
@@ -63,6 +64,8 @@ export interface LinearSlot {
   readonly filter: Expr | null;
   /** Folds contributions into the partial value (the combining accumulator, never rounded). */
   readonly acc: Accumulator;
+  /** How the fused join keeps it (float sums as pair sums in typed arrays, see partial-states.ts). */
+  readonly repr: SlotRepr;
 }
 
 const SUMMABLE = new Set(['int2', 'int4', 'int8', 'numeric', 'float4', 'float8']);
@@ -182,13 +185,17 @@ export function eagerAggregate(
     const args = exprs.args[i]!.map(local);
     const filter = exprs.filters[i] ? local(exprs.filters[i]!) : null;
     const base = { ...a, args, filter };
-    const count: LinearSlot = { kind: 'count', arg: args[0] ?? null, filter, acc: countCombine };
-    const sum = (): LinearSlot => ({
-      kind: 'sum',
-      arg: args[0]!,
+    const count: LinearSlot = {
+      kind: 'count',
+      arg: args[0] ?? null,
       filter,
-      acc: partialSumAccumulator(args[0]!.type),
-    });
+      acc: countCombine,
+      repr: 'count',
+    };
+    const sum = (): LinearSlot => {
+      const acc = partialSumAccumulator(args[0]!.type);
+      return { kind: 'sum', arg: args[0]!, filter, acc, repr: acc === floatPartialSum ? 'pair' : 'object' };
+    };
     // avg divides by the count; a sum is NULL while no input is non-null: both carry the count.
     if (a.fn.name === 'avg' || a.fn.name === 'sum')
       partialCols.push([addPartial(partialSum(base), sum()), addPartial(countOf(base), count)]);

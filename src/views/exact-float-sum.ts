@@ -19,17 +19,27 @@ export class PairSum {
   ninf = 0;
 }
 
+/** Where sumPair leaves its result (a pair of numbers without allocating). */
+export const pairOut = { hi: 0, lo: 0 };
+
+/** hi + lo + x exactly (up to the pair's 106 bits), renormalised, into pairOut. */
+export function sumPair(hi: number, lo: number, x: number): void {
+  // TwoSum(hi, x): t + e equals hi + x exactly.
+  const t = hi + x;
+  const bp = t - hi;
+  const e = hi - (t - bp) + (x - bp);
+  const l = lo + e;
+  // Renormalise so that |lo| stays below an ulp of hi.
+  const h = t + l;
+  pairOut.lo = l - (h - t);
+  pairOut.hi = h;
+}
+
 /** Adds x to the pair exactly (up to the pair's 106 bits). */
 function addPair(s: PairSum, x: number): void {
-  // TwoSum(hi, x): t + e equals hi + x exactly.
-  const t = s.hi + x;
-  const bp = t - s.hi;
-  const e = s.hi - (t - bp) + (x - bp);
-  const lo = s.lo + e;
-  // Renormalise so that |lo| stays below an ulp of hi.
-  const hi = t + lo;
-  s.lo = lo - (hi - t);
-  s.hi = hi;
+  sumPair(s.hi, s.lo, x);
+  s.hi = pairOut.hi;
+  s.lo = pairOut.lo;
 }
 
 /** Adds (sign 1) or removes (sign -1) one value: finite ones exactly, infinities and NaNs as counts. */

@@ -145,6 +145,23 @@ describe('eager aggregation over joins', () => {
     await expectView('lin', LINEAR);
   });
 
+  it('adds no group for a partial whose facts a commit removed while moving its dimension row', async () => {
+    await db.exec(`CREATE MATERIALIZED VIEW lin AS ${LINEAR}`);
+    await db.exec('INSERT INTO f VALUES (1, 1.5, 1, 1, 1), (2, 2, 2, 2, 2)');
+    // Key 1's facts go, then its dimension row moves to a new name, in one commit.
+    await db.exec("BEGIN; DELETE FROM f WHERE k = 1; UPDATE d SET name = 'new' WHERE k = 1; COMMIT");
+    await expectView('lin', LINEAR);
+    expect(await text('SELECT name FROM lin')).toEqual(['"b"']);
+    // Emptied and refilled in one commit; emptied, then refilled in the next.
+    await db.exec('BEGIN; DELETE FROM f WHERE k = 2; INSERT INTO f VALUES (2, 5, 5, 5, 5); COMMIT');
+    await expectView('lin', LINEAR);
+    await db.exec('DELETE FROM f WHERE k = 2');
+    await expectView('lin', LINEAR);
+    await db.exec('INSERT INTO f VALUES (2, 0.25, 1, 0.5, 1), (1, 1, 1, 1, 1)');
+    await expectView('lin', LINEAR);
+    expect(await text('SELECT name FROM lin')).toEqual(['"b"', '"new"']);
+  });
+
   it('holds one partial per join key, not the fact rows', async () => {
     await db.exec(`CREATE MATERIALIZED VIEW lin AS ${LINEAR}`);
     const bytes = async (): Promise<number> =>

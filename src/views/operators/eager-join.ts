@@ -7,35 +7,30 @@ import { addRow, emptyDelta, sameRow, type Delta } from '../delta.js';
 import type { LinearSlot } from '../eager-aggregate.js';
 import type { MaintenanceRound } from '../round.js';
 import { KeyMap } from '../key-map.js';
+import { PartialStates } from '../partial-states.js';
 import type { DeltaOperator } from './operator.js';
 
 /**
- * The facts of one partial group: its key values and the slots' partial states (in one array, as
- * touching a partial is mostly waiting for memory), how many facts, and its dimension rows.
+ * One partial group: its key values, the join key its facts have, and that key's dimension rows.
+ * Its number of facts and slot states live in the operator's PartialStates under `id`.
  */
 interface Partial {
-  /** The key values, then each slot's partial state. */
-  readonly cells: unknown[];
-  /** The join key the group's facts have. */
+  readonly keys: Value[];
   readonly jk: unknown;
-  n: number;
+  readonly id: number;
   /** The dimension rows of `jk` (the array this.dims holds), null while there are none. */
   dims: Value[][] | null;
-  /**
-   * The batch of facts that last changed it, its change in facts in that batch, and where that
-   * batch keeps its slots' changes (in `changes`, see pushFacts).
-   */
-  batch: number;
-  dn: number;
-  at: number;
 }
 
-/** What a batch of facts changed, to undo it: the facts folded so far and the groups made or dropped. */
+/**
+ * What a batch of facts changed, to undo it: the facts folded so far (folded again negated; an
+ * emptied partial's cleared states then come back to what they were, up to the pair sums' 106
+ * bits) and the partials it made.
+ */
 interface FactUndo {
   readonly delta: Delta;
   folded: number;
   readonly created: Partial[];
-  readonly deleted: Partial[];
 }
 
 type UndoEntry = FactUndo | { readonly jk: unknown; readonly row: Value[]; readonly w: number };
@@ -83,12 +78,21 @@ export class DeltaEagerJoin implements DeltaOperator {
   private readonly slotArgs: (CompiledExpr | null)[];
   private readonly slotFilters: (CompiledExpr | null)[];
   private readonly condition: CompiledExpr | null;
-  private readonly partials = new KeyMap<Partial>();
+  /** Partial ids by key (a fact finds its states without reading the partial's object), partials by id. */
+  private readonly ids = new KeyMap<number>();
+  private readonly byId: (Partial | undefined)[] = [];
+  private readonly states: PartialStates;
   private readonly byJoinKey = new Map<unknown, Set<Partial>>();
   private readonly dims = new Map<unknown, Value[][]>();
   private dimRows = 0;
   /** Whether facts without a dimension row appear null-extended (LEFT/RIGHT join keeping them). */
   private readonly keepsFacts: boolean;
+  /**
+   * Partials a batch left without facts. They stay (emptied) until the next round starts, when no
+   * undo can need them any more, and are dropped then unless facts came back (see pushFacts).
+   */
+  private emptied: Partial[] = [];
+  private lastRound: MaintenanceRound | null = null;
 
   constructor(private readonly spec: EagerJoinSpec) {
     this.factKeys = spec.factKeys.map((e) => new CompiledExpr(e));
@@ -98,6 +102,7 @@ export class DeltaEagerJoin implements DeltaOperator {
     this.slotFilters = spec.slots.map((s) => (s.filter ? new CompiledExpr(s.filter) : null));
     this.condition = spec.condition ? new CompiledExpr(spec.condition) : null;
     this.keepsFacts = spec.joinType !== 'inner';
+    this.states = new PartialStates(spec.slots);
   }
 
   private joinKey(keys: CompiledExpr[], row: Value[], round: MaintenanceRound): unknown {
@@ -119,22 +124,56 @@ export class DeltaEagerJoin implements DeltaOperator {
     return this.spec.side === 0 ? [...fact, ...nulls] : [...nulls, ...fact];
   }
 
+  /** A partial as a row: its keys, each slot's result and its number of facts. */
   private partialRow(p: Partial): Value[] {
-    const nk = this.keys.length;
-    const row = p.cells.slice(0, nk) as Value[];
-    this.spec.slots.forEach((s, i) => row.push(s.acc.result(p.cells[nk + i])));
-    row.push(p.n);
+    const row = p.keys.slice();
+    this.spec.slots.forEach((s, i) => row.push(s.acc.result(this.states.value(p.id, i))));
+    row.push(this.states.facts(p.id));
     return row;
   }
 
   push(port: number, delta: Delta, round: MaintenanceRound): Delta {
+    if (round !== this.lastRound) {
+      // A new round: the last one is committed or undone, so emptied partials can go.
+      this.lastRound = round;
+      this.dropEmptied();
+    }
     const log: UndoEntry[] | null = round.undoable ? [] : null;
     // Registered first: a row failing part-way through still has the rows before it undone.
     if (log) round.onUndo(() => this.undo(log, round.ctx));
     return port === this.spec.side ? this.pushFacts(delta, round, log) : this.pushDims(delta, round, log);
   }
 
+  private dropEmptied(): void {
+    for (const p of this.emptied) if (this.byId[p.id] === p && this.states.facts(p.id) === 0) this.remove(p);
+    this.emptied = [];
+  }
+
+  /** A new partial for the fact `row` with key values `keys`. */
+  private create(keys: Value[], row: Value[], round: MaintenanceRound): Partial {
+    const p: Partial = {
+      keys,
+      jk: this.joinKey(this.factKeys, row, round),
+      id: this.states.allocate(),
+      dims: null,
+    };
+    this.byId[p.id] = p;
+    this.ids.set(this.partialKey(keys), p.id);
+    this.link(p);
+    return p;
+  }
+
+  private remove(p: Partial): void {
+    this.ids.delete(this.partialKey(p.keys));
+    this.unlink(p);
+    this.byId[p.id] = undefined;
+    this.templates[p.id] = undefined;
+    this.states.release(p.id);
+  }
+
   private batches = 0;
+  /** The batch each partial id was last touched by (see pushFacts). */
+  private stamps = new Int32Array(0);
 
   /**
    * Folds a batch of fact changes into their partial groups, then passes on one contribution row
@@ -142,18 +181,17 @@ export class DeltaEagerJoin implements DeltaOperator {
    * batch's own sum state: PairSum for floats, MixedSum for integers and numerics, which the
    * combining accumulators add exactly, display scales included) and the change in its number of
    * facts — so a batch touching a product a thousand times joins and combines once, and an UPDATE's
-   * retraction and insertion of the same group meet here instead of upstream.
+   * retraction and insertion of the same group meet here instead of upstream. The states are
+   * columns of numbers by partial id (PartialStates): a fact reads a partial's id and folds into
+   * arrays; the partial's object is read once per batch, to join its change.
    */
   private pushFacts(delta: Delta, round: MaintenanceRound, log: UndoEntry[] | null): Delta {
-    const { slots } = this.spec;
-    const keys = this.keys;
+    const nk = this.keys.length;
     const ctx = round.ctx;
-    const nk = keys.length;
-    const ns = slots.length;
+    const states = this.states;
     const batch = ++this.batches;
-    const touched: Partial[] = [];
-    const changes: unknown[] = [];
-    const undo: FactUndo | null = log ? { delta, folded: 0, created: [], deleted: [] } : null;
+    const touched: number[] = [];
+    const undo: FactUndo | null = log ? { delta, folded: 0, created: [] } : null;
     if (undo) log!.push(undo);
     const keyVals = this.keyScratch;
     const vals = this.valScratch;
@@ -162,67 +200,87 @@ export class DeltaEagerJoin implements DeltaOperator {
       const w = delta.weights[r]!;
       // Every expression before any state changes: a failing one leaves the partials as they were.
       const key = this.evalFact(row, ctx, keyVals, vals);
-      let p = this.partials.get(key);
-      if (!p) {
-        const cells = new Array<unknown>(nk + ns);
-        for (let i = 0; i < nk; i++) cells[i] = keyVals[i];
-        for (let i = 0; i < ns; i++) cells[nk + i] = slots[i]!.acc.init();
-        const jk = this.joinKey(this.factKeys, row, round);
-        p = { cells, jk, n: 0, dims: null, batch: 0, dn: 0, at: 0 };
-        this.partials.set(key, p);
-        this.link(p);
+      let id = this.ids.get(key);
+      if (id === undefined) {
+        const p = this.create(keyVals.slice(0, nk), row, round);
         undo?.created.push(p);
+        id = p.id;
       }
-      if (p.batch !== batch) {
-        p.batch = batch;
-        p.dn = 0;
-        // The batch's slot changes sit together in one array of its own, ns per partial.
-        p.at = changes.length;
-        for (let i = 0; i < ns; i++) changes.push(slots[i]!.kind === 'count' ? 0 : null);
-        touched.push(p);
+      if (id >= this.stamps.length) {
+        const s = new Int32Array(Math.max(64, this.stamps.length * 2, id + 1));
+        s.set(this.stamps);
+        this.stamps = s;
       }
-      this.fold(p, vals, w);
-      p.n += w;
-      this.foldChange(changes, p, vals, w);
-      p.dn += w;
+      if (this.stamps[id] !== batch) {
+        this.stamps[id] = batch;
+        states.startBatch(id);
+        touched.push(id);
+      }
+      states.fold(id, vals, w);
       if (undo) undo.folded = r + 1;
     }
     const out = emptyDelta();
-    for (const p of touched) {
-      if (p.n === 0) {
-        this.partials.delete(this.partialKey(p.cells));
-        this.unlink(p);
-        undo?.deleted.push(p);
+    for (const id of touched) {
+      if (states.changed(id)) this.emitChange(out, id, round);
+      if (states.facts(id) === 0) {
+        // Emptied: cleared, so facts coming back start from nothing, as a new partial would.
+        states.clear(id);
+        this.emptied.push(this.byId[id]!);
       }
-      if (this.changed(changes, p)) this.emitChange(out, changes, p, round);
     }
     return out;
   }
 
-  /** Passes on a partial's change in this batch: its keys, slot changes and dn, joined. */
-  private emitChange(out: Delta, changes: readonly unknown[], p: Partial, round: MaintenanceRound): void {
+  /**
+   * Per partial id, its change row with the keys and its one dimension row filled in (undefined:
+   * not made yet; null: it has no or several dimension rows). Joining a change then copies one
+   * array instead of reading the partial, its dimension rows and the row.
+   */
+  private templates: (Value[] | null | undefined)[] = [];
+
+  /** Passes on a partial's change in this batch: its keys, slot changes and change in facts, joined. */
+  private emitChange(out: Delta, id: number, round: MaintenanceRound): void {
+    let t = this.templates[id];
+    if (t === undefined) {
+      const p = this.byId[id]!;
+      t = this.templates[id] = p.dims?.length === 1 ? this.changeRow(p, p.dims[0]!) : null;
+    }
+    if (t !== null) {
+      const row = this.withChange(t.slice(), id);
+      if (!this.condition || this.condition.evalRow(row, round.ctx) === true) addRow(out, row, 1);
+      return;
+    }
+    const p = this.byId[id]!;
     const dims = p.dims;
     if (dims) {
       for (let i = 0; i < dims.length; i++) {
-        const row = this.changeRow(changes, p, dims[i]!);
+        const row = this.withChange(this.changeRow(p, dims[i]!), id);
         if (!this.condition || this.condition.evalRow(row, round.ctx) === true) addRow(out, row, 1);
       }
-    } else if (this.keepsFacts) addRow(out, this.changeRow(changes, p, null), 1);
+    } else if (this.keepsFacts) addRow(out, this.withChange(this.changeRow(p, null), id), 1);
   }
 
-  /** The joined row of a partial's change and a dimension row (null: NULLs). */
-  private changeRow(changes: readonly unknown[], p: Partial, dim: Value[] | null): Value[] {
+  /** A partial's keys joined with a dimension row (null: NULLs), its slot columns left empty. */
+  private changeRow(p: Partial, dim: Value[] | null): Value[] {
     const nk = this.keys.length;
     const ns = this.spec.slots.length;
     const dw = this.spec.dimWidth;
-    const row = new Array<Value>(nk + ns + 1 + dw);
+    const row = new Array<Value>(nk + ns + 1 + dw).fill(null);
     // The fact columns start after the dimension's when the facts are the right input.
     const f = this.spec.side === 0 ? 0 : dw;
     const d = this.spec.side === 0 ? nk + ns + 1 : 0;
-    for (let i = 0; i < nk; i++) row[f + i] = p.cells[i] as Value;
-    for (let i = 0; i < ns; i++) row[f + nk + i] = changes[p.at + i] as Value;
-    row[f + nk + ns] = p.dn;
-    for (let i = 0; i < dw; i++) row[d + i] = dim === null ? null : dim[i]!;
+    for (let i = 0; i < nk; i++) row[f + i] = p.keys[i]!;
+    if (dim !== null) for (let i = 0; i < dw; i++) row[d + i] = dim[i]!;
+    return row;
+  }
+
+  /** Fills in a joined change row's slot changes and change in facts from the partial's batch. */
+  private withChange(row: Value[], id: number): Value[] {
+    const nk = this.keys.length;
+    const ns = this.spec.slots.length;
+    const f = this.spec.side === 0 ? 0 : this.spec.dimWidth;
+    for (let i = 0; i < ns; i++) row[f + nk + i] = this.states.change(id, i);
+    row[f + nk + ns] = this.states.factsChange(id);
     return row;
   }
 
@@ -244,42 +302,11 @@ export class DeltaEagerJoin implements DeltaOperator {
     return this.partialKey(keyVals);
   }
 
-  /** The map key of a partial from its key values (the first entries of `values`: keys or cells). */
-  private partialKey(values: readonly unknown[]): unknown {
+  /** The map key of a partial from its key values (the first nk of `values`). */
+  private partialKey(values: readonly Value[]): unknown {
     const nk = this.keys.length;
-    if (nk === 1) return valueKey(values[0] as Value);
-    return tupleKey((values.length === nk ? values : values.slice(0, nk)) as Value[]);
-  }
-
-  /** Folds one fact's shares (w copies) into the partial's change in the current batch. */
-  private foldChange(changes: unknown[], p: Partial, vals: Value[], w: number): void {
-    const slots = this.spec.slots;
-    const args = this.scratch;
-    for (let i = 0; i < slots.length; i++) {
-      const v = vals[i]!;
-      if (v === null) continue;
-      const at = p.at + i;
-      if (slots[i]!.kind === 'count') {
-        changes[at] = (changes[at] as number) + w * (v as number);
-        continue;
-      }
-      const acc = slots[i]!.acc;
-      let st = changes[at] ?? acc.init();
-      args[0] = v;
-      if (w > 0) for (let k = w; k > 0; k--) st = acc.add(st, args);
-      else for (let k = -w; k > 0; k--) st = acc.remove!(st, args);
-      changes[at] = st;
-    }
-  }
-
-  /** Whether the batch changed the partial at all (a sum state counts as a change once folded). */
-  private changed(changes: readonly unknown[], p: Partial): boolean {
-    if (p.dn !== 0) return true;
-    for (let i = 0; i < this.spec.slots.length; i++) {
-      const c = changes[p.at + i];
-      if (c !== null && c !== 0) return true;
-    }
-    return false;
+    if (nk === 1) return valueKey(values[0]!);
+    return tupleKey(values.length === nk ? values : values.slice(0, nk));
   }
 
   private pushDims(delta: Delta, round: MaintenanceRound, log: UndoEntry[] | null): Delta {
@@ -299,12 +326,15 @@ export class DeltaEagerJoin implements DeltaOperator {
       const ps = this.byJoinKey.get(jk);
       const before = this.dims.get(jk)?.length ?? 0;
       if (ps) {
-        for (const p of ps) this.emitJoined(out, partialRow(p), d, w, round);
+        for (const p of ps)
+          if (this.states.facts(p.id) !== 0) this.emitJoined(out, partialRow(p), d, w, round);
         if (this.keepsFacts) {
           // The key's facts lose (first dimension row) or regain (last one gone) their null-extended rows.
           const after = before + w;
           const sign = before === 0 && after > 0 ? -1 : before > 0 && after === 0 ? 1 : 0;
-          if (sign !== 0) for (const p of ps) addRow(out, this.nullExtended(partialRow(p)), sign);
+          if (sign !== 0)
+            for (const p of ps)
+              if (this.states.facts(p.id) !== 0) addRow(out, this.nullExtended(partialRow(p)), sign);
         }
       }
       this.changeDim(jk, d, w);
@@ -313,29 +343,9 @@ export class DeltaEagerJoin implements DeltaOperator {
     return out;
   }
 
-  /** The one argument a slot folds (accumulators read their arguments, they keep no reference). */
-  private readonly scratch: Value[] = [null];
-
-  /** Folds one fact's shares (w copies; negative retracts) into a partial's states. */
-  private fold(p: Partial, vals: Value[], w: number): void {
-    const cells = p.cells;
-    const nk = this.keys.length;
-    const slots = this.spec.slots;
-    const args = this.scratch;
-    for (let i = 0; i < slots.length; i++) {
-      const v = vals[i]!;
-      if (v === null) continue;
-      const acc = slots[i]!.acc;
-      let st = cells[nk + i];
-      args[0] = v;
-      if (w > 0) for (let k = w; k > 0; k--) st = acc.add(st, args);
-      else for (let k = -w; k > 0; k--) st = acc.remove!(st, args);
-      cells[nk + i] = st;
-    }
-  }
-
   /** Indexes a partial by its join key, and points it at that key's dimension rows. */
   private link(p: Partial): void {
+    this.templates[p.id] = undefined;
     if (p.jk === NULL_KEY) return;
     let set = this.byJoinKey.get(p.jk);
     if (!set) this.byJoinKey.set(p.jk, (set = new Set()));
@@ -368,12 +378,15 @@ export class DeltaEagerJoin implements DeltaOperator {
     if (rows.length === 0) {
       this.dims.delete(jk);
       this.pointDims(jk, null);
-    }
+    } else for (const p of this.byJoinKey.get(jk) ?? []) this.templates[p.id] = undefined;
   }
 
   /** Gives the partials of join key `jk` its dimension rows (the array, or null when it has none). */
   private pointDims(jk: unknown, rows: Value[][] | null): void {
-    for (const p of this.byJoinKey.get(jk) ?? []) p.dims = rows;
+    for (const p of this.byJoinKey.get(jk) ?? []) {
+      p.dims = rows;
+      this.templates[p.id] = undefined;
+    }
   }
 
   private undo(log: UndoEntry[], ctx: ExecContext): void {
@@ -383,23 +396,15 @@ export class DeltaEagerJoin implements DeltaOperator {
         this.changeDim(e.jk, e.row, -e.w);
         continue;
       }
-      // The facts folded so far, retracted newest first (their expressions succeeded before), with
-      // the groups they dropped put back first and the groups they made dropped last.
-      for (const p of e.deleted) {
-        this.partials.set(this.partialKey(p.cells), p);
-        this.link(p);
-      }
+      // The facts folded so far retracted newest first (their expressions succeeded before), then
+      // the partials they made dropped.
       const keyVals = this.keyScratch;
       const vals = this.valScratch;
       for (let r = e.folded - 1; r >= 0; r--) {
-        const p = this.partials.get(this.evalFact(e.delta.rows[r]!, ctx, keyVals, vals))!;
-        this.fold(p, vals, -e.delta.weights[r]!);
-        p.n -= e.delta.weights[r]!;
+        const id = this.ids.get(this.evalFact(e.delta.rows[r]!, ctx, keyVals, vals))!;
+        this.states.fold(id, vals, -e.delta.weights[r]!, false);
       }
-      for (const p of e.created) {
-        this.partials.delete(this.partialKey(p.cells));
-        this.unlink(p);
-      }
+      for (let i = e.created.length - 1; i >= 0; i--) this.remove(e.created[i]!);
     }
   }
 
@@ -408,6 +413,6 @@ export class DeltaEagerJoin implements DeltaOperator {
   }
 
   stateBytes(): number {
-    return this.partials.size * (96 + 32 * this.spec.slots.length) + this.dimRows * 64 + this.dims.size * 48;
+    return this.states.size * (96 + 32 * this.spec.slots.length) + this.dimRows * 64 + this.dims.size * 48;
   }
 }
