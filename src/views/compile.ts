@@ -1,7 +1,7 @@
 import { DatabaseError, SqlState } from '../errors.js';
 import type { ExecContext } from '../exec/context.js';
-import { containsSubquery, forEachChild, type Expr } from '../plan/expr.js';
-import type { JoinNode, LogicalPlan } from '../plan/logical.js';
+import { containsSubquery, forEachChild, mapExpr, type Expr } from '../plan/expr.js';
+import type { AggCall, JoinNode, LogicalPlan, ScanNode } from '../plan/logical.js';
 import type { Table } from '../storage/table.js';
 import { appendDelta, emptyDelta, isEmpty, type Delta } from './delta.js';
 import { eagerAggregate, type EagerAggregate } from './eager-aggregate.js';
@@ -135,13 +135,8 @@ export class ViewDataflow {
 
   private compile(p: LogicalPlan, ctx: ExecContext): FlowNode {
     switch (p.kind) {
-      case 'scan': {
-        const scan = this.node(new DeltaColumns(p.columns));
-        const list = this.sources.get(p.table) ?? [];
-        list.push(scan);
-        this.sources.set(p.table, list);
-        return this.filters(p.filters, scan);
-      }
+      case 'scan':
+        return this.filters(p.filters, this.scan(p, false));
       case 'filter':
         return this.filters([p.predicate], this.compile(p.input, ctx));
       case 'project': {
@@ -165,7 +160,20 @@ export class ViewDataflow {
         if (groupBy.length !== p.groupBy.length) throw notMaintainable('GROUPING SETS, ROLLUP and CUBE');
         const eager = eagerAggregate(p, groupBy, readsClock);
         if (eager) return this.eagerAggregate(eager, ctx);
-        return this.node(new DeltaAggregate(groupBy, p.aggs, ctx), this.compile(p.input, ctx));
+        const exprs = [...groupBy, ...p.aggs.flatMap(aggExprs)];
+        const picks = exprs.some(containsSubquery) ? null : this.columnPicks(p.input);
+        if (!picks) return this.node(new DeltaAggregate(groupBy, p.aggs, ctx), this.compile(p.input, ctx));
+        // The aggregate reads the scan's rows by table column: no row copied per change on the way.
+        const at = (e: Expr): Expr =>
+          mapExpr(e, (x) => (x.kind === 'col' ? { ...x, index: picks.columns[x.index]! } : undefined));
+        const aggs = p.aggs.map((a) => ({
+          ...a,
+          args: a.args.map(at),
+          directArgs: a.directArgs.map(at),
+          filter: a.filter ? at(a.filter) : null,
+          orderBy: a.orderBy.map((k) => ({ ...k, expr: at(k.expr) })),
+        }));
+        return this.node(new DeltaAggregate(groupBy.map(at), aggs, ctx), this.scan(picks.scan, true));
       }
       case 'join': {
         checkJoin(p);
@@ -218,6 +226,27 @@ export class ViewDataflow {
       case 'tablefunc':
         throw notMaintainable(`set-returning function ${p.fn.name}() in FROM`);
     }
+  }
+
+  /**
+   * A scan under column-only projections: the scan, and the table column each output column of `p`
+   * is (null when `p` is anything else, or the scan filters rows).
+   */
+  private columnPicks(p: LogicalPlan): { scan: ScanNode; columns: number[] } | null {
+    if (p.kind === 'scan') return p.filters.length > 0 ? null : { scan: p, columns: [...p.columns] };
+    if (p.kind !== 'project' || !p.exprs.every((e) => e.kind === 'col')) return null;
+    const inner = this.columnPicks(p.input);
+    if (!inner) return null;
+    return { scan: inner.scan, columns: p.exprs.map((e) => inner.columns[(e as { index: number }).index]!) };
+  }
+
+  /** A scan's node, a source of its table's changes; `keep`: rows passed on whole (see DeltaColumns). */
+  private scan(p: ScanNode, keep: boolean): FlowNode {
+    const scan = this.node(new DeltaColumns(p.columns, keep));
+    const list = this.sources.get(p.table) ?? [];
+    list.push(scan);
+    this.sources.set(p.table, list);
+    return scan;
   }
 
   /**
@@ -317,4 +346,9 @@ export class ViewDataflow {
     for (const node of this.nodes) n += node.op.stateBytes();
     return n;
   }
+}
+
+/** Every expression of an aggregate call. */
+function aggExprs(a: AggCall): Expr[] {
+  return [...a.args, ...a.directArgs, ...a.orderBy.map((k) => k.expr), ...(a.filter ? [a.filter] : [])];
 }

@@ -27,10 +27,21 @@ export class DeltaProject extends RowOperator {
   }
 }
 
-/** Picks table columns by index (a scan's projection), without compiling expressions. */
+/**
+ * Picks table columns by index (a scan's projection), without compiling expressions. With `keep`,
+ * a scan whose consumer reads the table's columns by their own positions (see compile.ts, column
+ * picks inlined into an aggregate): rows pass through untouched, only ones too short for the
+ * columns read are padded with NULLs.
+ */
 export class DeltaColumns extends RowOperator {
-  constructor(readonly columns: readonly number[]) {
+  private readonly need: number;
+
+  constructor(
+    readonly columns: readonly number[],
+    private readonly keep = false,
+  ) {
     super();
+    this.need = columns.length === 0 ? 0 : Math.max(...columns) + 1;
   }
 
   private identity(delta: Delta): boolean {
@@ -39,6 +50,7 @@ export class DeltaColumns extends RowOperator {
   }
 
   push(_port: number, delta: Delta): Delta {
+    if (this.keep) return this.padded(delta);
     const cols = this.columns;
     // A scan of every column in order (the usual bound plan) passes rows through untouched.
     if (this.identity(delta)) return delta;
@@ -53,5 +65,18 @@ export class DeltaColumns extends RowOperator {
     }
     // The weights are only read downstream: shared, not copied.
     return { rows, weights: delta.weights };
+  }
+
+  /** The delta itself when every row holds the columns read; else with short rows NULL-padded. */
+  private padded(delta: Delta): Delta {
+    const need = this.need;
+    const rows = delta.rows;
+    let i = 0;
+    while (i < rows.length && rows[i]!.length >= need) i++;
+    if (i === rows.length) return delta;
+    const out = rows.map((r) =>
+      r.length >= need ? r : [...r, ...new Array<Value>(need - r.length).fill(null)],
+    );
+    return { rows: out, weights: delta.weights };
   }
 }
