@@ -45,6 +45,10 @@ const VIEWS: Record<string, string> = {
   unioned: 'SELECT k FROM t UNION SELECT k FROM d',
   union_all: 'SELECT k, g AS label FROM t WHERE v < 3 UNION ALL SELECT k, name FROM d',
   cte: 'WITH x AS (SELECT g, v FROM t WHERE v >= 0) SELECT g, sum(v) AS s FROM (SELECT * FROM x) y GROUP BY g',
+  // Column picks in another order under the aggregate (read by table column, see compile.ts).
+  picked:
+    'SELECT gg, sum(vv) FILTER (WHERE vv > 1) AS sv, max(kk) AS mk, count(ff) AS nf ' +
+    'FROM (SELECT f AS ff, v AS vv, k AS kk, g AS gg FROM t) s GROUP BY gg',
   percentiles:
     'SELECT g, percentile_cont(0.5) WITHIN GROUP (ORDER BY v) AS med, percentile_disc(0.9) WITHIN GROUP (ORDER BY v) AS p90 FROM t GROUP BY g',
   approx: 'SELECT g, approx_percentile(v, 0.5) AS p50, approx_percentile(f, 0.9) AS p90 FROM t GROUP BY g',
