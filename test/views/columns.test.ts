@@ -4,14 +4,11 @@
 import { describe, expect, it } from 'vitest';
 import { DeltaColumns } from '../../src/views/operators/project.js';
 import type { Delta } from '../../src/views/delta.js';
-import type { MaintenanceRound } from '../../src/views/round.js';
-
-const round = {} as MaintenanceRound;
 
 describe('DeltaColumns', () => {
   it('copies the picked columns in their order', () => {
     const d: Delta = { rows: [[1, 'a', 2.5]], weights: [1] };
-    expect(new DeltaColumns([2, 0]).push(0, d, round).rows).toEqual([[2.5, 1]]);
+    expect(new DeltaColumns([2, 0]).push(0, d).rows).toEqual([[2.5, 1]]);
   });
 
   it('keeping rows, passes the delta itself on when every row holds the columns read', () => {
@@ -22,12 +19,12 @@ describe('DeltaColumns', () => {
       ],
       weights: [1, -1],
     };
-    expect(new DeltaColumns([2, 0], true).push(0, d, round)).toBe(d);
+    expect(new DeltaColumns([2, 0], true).push(0, d)).toBe(d);
   });
 
   it('keeping rows, pads rows shorter than the columns read with NULLs', () => {
     const d: Delta = { rows: [[1, 'a', 2.5], [2]], weights: [1, 1] };
-    const out = new DeltaColumns([2, 0], true).push(0, d, round);
+    const out = new DeltaColumns([2, 0], true).push(0, d);
     expect(out.rows).toEqual([
       [1, 'a', 2.5],
       [2, null, null],
