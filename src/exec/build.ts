@@ -22,7 +22,7 @@ import { TableFunctionOperator } from './operators/table-function.js';
 import { ValuesOperator } from './operators/values.js';
 import { WindowOperator } from './operators/window.js';
 
-function constInt(
+export function constInt(
   plan: LogicalPlan,
   e: Expr | null,
   ctx: ExecContext,

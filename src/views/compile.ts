@@ -1,4 +1,5 @@
 import { DatabaseError, SqlState } from '../errors.js';
+import { constInt } from '../exec/build.js';
 import type { ExecContext } from '../exec/context.js';
 import { containsSubquery, forEachChild, mapExpr, type Expr } from '../plan/expr.js';
 import type { AggCall, JoinNode, LogicalPlan, ScanNode } from '../plan/logical.js';
@@ -12,6 +13,8 @@ import { DeltaEagerJoin } from './operators/eager-join.js';
 import { DeltaJoin } from './operators/join.js';
 import type { DeltaOperator } from './operators/operator.js';
 import { DeltaColumns, DeltaProject } from './operators/project.js';
+import { DeltaSetOp } from './operators/setop.js';
+import { DeltaTopN } from './operators/top-n.js';
 import { DeltaUnionAll } from './operators/union.js';
 import { DeltaValues } from './operators/values.js';
 import { DeltaWindow } from './operators/window.js';
@@ -197,8 +200,10 @@ export class ViewDataflow {
         // A view is a set of rows: its order is not kept.
         return this.compile(p.input, ctx);
       case 'setop': {
-        if (p.op !== 'union') throw notMaintainable(`${p.op.toUpperCase()}`);
-        const u = this.node(new DeltaUnionAll(), this.compile(p.left, ctx), this.compile(p.right, ctx));
+        const left = this.compile(p.left, ctx);
+        const right = this.compile(p.right, ctx);
+        if (p.op !== 'union') return this.node(new DeltaSetOp(p.op, p.all), left, right);
+        const u = this.node(new DeltaUnionAll(), left, right);
         return p.all ? u : this.node(new DeltaDistinct(), u);
       }
       case 'values':
@@ -206,8 +211,23 @@ export class ViewDataflow {
         return this.node(new DeltaValues(p.rows));
       case 'materialize':
         return this.compile(p.input, ctx);
-      case 'limit':
-        throw notMaintainable('LIMIT and OFFSET');
+      case 'limit': {
+        for (const e of [p.limit, p.offset])
+          if (e && e.kind !== 'const') throw notMaintainable('LIMIT or OFFSET that is not a constant');
+        const limit = constInt(p, p.limit, ctx, 'LIMIT');
+        const offset = constInt(p, p.offset, ctx, 'OFFSET') ?? 0;
+        if (limit === null) {
+          if (offset === 0) return this.compile(p.input, ctx);
+          throw notMaintainable('OFFSET without LIMIT');
+        }
+        // Top-N: the ORDER BY under the LIMIT says which rows are in; without one, the rows' values do.
+        const sort = p.input.kind === 'sort' ? p.input : null;
+        sort?.keys.forEach((k) => checkExpr(k.expr));
+        return this.node(
+          new DeltaTopN(sort?.keys ?? [], offset, limit),
+          this.compile(sort?.input ?? p.input, ctx),
+        );
+      }
       case 'window':
         for (const c of p.calls) {
           [...c.args, ...c.partitionBy, ...c.orderBy.map((k) => k.expr)].forEach((e) => checkExpr(e));

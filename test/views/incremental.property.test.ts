@@ -7,8 +7,9 @@
 // stddev/variance/percentiles/approx_percentile/string_agg/array_agg/bool_and, HAVING, global
 // aggregates, inner/left/right/full equi-joins, joins under aggregates (eager aggregation: fused
 // and pre-aggregated, keyed by columns and by expressions), DISTINCT, UNION and UNION ALL,
-// subqueries in FROM and CTEs, self-joins, window functions (ranking, LAG/LEAD, aggregates over
-// ROWS frames, over groups), and views on views.
+// INTERSECT and EXCEPT [ALL], ORDER BY … LIMIT/OFFSET (top-N), subqueries in FROM and CTEs,
+// self-joins, window functions (ranking, LAG/LEAD, aggregates over ROWS frames, over groups), and
+// views on views.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Decimal, open, type Database, type Value } from '../../src/index.js';
@@ -45,6 +46,13 @@ const VIEWS: Record<string, string> = {
   unioned: 'SELECT k FROM t UNION SELECT k FROM d',
   union_all: 'SELECT k, g AS label FROM t WHERE v < 3 UNION ALL SELECT k, name FROM d',
   cte: 'WITH x AS (SELECT g, v FROM t WHERE v >= 0) SELECT g, sum(v) AS s FROM (SELECT * FROM x) y GROUP BY g',
+  // Top-N over a group-by and over rows (the ORDER BY names every output column: no ties to pick from).
+  top_groups: 'SELECT g, sum(v) AS s FROM t GROUP BY g ORDER BY s DESC NULLS LAST, g LIMIT 2',
+  top_rows: 'SELECT k, v, g FROM t ORDER BY v NULLS FIRST, k DESC, g LIMIT 3 OFFSET 1',
+  intersected: 'SELECT k FROM t INTERSECT SELECT k FROM d',
+  intersected_all: 'SELECT k FROM t INTERSECT ALL SELECT k FROM d',
+  excepted: 'SELECT k FROM t EXCEPT SELECT k FROM d',
+  excepted_all: 'SELECT k FROM t EXCEPT ALL SELECT k FROM d',
   // Column picks in another order under the aggregate (read by table column, see compile.ts).
   picked:
     'SELECT gg, sum(vv) FILTER (WHERE vv > 1) AS sv, max(kk) AS mk, count(ff) AS nf ' +

@@ -227,6 +227,34 @@ export class OrderedMultiset {
     walk(this.root);
   }
 
+  /**
+   * Calls `fn` in order for each distinct value with copies at 0-based positions [from, to) of the
+   * sorted multiset, with the number of its copies there: O(log n + values visited).
+   */
+  forRange(from: number, to: number, fn: (key: Value, count: number) => void): void {
+    const walk = (n: Node, start: number): void => {
+      // `start`: the position of n's first value.
+      if (n.leaf) {
+        let pos = start;
+        for (let i = 0; i < n.keys.length && pos < to; i++) {
+          const c = n.counts[i]!;
+          const lo = Math.max(pos, from);
+          const hi = Math.min(pos + c, to);
+          if (hi > lo) fn(n.keys[i]!, hi - lo);
+          pos += c;
+        }
+        return;
+      }
+      let pos = start;
+      for (const child of n.children) {
+        if (pos >= to) return;
+        if (pos + child.total > from) walk(child, pos);
+        pos += child.total;
+      }
+    };
+    if (from < to) walk(this.root, 0);
+  }
+
   /** Adds every value of `other` (with multiplicity) to this multiset. */
   addAll(other: OrderedMultiset): void {
     other.forEach((k, c) => this.add(k, c));
