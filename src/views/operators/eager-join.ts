@@ -116,7 +116,12 @@ export class DeltaEagerJoin implements DeltaOperator {
 
   private emitJoined(out: Delta, fact: Value[], dim: Value[], w: number, round: MaintenanceRound): void {
     const row = this.spec.side === 0 ? concat(fact, dim) : concat(dim, fact);
-    if (!this.condition || this.condition.evalRow(row, round.ctx) === true) addRow(out, row, w);
+    if (this.passes(row, round)) addRow(out, row, w);
+  }
+
+  /** Whether a joined row meets the join's residual condition. */
+  private passes(row: Value[], round: MaintenanceRound): boolean {
+    return !this.condition || this.condition.evalRow(row, round.ctx) === true;
   }
 
   private nullExtended(fact: Value[]): Value[] {
@@ -247,7 +252,7 @@ export class DeltaEagerJoin implements DeltaOperator {
     }
     if (t !== null) {
       const row = this.withChange(t.slice(), id);
-      if (!this.condition || this.condition.evalRow(row, round.ctx) === true) addRow(out, row, 1);
+      if (this.passes(row, round)) addRow(out, row, 1);
       return;
     }
     const p = this.byId[id]!;
@@ -255,7 +260,7 @@ export class DeltaEagerJoin implements DeltaOperator {
     if (dims) {
       for (let i = 0; i < dims.length; i++) {
         const row = this.withChange(this.changeRow(p, dims[i]!), id);
-        if (!this.condition || this.condition.evalRow(row, round.ctx) === true) addRow(out, row, 1);
+        if (this.passes(row, round)) addRow(out, row, 1);
       }
     } else if (this.keepsFacts) addRow(out, this.withChange(this.changeRow(p, null), id), 1);
   }

@@ -1,4 +1,5 @@
 import { CompiledExpr } from '../../exec/compile.js';
+import { compareKeys } from '../../exec/operators/sort.js';
 import type { ExecContext } from '../../exec/context.js';
 import type { SortKey } from '../../plan/logical.js';
 import { OrderedMultiset } from '../../sql/aggregates/ordered-set.js';
@@ -50,16 +51,8 @@ export class DeltaTopN implements DeltaOperator {
 
   /** Sort-key order (direction and NULL placement as the ORDER BY says), then the rows' values. */
   private compare(a: Entry, b: Entry): number {
-    for (let i = 0; i < this.sort.length; i++) {
-      const x = a.k[i]!;
-      const y = b.k[i]!;
-      if (x === null || y === null) {
-        if (x === y) continue;
-        return (x === null) === this.sort[i]!.nullsFirst ? -1 : 1;
-      }
-      const c = compareValues(x, y);
-      if (c !== 0) return this.sort[i]!.desc ? -c : c;
-    }
+    const k = compareKeys(a.k, b.k, this.sort);
+    if (k !== 0) return k;
     const c = compareValues(a.row, b.row);
     if (c !== 0 || sameRow(a.row, b.row)) return c;
     // Equal values in other representations (1.0 and 1.00) are other rows.
