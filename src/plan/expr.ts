@@ -47,6 +47,11 @@ export interface ColExpr {
   readonly type: SqlType;
   readonly index: number;
 }
+/** The input column an expression reads when it is a plain column reference, else -1. */
+export function columnOf(e: Expr): number {
+  return e.kind === 'col' ? e.index : -1;
+}
+
 export interface OuterExpr {
   readonly kind: 'outer';
   readonly type: SqlType;

@@ -1,7 +1,7 @@
 import { DatabaseError, SqlState } from '../errors.js';
 import { constInt } from '../exec/build.js';
 import type { ExecContext } from '../exec/context.js';
-import { containsSubquery, forEachChild, mapExpr, type Expr } from '../plan/expr.js';
+import { columnOf, containsSubquery, forEachChild, mapExpr, type Expr } from '../plan/expr.js';
 import type { AggCall, JoinNode, LogicalPlan, ScanNode } from '../plan/logical.js';
 import type { Table } from '../storage/table.js';
 import { appendDelta, emptyDelta, isEmpty, type Delta } from './delta.js';
@@ -147,7 +147,7 @@ export class ViewDataflow {
         const input = this.compile(p.input, ctx);
         // Column picks copy values without evaluating expressions; the identity is no node at all.
         if (!p.exprs.every((e) => e.kind === 'col')) return this.node(new DeltaProject(p.exprs), input);
-        const cols = p.exprs.map((e) => (e.kind === 'col' ? e.index : -1));
+        const cols = p.exprs.map(columnOf);
         if (cols.length === p.input.fields.length && cols.every((c, i) => c === i)) return input;
         return this.node(new DeltaColumns(cols), input);
       }

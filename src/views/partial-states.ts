@@ -145,11 +145,16 @@ export class PartialStates {
     const d = this.data;
     const b = id * this.stride;
     d[b + DN] = 0;
-    for (const s of this.slots) {
+    const slots = this.slots;
+    for (let i = 0; i < slots.length; i++) {
+      const s = slots[i]!;
       if (s.repr === 'count') d[b + s.at + 1] = 0;
       else if (s.repr === 'pair') {
-        d.fill(0, b + s.at + CHANGE, b + s.at + 2 * CHANGE);
-        d.fill(0, b + s.specialAt + CHANGE, b + s.specialAt + 2 * CHANGE);
+        // Plain stores: a typed array's fill() costs a call per range.
+        const c = b + s.at + CHANGE;
+        const sp = b + s.specialAt + CHANGE;
+        d[c] = d[c + 1] = d[c + 2] = 0;
+        d[sp] = d[sp + 1] = d[sp + 2] = 0;
       } else this.dobjects[s.object]![id] = null;
     }
   }

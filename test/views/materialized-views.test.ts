@@ -101,6 +101,37 @@ describe('CREATE MATERIALIZED VIEW', () => {
     expect(await rows('SELECT total FROM s')).toEqual([[1]]);
   });
 
+  it('keeps count(*), and a float sum and average of one column, from shared states', async () => {
+    // count(*) reads the group's row count; sum(x) and avg(x) one exact pair sum. A filtered or
+    // DISTINCT call, or one over another column, keeps its own state.
+    const q =
+      'SELECT g, count(*) AS n, sum(x) AS sx, avg(x) AS ax, count(x) AS nx, avg(x) FILTER (WHERE x > 0) AS pos, ' +
+      'sum(DISTINCT x) AS dx, sum(y) AS sy, avg(y) AS ay FROM f GROUP BY g';
+    const whole = 'SELECT count(*) AS n, sum(x) AS sx, avg(x) AS ax FROM f';
+    await db.exec('CREATE TABLE f (g int, x float8, y float8)');
+    await db.exec(`CREATE MATERIALIZED VIEW s AS ${q}`);
+    await db.exec(`CREATE MATERIALIZED VIEW w AS ${whole}`);
+    const check = async (): Promise<void> => {
+      expect(await rows('SELECT * FROM s ORDER BY g')).toEqual(await rows(`${q} ORDER BY g`));
+      expect(await rows('SELECT * FROM w')).toEqual(await rows(whole));
+    };
+    await check();
+    expect(await rows('SELECT * FROM w')).toEqual([[0n, null, null]]);
+    await db.exec('INSERT INTO f VALUES (1, 2, 0.5), (1, NULL, 1), (1, -4, NULL), (2, 3, 3), (2, 3, 2)');
+    await check();
+    expect(await rows('SELECT n, sx, ax, nx FROM s WHERE g = 1')).toEqual([[3n, -2, -1, 2n]]);
+    await db.exec('UPDATE f SET x = x * 10 WHERE g = 2');
+    await db.exec('DELETE FROM f WHERE x IS NULL');
+    await check();
+    await db.exec('BEGIN');
+    await db.exec('INSERT INTO f VALUES (1, 100, 1), (3, 1, 1)');
+    await db.exec('ROLLBACK');
+    await check();
+    await db.exec('DELETE FROM f');
+    await check();
+    expect(await rows('SELECT * FROM w')).toEqual([[0n, null, null]]);
+  });
+
   it('maintains views on views, in dependency order within one commit', async () => {
     await db.exec('CREATE MATERIALIZED VIEW a AS SELECT region, sum(qty) AS q FROM sales GROUP BY region');
     await db.exec('CREATE MATERIALIZED VIEW b AS SELECT max(q) AS top, count(*) AS regions FROM a');

@@ -1,7 +1,7 @@
 import { CompiledExpr } from '../../exec/compile.js';
 import type { ExecContext } from '../../exec/context.js';
 import { compareKeys } from '../../exec/operators/sort.js';
-import type { Expr } from '../../plan/expr.js';
+import { columnOf, type Expr } from '../../plan/expr.js';
 import type { AggCall } from '../../plan/logical.js';
 import type { Accumulator } from '../../sql/aggregates/aggregate.js';
 import { withDistinct } from '../../sql/aggregates/distinct.js';
@@ -15,6 +15,14 @@ import type { DeltaOperator } from './operator.js';
 interface Slot {
   readonly call: AggCall;
   readonly args: CompiledExpr[];
+  /** Per argument, the input column it reads when it is a plain column reference, else -1. */
+  readonly argCols: number[];
+  /**
+   * Where the slot's state is: OWN (its own accumulator), ROWS (count(*): the group's number of
+   * rows) or the index of an earlier slot whose state it reads (a float sum and an average of the
+   * same argument keep one exact pair sum).
+   */
+  readonly source: number;
   readonly filter: CompiledExpr | null;
   readonly orderKeys: CompiledExpr[];
   readonly strict: boolean;
@@ -54,6 +62,14 @@ interface PushUndo {
 }
 
 const NO_KEY: Value[] = [];
+/** Slot.source: the slot folds its own state; the slot is count(*), the group's number of rows. */
+const OWN = -1;
+const ROWS = -2;
+
+/** An expression's structure as a string (equal for the same expression over the same input). */
+function exprText(e: unknown): string {
+  return JSON.stringify(e, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+}
 
 interface Group {
   readonly keys: Value[];
@@ -76,6 +92,8 @@ interface Group {
  */
 export class DeltaAggregate implements DeltaOperator {
   private readonly keys: CompiledExpr[];
+  /** Per GROUP BY key, the input column it is when a plain column reference, else -1. */
+  private readonly keyCols: number[];
   private readonly slots: Slot[];
   private readonly groups: GroupIndex<Group>;
   private readonly global: boolean;
@@ -94,9 +112,12 @@ export class DeltaAggregate implements DeltaOperator {
     private readonly multiplicity: number | null = null,
   ) {
     this.keys = groupBy.map((e) => new CompiledExpr(e));
+    this.keyCols = groupBy.map(columnOf);
     this.groups = new GroupIndex(groupBy.length);
     this.global = groupBy.length === 0;
-    this.slots = aggs.map((call) => {
+    // Exact float sums and averages by their argument: the first slot of each keeps the state.
+    const shared = new Map<string, number>();
+    this.slots = aggs.map((call, index) => {
       const direct = call.directArgs.map((d) => new CompiledExpr(d).evalRow([], ctx));
       const argType = call.args[0]?.type.id;
       const exactFloat =
@@ -108,9 +129,19 @@ export class DeltaAggregate implements DeltaOperator {
             direct,
           );
       if (call.distinct) acc = withDistinct(acc);
+      const plain = !call.distinct && call.filter === null && call.orderBy.length === 0;
+      let source = OWN;
+      if (plain && call.fn.name === 'count' && call.args.length === 0 && multiplicity === null) source = ROWS;
+      else if (plain && exactFloat) {
+        const key = exprText(call.args);
+        source = shared.get(key) ?? OWN;
+        if (source === OWN) shared.set(key, index);
+      }
       return {
         call,
         args: call.args.map((a) => new CompiledExpr(a)),
+        argCols: call.args.map(columnOf),
+        source,
         filter: call.filter ? new CompiledExpr(call.filter) : null,
         orderKeys: call.orderBy.map((k) => new CompiledExpr(k.expr)),
         strict: call.fn.strict !== false,
@@ -127,7 +158,7 @@ export class DeltaAggregate implements DeltaOperator {
     return {
       keys,
       n: 0,
-      states: this.slots.map((s) => (s.buffered ? null : s.acc.init())),
+      states: this.slots.map((s) => (s.buffered || s.source !== OWN ? null : s.acc.init())),
       buffers: this.slots.map((s) => (s.buffered ? new Map() : null)),
       out: null,
       push: 0,
@@ -139,7 +170,7 @@ export class DeltaAggregate implements DeltaOperator {
     const row = [...g.keys];
     this.slots.forEach((s, i) => {
       if (!s.buffered) {
-        row.push(s.acc.result(g.states[i]));
+        row.push(s.acc.result(s.source === OWN ? g.states[i] : s.source === ROWS ? g.n : g.states[s.source]));
         return;
       }
       const inputs = [...g.buffers[i]!.values()];
@@ -174,6 +205,13 @@ export class DeltaAggregate implements DeltaOperator {
     g.states[i] = state;
   }
 
+  private evalKeys(row: Value[], ctx: ExecContext, into: Value[]): void {
+    for (let j = 0; j < this.keys.length; j++) {
+      const col = this.keyCols[j]!;
+      into[j] = col >= 0 ? row[col]! : this.keys[j]!.evalRow(row, ctx);
+    }
+  }
+
   /** Pushes so far: a group's `push` tells whether this one touched it already. */
   private pushes = 0;
 
@@ -190,7 +228,7 @@ export class DeltaAggregate implements DeltaOperator {
     for (let r = 0; r < delta.rows.length; r++) {
       const row = delta.rows[r]!;
       const w = delta.weights[r]!;
-      for (let j = 0; j < this.keys.length; j++) keyVals[j] = this.keys[j]!.evalRow(row, ctx);
+      this.evalKeys(row, ctx, keyVals);
       let g = this.groups.get(keyVals);
       if (!g) {
         g = this.newGroup(keyVals.slice());
@@ -230,12 +268,14 @@ export class DeltaAggregate implements DeltaOperator {
     const slots = this.slots;
     for (let i = 0; i < slots.length; i++) {
       const s = slots[i]!;
-      s.skip = s.filter !== null && s.filter.evalRow(row, ctx) !== true;
+      // A slot reading another's state (or the row count) folds nothing itself.
+      s.skip = s.source !== OWN || (s.filter !== null && s.filter.evalRow(row, ctx) !== true);
       if (s.skip) continue;
       // Accumulators may keep only values, not the args array (withDistinct copies it), so one
       // scratch array per slot serves every row; buffered slots copy what they keep.
       for (let a = 0; a < s.args.length; a++) {
-        const v = s.args[a]!.evalRow(row, ctx);
+        const col = s.argCols[a]!;
+        const v = col >= 0 ? row[col]! : s.args[a]!.evalRow(row, ctx);
         if (v === null && s.strict) s.skip = true;
         s.scratch[a] = v;
       }
@@ -254,7 +294,7 @@ export class DeltaAggregate implements DeltaOperator {
     for (let r = u.folded - 1; r >= 0; r--) {
       const row = u.delta.rows[r]!;
       const w = u.delta.weights[r]!;
-      for (let j = 0; j < this.keys.length; j++) keyVals[j] = this.keys[j]!.evalRow(row, ctx);
+      this.evalKeys(row, ctx, keyVals);
       const g = this.groups.get(keyVals)!;
       g.n -= this.multiplicity === null ? w : w * Number(row[this.multiplicity]);
       this.foldRow(g, row, -w, ctx);

@@ -1,6 +1,6 @@
 import { CompiledExpr } from '../../exec/compile.js';
 import type { ExecContext } from '../../exec/context.js';
-import type { Expr } from '../../plan/expr.js';
+import { columnOf, type Expr } from '../../plan/expr.js';
 import type { JoinType } from '../../plan/logical.js';
 import { tupleKey, valueKey, type Value } from '../../types/values.js';
 import { addRow, emptyDelta, sameRow, type Delta } from '../delta.js';
@@ -76,6 +76,9 @@ export class DeltaEagerJoin implements DeltaOperator {
   private readonly keys: CompiledExpr[];
   private readonly dimKeys: CompiledExpr[];
   private readonly slotArgs: (CompiledExpr | null)[];
+  /** Per partial key and slot argument, the fact column it is when a plain column reference, else -1. */
+  private readonly keyCols: number[];
+  private readonly argCols: number[];
   private readonly slotFilters: (CompiledExpr | null)[];
   private readonly condition: CompiledExpr | null;
   /** Partial ids by key (a fact finds its states without reading the partial's object), partials by id. */
@@ -99,6 +102,8 @@ export class DeltaEagerJoin implements DeltaOperator {
     this.keys = spec.keys.map((e) => new CompiledExpr(e));
     this.dimKeys = spec.dimKeys.map((e) => new CompiledExpr(e));
     this.slotArgs = spec.slots.map((s) => (s.arg ? new CompiledExpr(s.arg) : null));
+    this.keyCols = spec.keys.map(columnOf);
+    this.argCols = spec.slots.map((s) => (s.arg ? columnOf(s.arg) : -1));
     this.slotFilters = spec.slots.map((s) => (s.filter ? new CompiledExpr(s.filter) : null));
     this.condition = spec.condition ? new CompiledExpr(spec.condition) : null;
     this.keepsFacts = spec.joinType !== 'inner';
@@ -296,12 +301,17 @@ export class DeltaEagerJoin implements DeltaOperator {
   private evalFact(row: Value[], ctx: ExecContext, keyVals: Value[], vals: Value[]): unknown {
     const keys = this.keys;
     const slots = this.spec.slots;
-    for (let i = 0; i < keys.length; i++) keyVals[i] = keys[i]!.evalRow(row, ctx);
+    const keyCols = this.keyCols;
+    for (let i = 0; i < keys.length; i++) {
+      const col = keyCols[i]!;
+      keyVals[i] = col >= 0 ? row[col]! : keys[i]!.evalRow(row, ctx);
+    }
     for (let i = 0; i < slots.length; i++) {
       const f = this.slotFilters[i]!;
       const pass = f === null || f.evalRow(row, ctx) === true;
       const arg = this.slotArgs[i]!;
-      const v = arg === null || !pass ? null : arg.evalRow(row, ctx);
+      const col = this.argCols[i]!;
+      const v = arg === null || !pass ? null : col >= 0 ? row[col]! : arg.evalRow(row, ctx);
       vals[i] = slots[i]!.kind === 'count' ? (pass && (arg === null || v !== null) ? 1 : 0) : v;
     }
     return this.partialKey(keyVals);
