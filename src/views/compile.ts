@@ -1,9 +1,19 @@
 import { DatabaseError, SqlState } from '../errors.js';
 import { constInt } from '../exec/build.js';
+import { groupingMask } from '../exec/operators/hash-aggregate.js';
 import type { ExecContext } from '../exec/context.js';
-import { columnOf, containsSubquery, forEachChild, mapExpr, type Expr } from '../plan/expr.js';
-import type { AggCall, JoinNode, LogicalPlan, ScanNode } from '../plan/logical.js';
+import {
+  colExpr,
+  columnOf,
+  constExpr,
+  containsSubquery,
+  forEachChild,
+  mapExpr,
+  type Expr,
+} from '../plan/expr.js';
+import type { AggCall, AggregateNode, JoinNode, LogicalPlan, ScanNode } from '../plan/logical.js';
 import type { Table } from '../storage/table.js';
+import { T } from '../types/types.js';
 import { appendDelta, emptyDelta, isEmpty, type Delta } from './delta.js';
 import { eagerAggregate, type EagerAggregate } from './eager-aggregate.js';
 import { DeltaAggregate } from './operators/aggregate.js';
@@ -152,15 +162,13 @@ export class ViewDataflow {
         return this.node(new DeltaColumns(cols), input);
       }
       case 'aggregate': {
-        if (p.groupingSets !== null && p.groupingSets.length !== 1)
-          throw notMaintainable('GROUPING SETS, ROLLUP and CUBE');
+        if (p.groupingSets !== null) return this.groupingSets(p, p.groupingSets, ctx);
         p.groupBy.forEach((e) => checkExpr(e));
         for (const a of p.aggs) {
           [...a.args, ...a.directArgs, ...a.orderBy.map((k) => k.expr)].forEach((e) => checkExpr(e));
           if (a.filter) checkExpr(a.filter);
         }
-        const groupBy = p.groupingSets ? p.groupingSets[0]!.map((i) => p.groupBy[i]!) : p.groupBy;
-        if (groupBy.length !== p.groupBy.length) throw notMaintainable('GROUPING SETS, ROLLUP and CUBE');
+        const groupBy = p.groupBy;
         const eager = eagerAggregate(p, groupBy, readsClock);
         if (eager) return this.eagerAggregate(eager, ctx);
         const exprs = [...groupBy, ...p.aggs.flatMap(aggExprs)];
@@ -267,6 +275,35 @@ export class ViewDataflow {
     list.push(scan);
     this.sources.set(p.table, list);
     return scan;
+  }
+
+  /**
+   * GROUPING SETS (ROLLUP and CUBE expand to them): a UNION ALL of one maintained aggregate per set,
+   * each over its own copy of the input, its rows laid out as the executor's are: every GROUP BY
+   * key (NULL where the set omits it), the aggregates, then the GROUPING() bitmask (bit set: key not
+   * grouped). A set without keys is an aggregate without GROUP BY: one row, even over no input.
+   */
+  private groupingSets(p: AggregateNode, sets: readonly (readonly number[])[], ctx: ExecContext): FlowNode {
+    const nkeys = p.groupBy.length;
+    const branches = sets.map((set) => {
+      const sub: AggregateNode = {
+        kind: 'aggregate',
+        fields: [...set.map((i) => p.fields[i]!), ...p.fields.slice(nkeys, nkeys + p.aggs.length)],
+        input: p.input,
+        groupBy: set.map((i) => p.groupBy[i]!),
+        groupingSets: null,
+        aggs: p.aggs,
+      };
+      const exprs: Expr[] = [
+        ...p.groupBy.map((g, j) =>
+          set.includes(j) ? colExpr(g.type, set.indexOf(j)) : constExpr(g.type, null),
+        ),
+        ...p.aggs.map((a, i) => colExpr(a.type, set.length + i)),
+        constExpr(T.int4, groupingMask(set, nkeys)),
+      ];
+      return this.node(new DeltaProject(exprs), this.compile(sub, ctx));
+    });
+    return branches.length === 1 ? branches[0]! : this.node(new DeltaUnionAll(), ...branches);
   }
 
   /**

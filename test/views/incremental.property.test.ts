@@ -5,7 +5,7 @@
 // the order rows are added in while the view's is exact).
 // Constructs covered: filters and projections, GROUP BY with count/sum/avg/min/max/count(DISTINCT)/
 // stddev/variance/percentiles/approx_percentile/string_agg/array_agg/bool_and, HAVING, global
-// aggregates, inner/left/right/full equi-joins, joins under aggregates (eager aggregation: fused
+// aggregates, ROLLUP/CUBE/GROUPING SETS, inner/left/right/full equi-joins, joins under aggregates (eager aggregation: fused
 // and pre-aggregated, keyed by columns and by expressions), DISTINCT, UNION and UNION ALL,
 // INTERSECT and EXCEPT [ALL], ORDER BY … LIMIT/OFFSET (top-N), subqueries in FROM and CTEs,
 // self-joins, window functions (ranking, LAG/LEAD, aggregates over ROWS frames, over groups), and
@@ -42,6 +42,13 @@ const VIEWS: Record<string, string> = {
   join_expr_minmax:
     'SELECT upper(t.g) AS ug, d.name, min(t.v) AS lo, max(t.v) AS hi FROM t JOIN d USING (k) GROUP BY upper(t.g), d.name',
   join_dim_side: 'SELECT t.g, count(d.name) AS nd FROM d RIGHT JOIN t ON d.k = t.k GROUP BY t.g',
+  // Grouping sets: one maintained aggregate per set, NULL-filled keys and GROUPING() bits.
+  rolled_up:
+    'SELECT g, v % 2 AS odd, count(*) AS n, sum(v) AS s, max(f) AS mf, GROUPING(g, v % 2) AS gb FROM t GROUP BY ROLLUP (g, v % 2)',
+  cubed:
+    'SELECT d.name, t.g, sum(t.v) AS s, count(*) AS n FROM t JOIN d ON t.k = d.k GROUP BY CUBE (d.name, t.g)',
+  grouping_sets:
+    'SELECT g, k, avg(f) AS af, min(v) AS lo, GROUPING(k) AS gk FROM t GROUP BY GROUPING SETS ((g, k), (g), (), ()) HAVING count(*) > 1',
   distinct_v: 'SELECT DISTINCT g, v > 5 AS big FROM t',
   unioned: 'SELECT k FROM t UNION SELECT k FROM d',
   union_all: 'SELECT k, g AS label FROM t WHERE v < 3 UNION ALL SELECT k, name FROM d',

@@ -181,6 +181,36 @@ describe('CREATE MATERIALIZED VIEW', () => {
     ]);
   });
 
+  it('maintains ROLLUP, CUBE and GROUPING SETS per set, with NULL-filled keys and GROUPING() bits', async () => {
+    const queries = [
+      'SELECT region, product, sum(amount) AS s, count(*) AS n, GROUPING(region, product) AS g FROM sales GROUP BY ROLLUP (region, product)',
+      'SELECT region, product, avg(qty) AS q FROM sales GROUP BY CUBE (region, product)',
+      // Keys in another order than the sets name them, a repeated set and the empty set.
+      'SELECT product, region, max(amount) AS hi, GROUPING(product) AS gp FROM sales GROUP BY GROUPING SETS ((product, region), (region), (), ())',
+      'SELECT region, count(*) AS n, GROUPING(region) AS g FROM sales GROUP BY GROUPING SETS ((region))',
+    ];
+    for (const [i, q] of queries.entries()) await db.exec(`CREATE MATERIALIZED VIEW gs${i} AS ${q}`);
+    const check = async (): Promise<void> => {
+      for (const [i, q] of queries.entries())
+        expect(await rows(`SELECT * FROM gs${i} ORDER BY 1, 2, 3`)).toEqual(
+          await rows(`${q} ORDER BY 1, 2, 3`),
+        );
+    };
+    await check();
+    expect(await rows('SELECT * FROM gs0 WHERE g = 3')).toEqual([[null, null, 22, 3n, 3]]);
+    await db.exec("INSERT INTO sales VALUES ('us', 2, 1, 1), (NULL, 2, 4, 4)");
+    await db.exec("UPDATE sales SET product = 3 WHERE region = 'eu' AND product = 1");
+    await check();
+    await db.exec('DELETE FROM sales');
+    await check();
+    // The grand total stays, as a query over no rows gives it.
+    expect(await rows('SELECT * FROM gs0')).toEqual([[null, null, null, 0n, 3]]);
+    expect(await rows('SELECT hi, gp FROM gs2 ORDER BY 1')).toEqual([
+      [null, 1],
+      [null, 1],
+    ]);
+  });
+
   it('maintains a top-N view and INTERSECT/EXCEPT incrementally', async () => {
     await db.exec(
       'CREATE MATERIALIZED VIEW top2 AS SELECT region, sum(amount) AS total FROM sales GROUP BY region ORDER BY total DESC LIMIT 2',

@@ -34,6 +34,16 @@ const GROUP_BYTES = 16;
 const STATE_BYTES = 48;
 
 /**
+ * The GROUPING() bitmask of the rows of grouping set `set` (indexes of the `nkeys` GROUP BY keys it
+ * groups by): the first key is the highest bit, a bit is set when the set does not group by the key.
+ */
+export function groupingMask(set: readonly number[], nkeys: number): number {
+  let mask = 0;
+  for (let j = 0; j < nkeys; j++) if (!set.includes(j)) mask |= 1 << (nkeys - 1 - j);
+  return mask;
+}
+
+/**
  * Hash aggregation with GROUPING SETS (ROLLUP and CUBE expand to sets). Key tuples get dense group
  * ids per batch (typed hash tables, dictionary codes); aggregates with a columnar kernel update
  * typed arrays by group id, the rest fold Accumulator states. Output per group: the group-by values
@@ -234,9 +244,7 @@ export class HashAggregateOperator implements Operator {
       cols.push(vectorOf(slot.call.type, vals));
     }
     if (this.withMask) {
-      const nkeys = this.keys.length;
-      let mask = 0;
-      for (let j = 0; j < nkeys; j++) if (!keysOfSet.includes(j)) mask |= 1 << (nkeys - 1 - j);
+      const mask = groupingMask(keysOfSet, this.keys.length);
       cols.push(vectorOf(T.int4, new Array<Value>(size).fill(mask)));
     }
     return { size, count: size, sel: null, cols };
