@@ -200,9 +200,17 @@ export class ViewDataflow {
         );
         return this.node(op, left, right);
       }
-      case 'distinct':
-        if (p.on !== null) throw notMaintainable('DISTINCT ON');
-        return this.node(new DeltaDistinct(), this.compile(p.input, ctx));
+      case 'distinct': {
+        if (p.on === null) return this.node(new DeltaDistinct(), this.compile(p.input, ctx));
+        // DISTINCT ON: the first row of each partition in the ORDER BY under it (top-1 per partition).
+        p.on.forEach((e) => checkExpr(e));
+        const sort = p.input.kind === 'sort' ? p.input : null;
+        sort?.keys.forEach((k) => checkExpr(k.expr));
+        return this.node(
+          new DeltaTopN(sort?.keys ?? [], 0, 1, p.on),
+          this.compile(sort?.input ?? p.input, ctx),
+        );
+      }
       case 'sort':
         if (p.limit !== null) throw notMaintainable('ORDER BY with LIMIT');
         // A view is a set of rows: its order is not kept.
@@ -228,12 +236,14 @@ export class ViewDataflow {
           if (offset === 0) return this.compile(p.input, ctx);
           throw notMaintainable('OFFSET without LIMIT');
         }
-        // Top-N: the ORDER BY under the LIMIT says which rows are in; without one, the rows' values do.
-        const sort = p.input.kind === 'sort' ? p.input : null;
+        // Top-N: the ORDER BY under the LIMIT says which rows are in; without one, the rows' values
+        // do. Under a DISTINCT ON its rows come in the order of the ORDER BY beneath it.
+        const under = p.input.kind === 'distinct' && p.input.on !== null ? p.input.input : p.input;
+        const sort = under.kind === 'sort' ? under : null;
         sort?.keys.forEach((k) => checkExpr(k.expr));
         return this.node(
           new DeltaTopN(sort?.keys ?? [], offset, limit),
-          this.compile(sort?.input ?? p.input, ctx),
+          this.compile(sort && under === p.input ? sort.input : p.input, ctx),
         );
       }
       case 'window':

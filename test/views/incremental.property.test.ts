@@ -7,7 +7,7 @@
 // stddev/variance/percentiles/approx_percentile/string_agg/array_agg/bool_and, HAVING, global
 // aggregates, ROLLUP/CUBE/GROUPING SETS, inner/left/right/full equi-joins, joins under aggregates (eager aggregation: fused
 // and pre-aggregated, keyed by columns and by expressions), DISTINCT, UNION and UNION ALL,
-// INTERSECT and EXCEPT [ALL], ORDER BY … LIMIT/OFFSET (top-N), subqueries in FROM and CTEs,
+// INTERSECT and EXCEPT [ALL], ORDER BY … LIMIT/OFFSET (top-N), DISTINCT ON, subqueries in FROM and CTEs,
 // self-joins, window functions (ranking, LAG/LEAD, aggregates over ROWS frames, over groups), and
 // views on views.
 import fc from 'fast-check';
@@ -56,6 +56,10 @@ const VIEWS: Record<string, string> = {
   // Top-N over a group-by and over rows (the ORDER BY names every output column: no ties to pick from).
   top_groups: 'SELECT g, sum(v) AS s FROM t GROUP BY g ORDER BY s DESC NULLS LAST, g LIMIT 2',
   top_rows: 'SELECT k, v, g FROM t ORDER BY v NULLS FIRST, k DESC, g LIMIT 3 OFFSET 1',
+  // DISTINCT ON: the first row of each partition (the ORDER BY names every output column).
+  distinct_on: 'SELECT DISTINCT ON (g) g, k, v FROM t ORDER BY g, v DESC NULLS LAST, k, f',
+  distinct_on_top:
+    'SELECT DISTINCT ON (v % 3) v % 3 AS m, k, g FROM t WHERE v IS NOT NULL ORDER BY v % 3 DESC, k, g, f, v LIMIT 2',
   intersected: 'SELECT k FROM t INTERSECT SELECT k FROM d',
   intersected_all: 'SELECT k FROM t INTERSECT ALL SELECT k FROM d',
   excepted: 'SELECT k FROM t EXCEPT SELECT k FROM d',

@@ -211,6 +211,45 @@ describe('CREATE MATERIALIZED VIEW', () => {
     ]);
   });
 
+  it('maintains DISTINCT ON as the first row of each partition, also under a LIMIT', async () => {
+    // The latest reading per sensor, and the two sensors with the highest ids.
+    await db.exec('CREATE TABLE readings (sensor int, ts int, value float8)');
+    await db.exec('INSERT INTO readings VALUES (1, 10, 0.5), (1, 20, 0.7), (2, 15, 3), (3, 5, 9)');
+    const latest = 'SELECT DISTINCT ON (sensor) sensor, ts, value FROM readings ORDER BY sensor, ts DESC';
+    const top = `${latest.replace('sensor, ts DESC', 'sensor DESC, ts DESC')} LIMIT 2`;
+    await db.exec(`CREATE MATERIALIZED VIEW latest AS ${latest}`);
+    await db.exec(`CREATE MATERIALIZED VIEW top2 AS ${top}`);
+    const check = async (): Promise<void> => {
+      expect(await rows('SELECT * FROM latest ORDER BY sensor')).toEqual(await rows(`${latest}`));
+      expect(await rows('SELECT * FROM top2 ORDER BY sensor DESC')).toEqual(await rows(top));
+    };
+    await check();
+    expect(await rows('SELECT * FROM latest ORDER BY sensor')).toEqual([
+      [1, 20, 0.7],
+      [2, 15, 3],
+      [3, 5, 9],
+    ]);
+    const changes: ViewChange[] = [];
+    db.subscribeView('latest', (c) => changes.push(c));
+    // A newer reading replaces its sensor's row; a late older one changes nothing.
+    await db.exec('INSERT INTO readings VALUES (2, 30, 4), (1, 1, 0)');
+    await check();
+    expect(changes.map((c) => [c.removed, c.added])).toEqual([[[[2, 15, 3]], [[2, 30, 4]]]]);
+    // The latest row deleted: the one before it comes back; a sensor's last row gone: so is the sensor.
+    await db.exec('DELETE FROM readings WHERE (sensor = 1 AND ts = 20) OR sensor = 3');
+    await check();
+    expect(await rows('SELECT sensor, ts FROM latest ORDER BY sensor')).toEqual([
+      [1, 10],
+      [2, 30],
+    ]);
+    await db.exec('BEGIN');
+    await db.exec('INSERT INTO readings VALUES (4, 1, 1), (1, 99, 1)');
+    await db.exec('ROLLBACK');
+    await check();
+    await db.exec('DELETE FROM readings');
+    await check();
+  });
+
   it('maintains a top-N view and INTERSECT/EXCEPT incrementally', async () => {
     await db.exec(
       'CREATE MATERIALIZED VIEW top2 AS SELECT region, sum(amount) AS total FROM sales GROUP BY region ORDER BY total DESC LIMIT 2',
