@@ -1,10 +1,10 @@
-import { DatabaseError, SqlState } from '../errors.js';
 import { constInt } from '../exec/build.js';
 import { groupingMask } from '../exec/operators/hash-aggregate.js';
 import type { ExecContext } from '../exec/context.js';
 import {
   colExpr,
   columnOf,
+  conjuncts,
   constExpr,
   containsSubquery,
   forEachChild,
@@ -31,6 +31,8 @@ import { DeltaWindow } from './operators/window.js';
 import { boundedReach, DeltaBoundedWindow } from './operators/window-bounded.js';
 import { DeltaTemporalFilter } from './operators/temporal-filter.js';
 import type { MaintenanceRound } from './round.js';
+import { notMaintainable } from './not-maintainable.js';
+import { semiJoinOf, type SemiJoin } from './semi-join.js';
 
 /** One operator of a view's dataflow and where its output goes. */
 interface FlowNode {
@@ -61,15 +63,6 @@ const SESSION_DEPENDENT = new Set([
   'current_setting',
 ]);
 
-/** Why a query cannot be maintained incrementally: 0A000 naming the construct. */
-export function notMaintainable(construct: string): DatabaseError {
-  return new DatabaseError(
-    SqlState.featureNotSupported,
-    `materialized view cannot be maintained incrementally: ${construct}`,
-    { hint: "Use WITH (refresh = 'full') to maintain it by recomputing the query after each change." },
-  );
-}
-
 /** Whether `e` reads the clock (now() and the like). */
 function readsClock(e: Expr): boolean {
   let found = false;
@@ -82,7 +75,10 @@ function readsClock(e: Expr): boolean {
 }
 
 function checkExpr(e: Expr, clockAllowed = false): void {
-  if (containsSubquery(e)) throw notMaintainable('subqueries in expressions');
+  if (containsSubquery(e))
+    throw notMaintainable(
+      'subqueries in expressions, other than EXISTS, NOT EXISTS and IN (SELECT …) AND-ed in WHERE',
+    );
   const visit = (x: Expr): void => {
     if (x.kind === 'call') {
       if (CLOCK.has(x.fn.name)) {
@@ -92,7 +88,9 @@ function checkExpr(e: Expr, clockAllowed = false): void {
       if (SESSION_DEPENDENT.has(x.fn.name))
         throw notMaintainable(`function ${x.fn.name}() (its value changes over time or by session)`);
     }
-    if (x.kind === 'param' || x.kind === 'outer') throw notMaintainable('parameters');
+    if (x.kind === 'param') throw notMaintainable('parameters');
+    if (x.kind === 'outer')
+      throw notMaintainable('correlated subqueries with conditions other than equalities with the outer row');
     forEachChild(x, visit);
   };
   visit(e);
@@ -149,9 +147,9 @@ export class ViewDataflow {
   private compile(p: LogicalPlan, ctx: ExecContext): FlowNode {
     switch (p.kind) {
       case 'scan':
-        return this.filters(p.filters, this.scan(p, false));
+        return this.filters(p.filters, this.scan(p, false), ctx);
       case 'filter':
-        return this.filters([p.predicate], this.compile(p.input, ctx));
+        return this.filters([p.predicate], this.compile(p.input, ctx), ctx);
       case 'project': {
         p.exprs.forEach((e) => checkExpr(e));
         const input = this.compile(p.input, ctx);
@@ -340,12 +338,24 @@ export class ViewDataflow {
       inputs[e.side] = this.node(new DeltaAggregate(e.partialGroupBy, e.partialAggs, ctx), inputs[e.side]!);
       op = new DeltaJoin(j.joinType, e.leftKeys, e.rightKeys, e.leftWidth, e.rightWidth, e.condition);
     }
-    const joined = this.filters(e.filters, this.node(op, inputs[0]!, inputs[1]!));
+    const joined = this.filters(e.filters, this.node(op, inputs[0]!, inputs[1]!), ctx);
     return this.node(new DeltaAggregate(e.groupBy, e.aggs, ctx, e.multiplicity), joined);
   }
 
   /** Filter nodes over `input`: the predicates that read the clock get a temporal filter of their own. */
-  private filters(predicates: readonly Expr[], input: FlowNode): FlowNode {
+  private filters(all: readonly Expr[], input: FlowNode, ctx: ExecContext): FlowNode {
+    // EXISTS, NOT EXISTS and IN (SELECT …) conjuncts become semi- and anti-joins, after the rest.
+    const semis: SemiJoin[] = [];
+    let predicates = all;
+    if (all.some(containsSubquery)) {
+      const rest: Expr[] = [];
+      for (const c of all.flatMap(conjuncts)) {
+        const s = semiJoinOf(c);
+        if (s) semis.push(s);
+        else rest.push(c);
+      }
+      predicates = rest;
+    }
     const timed = predicates.filter(readsClock);
     const plain = predicates.filter((p) => !readsClock(p));
     plain.forEach((p) => checkExpr(p));
@@ -356,6 +366,11 @@ export class ViewDataflow {
       const op = new DeltaTemporalFilter(timed);
       n = this.node(op, n);
       this.temporal.push({ op, node: n });
+    }
+    for (const s of semis) {
+      [...s.leftKeys, ...s.rightKeys].forEach((e) => checkExpr(e));
+      const op = new DeltaJoin(s.anti ? 'anti' : 'semi', s.leftKeys, s.rightKeys, 0, 0, null);
+      n = this.node(op, n, this.compile(s.plan, ctx));
     }
     return n;
   }

@@ -1,5 +1,5 @@
 import { DatabaseError, SqlState } from '../errors.js';
-import { mapExpr, referencedColumns, type Expr } from '../plan/expr.js';
+import { containsSubquery, mapExpr, referencedColumns, type Expr } from '../plan/expr.js';
 import type { AggCall, AggregateNode, JoinNode, LogicalPlan } from '../plan/logical.js';
 import type { Accumulator, AggregateFunction } from '../sql/aggregates/aggregate.js';
 import { DecimalSum, ExactIntSum } from '../sql/aggregates/basic.js';
@@ -112,6 +112,8 @@ export function eagerAggregate(
     } else break;
   }
   if (input.kind !== 'join') return null;
+  // A subquery's outer references index its filter's own row, which inlining would not follow.
+  if (between.some(containsSubquery)) return null;
   const join = input;
   const lw = join.left.fields.length;
   const rw = join.right.fields.length;

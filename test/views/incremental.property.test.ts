@@ -7,7 +7,8 @@
 // stddev/variance/percentiles/approx_percentile/string_agg/array_agg/bool_and, HAVING, global
 // aggregates, ROLLUP/CUBE/GROUPING SETS, inner/left/right/full equi-joins, joins under aggregates (eager aggregation: fused
 // and pre-aggregated, keyed by columns and by expressions), DISTINCT, UNION and UNION ALL,
-// INTERSECT and EXCEPT [ALL], ORDER BY … LIMIT/OFFSET (top-N), DISTINCT ON, subqueries in FROM and CTEs,
+// INTERSECT and EXCEPT [ALL], ORDER BY … LIMIT/OFFSET (top-N), DISTINCT ON, IN/EXISTS/NOT EXISTS
+// subqueries (semi- and anti-joins), subqueries in FROM and CTEs,
 // self-joins, window functions (ranking, LAG/LEAD, aggregates over ROWS frames, over groups), and
 // views on views.
 import fc from 'fast-check';
@@ -60,6 +61,13 @@ const VIEWS: Record<string, string> = {
   distinct_on: 'SELECT DISTINCT ON (g) g, k, v FROM t ORDER BY g, v DESC NULLS LAST, k, f',
   distinct_on_top:
     'SELECT DISTINCT ON (v % 3) v % 3 AS m, k, g FROM t WHERE v IS NOT NULL ORDER BY v % 3 DESC, k, g, f, v LIMIT 2',
+  // IN and EXISTS as semi-joins, NOT EXISTS as an anti-join (correlated ones decorrelated).
+  in_subquery: "SELECT k, g, v FROM t WHERE k IN (SELECT k FROM d WHERE name <> 'x') AND v > 0",
+  exists_correlated: "SELECT k, g FROM t WHERE EXISTS (SELECT 1 FROM d WHERE d.k = t.k AND d.name <> 'y')",
+  not_exists:
+    'SELECT g, count(*) AS n, sum(v) AS s FROM t WHERE NOT EXISTS (SELECT 1 FROM d WHERE d.k = t.k) GROUP BY g',
+  exists_uncorrelated: "SELECT k, v FROM t WHERE EXISTS (SELECT 1 FROM d WHERE name = 'x')",
+  in_correlated: 'SELECT k, v FROM t WHERE v IN (SELECT d.k * 2 FROM d WHERE d.k = t.k - 1)',
   intersected: 'SELECT k FROM t INTERSECT SELECT k FROM d',
   intersected_all: 'SELECT k FROM t INTERSECT ALL SELECT k FROM d',
   excepted: 'SELECT k FROM t EXCEPT SELECT k FROM d',

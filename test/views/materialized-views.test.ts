@@ -162,7 +162,22 @@ describe('CREATE MATERIALIZED VIEW', () => {
     for (const [sql, construct] of [
       ['SELECT * FROM sales ORDER BY amount OFFSET 2', 'OFFSET without LIMIT'],
       ['SELECT * FROM sales ORDER BY amount LIMIT (SELECT 2)', 'LIMIT or OFFSET that is not a constant'],
-      ['SELECT * FROM sales WHERE qty > (SELECT avg(qty) FROM sales)', 'subqueries in expressions'],
+      [
+        'SELECT * FROM sales WHERE qty > (SELECT avg(qty) FROM sales)',
+        'subqueries in expressions, other than EXISTS, NOT EXISTS and IN (SELECT …) AND-ed in WHERE',
+      ],
+      [
+        'SELECT * FROM sales WHERE product IN (SELECT id FROM products) OR qty > 2',
+        'subqueries in expressions, other than EXISTS, NOT EXISTS and IN (SELECT …) AND-ed in WHERE',
+      ],
+      [
+        'SELECT * FROM sales WHERE product NOT IN (SELECT id FROM products)',
+        'NOT IN (SELECT …) (NOT EXISTS is maintained)',
+      ],
+      [
+        'SELECT * FROM sales s WHERE EXISTS (SELECT 1 FROM products p WHERE p.id > s.product)',
+        'correlated subqueries with conditions other than equalities with the outer row',
+      ],
       ['SELECT region, random() FROM sales', 'volatile function random()'],
     ]) {
       const f = await failure(() => db.exec(`CREATE MATERIALIZED VIEW v AS ${sql}`));
@@ -248,6 +263,45 @@ describe('CREATE MATERIALIZED VIEW', () => {
     await check();
     await db.exec('DELETE FROM readings');
     await check();
+  });
+
+  it('maintains IN and EXISTS as semi-joins and NOT EXISTS as an anti-join, correlated or not', async () => {
+    const queries = {
+      listed: 'SELECT region, product, amount FROM sales WHERE product IN (SELECT id FROM products)',
+      toys: "SELECT region, amount FROM sales s WHERE EXISTS (SELECT 1 FROM products p WHERE p.id = s.product AND p.category = 'toys')",
+      unlisted:
+        'SELECT region, product FROM sales s WHERE NOT EXISTS (SELECT 1 FROM products p WHERE p.id = s.product)',
+      per_region:
+        'SELECT region, sum(amount) AS total FROM sales WHERE product IN (SELECT id FROM products WHERE category <> $$x$$) GROUP BY region',
+    };
+    for (const [name, q] of Object.entries(queries))
+      await db.exec(`CREATE MATERIALIZED VIEW ${name} AS ${q}`);
+    const check = async (): Promise<void> => {
+      for (const [name, q] of Object.entries(queries))
+        expect(await rows(`SELECT * FROM ${name} ORDER BY 1, 2`)).toEqual(await rows(`${q} ORDER BY 1, 2`));
+    };
+    await check();
+    expect(await rows('SELECT * FROM toys')).toEqual([['eu', 5]]);
+    // A product's rows appear and go with the product: a dimension change reaches every sale of it.
+    await db.exec("INSERT INTO sales VALUES ('us', 3, 8, 1), ('asia', NULL, 1, 1)");
+    await check();
+    expect(await rows('SELECT * FROM unlisted ORDER BY 1')).toEqual([
+      ['asia', null],
+      ['us', 3],
+    ]);
+    await db.exec("INSERT INTO products VALUES (3, 'toys'), (3, 'x')");
+    await check();
+    await db.exec("UPDATE products SET category = 'toys' WHERE id = 1");
+    await db.exec("DELETE FROM products WHERE id = 3 AND category = 'toys'");
+    await check();
+    await db.exec('BEGIN');
+    await db.exec('DELETE FROM products');
+    await db.exec("INSERT INTO sales VALUES ('eu', 1, 100, 1)");
+    await db.exec('ROLLBACK');
+    await check();
+    await db.exec('DELETE FROM products');
+    await check();
+    expect(await rows('SELECT count(*) FROM listed')).toEqual([[0n]]);
   });
 
   it('maintains a top-N view and INTERSECT/EXCEPT incrementally', async () => {

@@ -85,17 +85,26 @@ export class DeltaJoin implements DeltaOperator {
     return port === 0 ? [...row, ...nulls] : [...nulls, ...row];
   }
 
+  /**
+   * The undo log of one push into side `me`: one undo step for the whole delta (inverses logged as
+   * data, not a closure per row), registered first so that a row failing part-way still has the
+   * rows before it undone.
+   */
+  private undoLog(me: Side, round: MaintenanceRound): { k: unknown; row: Value[]; w: number }[] | null {
+    if (!round.undoable) return null;
+    const log: { k: unknown; row: Value[]; w: number }[] = [];
+    round.onUndo(() => {
+      for (let j = log.length - 1; j >= 0; j--) this.change(me, log[j]!.k, log[j]!.row, -log[j]!.w);
+    });
+    return log;
+  }
+
   push(port: number, delta: Delta, round: MaintenanceRound): Delta {
+    if (this.joinType === 'semi' || this.joinType === 'anti') return this.pushSemi(port, delta, round);
     const me = this.sides[port]!;
     const other = this.sides[1 - port]!;
     const out = emptyDelta();
-    const log: { k: unknown; row: Value[]; w: number }[] | null = round.undoable ? [] : null;
-    // One undo step for the whole delta (inverses logged as data, not a closure per row), registered
-    // first so that a row failing part-way still has the rows before it undone.
-    if (log)
-      round.onUndo(() => {
-        for (let j = log.length - 1; j >= 0; j--) this.change(me, log[j]!.k, log[j]!.row, -log[j]!.w);
-      });
+    const log = this.undoLog(me, round);
     for (let i = 0; i < delta.rows.length; i++) {
       const row = delta.rows[i]!;
       const w = delta.weights[i]!;
@@ -116,6 +125,42 @@ export class DeltaJoin implements DeltaOperator {
         if (sign !== 0) for (const o of bucket.rows) addRow(out, this.nullExtended(1 - port, o), sign);
       }
       // A row with a NULL key never matches: its null-extended form (if any) was emitted above.
+      if (k !== NULL_KEY) {
+        this.change(me, k, row, w);
+        log?.push({ k, row, w });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A semi-join (EXISTS, IN) or anti-join (NOT EXISTS): the left rows with (without) a right row of
+   * their key. A left change passes on as itself when its key has (has no) right rows; a right
+   * change matters only when its key's right rows go from none to some or back, which adds or
+   * retracts every left row of the key. A left row with a NULL key matches nothing.
+   */
+  private pushSemi(port: number, delta: Delta, round: MaintenanceRound): Delta {
+    const anti = this.joinType === 'anti';
+    const [left, right] = this.sides;
+    const me = this.sides[port]!;
+    const out = emptyDelta();
+    const log = this.undoLog(me, round);
+    for (let i = 0; i < delta.rows.length; i++) {
+      const row = delta.rows[i]!;
+      const w = delta.weights[i]!;
+      const k = this.key(me, row, round);
+      if (port === 0) {
+        const matched = k !== NULL_KEY && right.index.has(k);
+        if (matched !== anti) addRow(out, row, w);
+      } else if (k !== NULL_KEY) {
+        const before = right.index.get(k)?.rows.length ?? 0;
+        const after = before + w;
+        const bucket = left.index.get(k);
+        if (bucket && before > 0 !== after > 0) {
+          const sign = after > 0 !== anti ? 1 : -1;
+          for (const l of bucket.rows) addRow(out, l, sign);
+        }
+      }
       if (k !== NULL_KEY) {
         this.change(me, k, row, w);
         log?.push({ k, row, w });

@@ -1,0 +1,126 @@
+import {
+  colExpr,
+  conjuncts,
+  containsOuter,
+  containsSubquery,
+  forEachChild,
+  mapExpr,
+  referencedColumns,
+  type Expr,
+} from '../plan/expr.js';
+import type { LogicalPlan } from '../plan/logical.js';
+import { T } from '../types/types.js';
+import { notMaintainable } from './not-maintainable.js';
+
+/**
+ * A WHERE conjunct `EXISTS (…)`, `NOT EXISTS (…)` or `x IN (SELECT …)` as a semi- or anti-join of
+ * the filtered rows (left) with the subquery's plan (right) on equi-join keys.
+ */
+export interface SemiJoin {
+  readonly anti: boolean;
+  /** The subquery's plan with its correlated equalities taken out (it reads no outer row). */
+  readonly plan: LogicalPlan;
+  /** Over the filtered row. */
+  readonly leftKeys: readonly Expr[];
+  /** Over `plan`'s output row. */
+  readonly rightKeys: readonly Expr[];
+}
+
+/** Whether every outer reference in `e` is to the immediately enclosing row (depth 1). */
+function outerDepthOne(e: Expr): boolean {
+  let ok = true;
+  const visit = (x: Expr): void => {
+    if (x.kind === 'outer' && x.depth !== 1) ok = false;
+    forEachChild(x, visit);
+  };
+  visit(e);
+  return ok;
+}
+
+/** `e` with its outer references as columns of the enclosing row. */
+function outerAsColumns(e: Expr): Expr {
+  return mapExpr(e, (x) => (x.kind === 'outer' ? colExpr(x.type, x.index) : undefined));
+}
+
+/**
+ * A correlated conjunct `inner = outer` (either way round): one side reads only the enclosing row,
+ * the other only the subquery's; null for anything else.
+ */
+function correlatedEquality(c: Expr): { outer: Expr; inner: Expr } | null {
+  if (c.kind !== 'op' || c.op !== '=' || c.args.length !== 2) return null;
+  const outerOnly = (e: Expr): boolean =>
+    containsOuter(e) && outerDepthOne(e) && referencedColumns(e).size === 0 && !containsSubquery(e);
+  const innerOnly = (e: Expr): boolean => !containsOuter(e);
+  const [a, b] = c.args as [Expr, Expr];
+  if (outerOnly(a) && innerOnly(b)) return { outer: outerAsColumns(a), inner: b };
+  if (outerOnly(b) && innerOnly(a)) return { outer: outerAsColumns(b), inner: a };
+  return null;
+}
+
+/** Takes the correlated equalities out of `preds`, into `keys`; returns the rest. */
+function extractCorrelated(preds: readonly Expr[], keys: { left: Expr[]; right: Expr[] }): Expr[] {
+  const rest: Expr[] = [];
+  for (const c of preds.flatMap(conjuncts)) {
+    if (!containsOuter(c)) {
+      rest.push(c);
+      continue;
+    }
+    const eq = correlatedEquality(c);
+    if (!eq)
+      throw notMaintainable('correlated subqueries with conditions other than equalities with the outer row');
+    keys.left.push(eq.outer);
+    keys.right.push(eq.inner);
+  }
+  return rest;
+}
+
+function and(preds: readonly Expr[]): Expr {
+  return preds.length === 1 ? preds[0]! : { kind: 'and', type: T.bool, args: preds };
+}
+
+/**
+ * The semi- or anti-join a WHERE conjunct stands for, or null when it is not one. A correlated
+ * subquery is decorrelated when its outer references are only in equalities of its WHERE (under
+ * its SELECT list and DISTINCT): `EXISTS (SELECT 1 FROM d WHERE d.k = t.k AND d.x > 0)` joins
+ * `t` with `d WHERE d.x > 0` on `t.k = d.k`. `NOT IN` is refused: a NULL in the subquery makes it
+ * NULL for every row, which no anti-join on keys gives.
+ */
+export function semiJoinOf(c: Expr): SemiJoin | null {
+  let anti = false;
+  let e = c;
+  if (e.kind === 'not' && e.arg.kind === 'subquery') {
+    anti = true;
+    e = e.arg;
+  }
+  if (e.kind !== 'subquery') return null;
+  const keys = { left: [] as Expr[], right: [] as Expr[] };
+  if (e.mode === 'any') {
+    if (anti) throw notMaintainable('NOT IN (SELECT …) (NOT EXISTS is maintained)');
+    if (e.op !== '=' || !e.test || !e.opType) return null;
+    // Both sides compared as the comparison's type, as the query compares them.
+    const as = (x: Expr): Expr =>
+      x.type.id === e.opType!.id ? x : { kind: 'cast', type: e.opType!, arg: x, explicit: false };
+    keys.left.push(as(e.test));
+    keys.right.push(as(colExpr(e.plan.fields[0]!.type, 0)));
+  } else if (e.mode !== 'exists') return null;
+  if (!e.correlated) return { anti, plan: e.plan, leftKeys: keys.left, rightKeys: keys.right };
+
+  // Down through the SELECT list (its first column is the IN operand) and DISTINCT to the WHERE.
+  let p = e.plan;
+  for (;;) {
+    if (p.kind === 'project') {
+      const exprs = p.exprs;
+      keys.right = keys.right.map((k) => mapExpr(k, (x) => (x.kind === 'col' ? exprs[x.index] : undefined)));
+      p = p.input;
+    } else if (p.kind === 'distinct' && p.on === null) p = p.input;
+    else break;
+  }
+  if (p.kind === 'filter') {
+    const rest = extractCorrelated([p.predicate], keys);
+    p = rest.length === 0 ? p.input : { ...p, predicate: and(rest) };
+  } else if (p.kind === 'scan') {
+    p = { ...p, filters: extractCorrelated(p.filters, keys) };
+  }
+  // Outer references left anywhere else are refused when the plan is compiled.
+  return { anti, plan: p, leftKeys: keys.left, rightKeys: keys.right };
+}
