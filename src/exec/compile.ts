@@ -402,14 +402,17 @@ function genSubquery(g: Gen, e: Extract<Expr, { kind: 'subquery' }>): string {
   }
 }
 
+/** 21000: a scalar subquery returned more than one row. */
+export function tooManyScalarRows(): DatabaseError {
+  return new DatabaseError(
+    SqlState.cardinalityViolation,
+    'more than one row returned by a subquery used as an expression',
+  );
+}
+
 Object.assign(runtime, {
   scalar(rows: Value[][]): Value {
-    if (rows.length > 1) {
-      throw new DatabaseError(
-        SqlState.cardinalityViolation,
-        'more than one row returned by a subquery used as an expression',
-      );
-    }
+    if (rows.length > 1) throw tooManyScalarRows();
     return rows.length === 0 ? null : (rows[0]![0] ?? null);
   },
   /** x op ANY/ALL (rows): three-valued. */

@@ -23,6 +23,7 @@ import { DeltaEagerJoin } from './operators/eager-join.js';
 import { DeltaJoin } from './operators/join.js';
 import type { DeltaOperator } from './operators/operator.js';
 import { DeltaColumns, DeltaProject } from './operators/project.js';
+import { DeltaScalarJoin } from './operators/scalar-join.js';
 import { DeltaSetOp } from './operators/setop.js';
 import { DeltaTopN } from './operators/top-n.js';
 import { DeltaUnionAll } from './operators/union.js';
@@ -77,7 +78,7 @@ function readsClock(e: Expr): boolean {
 function checkExpr(e: Expr, clockAllowed = false): void {
   if (containsSubquery(e))
     throw notMaintainable(
-      'subqueries in expressions, other than EXISTS, NOT EXISTS and IN (SELECT …) AND-ed in WHERE',
+      'subqueries in expressions other than uncorrelated scalar ones and EXISTS, NOT EXISTS and IN (SELECT …) AND-ed in WHERE',
     );
   const visit = (x: Expr): void => {
     if (x.kind === 'call') {
@@ -147,14 +148,19 @@ export class ViewDataflow {
   private compile(p: LogicalPlan, ctx: ExecContext): FlowNode {
     switch (p.kind) {
       case 'scan':
-        return this.filters(p.filters, this.scan(p, false), ctx);
+        return this.filters(p.filters, this.scan(p, false), ctx, p.fields.length);
       case 'filter':
-        return this.filters([p.predicate], this.compile(p.input, ctx), ctx);
+        return this.filters([p.predicate], this.compile(p.input, ctx), ctx, p.input.fields.length);
       case 'project': {
-        p.exprs.forEach((e) => checkExpr(e));
-        const input = this.compile(p.input, ctx);
+        const { exprs, input } = this.scalars(
+          p.exprs,
+          this.compile(p.input, ctx),
+          p.input.fields.length,
+          ctx,
+        );
+        exprs.forEach((e) => checkExpr(e));
         // Column picks copy values without evaluating expressions; the identity is no node at all.
-        if (!p.exprs.every((e) => e.kind === 'col')) return this.node(new DeltaProject(p.exprs), input);
+        if (!exprs.every((e) => e.kind === 'col')) return this.node(new DeltaProject(exprs), input);
         const cols = p.exprs.map(columnOf);
         if (cols.length === p.input.fields.length && cols.every((c, i) => c === i)) return input;
         return this.node(new DeltaColumns(cols), input);
@@ -343,7 +349,34 @@ export class ViewDataflow {
   }
 
   /** Filter nodes over `input`: the predicates that read the clock get a temporal filter of their own. */
-  private filters(all: readonly Expr[], input: FlowNode, ctx: ExecContext): FlowNode {
+  /**
+   * Uncorrelated scalar subqueries in `exprs` (over rows of `width` columns) as columns appended to
+   * the row, one DeltaScalarJoin each; returns the expressions reading those columns instead.
+   */
+  private scalars(
+    exprs: readonly Expr[],
+    input: FlowNode,
+    width: number,
+    ctx: ExecContext,
+  ): { exprs: Expr[]; input: FlowNode; added: number } {
+    const subs: LogicalPlan[] = [];
+    const out = exprs.map((e) =>
+      mapExpr(e, (x) =>
+        x.kind === 'subquery' && x.mode === 'scalar' && !x.correlated
+          ? colExpr(x.type, width + subs.push(x.plan) - 1)
+          : undefined,
+      ),
+    );
+    let n = input;
+    for (const plan of subs) n = this.node(new DeltaScalarJoin(), n, this.compile(plan, ctx));
+    return { exprs: out, input: n, added: subs.length };
+  }
+
+  /**
+   * Filter nodes for `all` over `input` (rows of `width` columns; without it, subqueries other than
+   * IN/EXISTS are refused).
+   */
+  private filters(all: readonly Expr[], input: FlowNode, ctx: ExecContext, width?: number): FlowNode {
     // EXISTS, NOT EXISTS and IN (SELECT …) conjuncts become semi- and anti-joins, after the rest.
     const semis: SemiJoin[] = [];
     let predicates = all;
@@ -356,17 +389,22 @@ export class ViewDataflow {
       }
       predicates = rest;
     }
+    let n = input;
+    let added = 0;
+    if (width !== undefined && predicates.some(containsSubquery))
+      ({ exprs: predicates, input: n, added } = this.scalars(predicates, n, width, ctx));
     const timed = predicates.filter(readsClock);
     const plain = predicates.filter((p) => !readsClock(p));
     plain.forEach((p) => checkExpr(p));
     timed.forEach((p) => checkExpr(p, true));
-    let n = input;
     if (plain.length > 0) n = this.node(new DeltaFilter(plain), n);
     if (timed.length > 0) {
       const op = new DeltaTemporalFilter(timed);
       n = this.node(op, n);
       this.temporal.push({ op, node: n });
     }
+    // The subqueries' values dropped again.
+    if (added > 0) n = this.node(new DeltaColumns(Array.from({ length: width! }, (_c, i) => i)), n);
     for (const s of semis) {
       [...s.leftKeys, ...s.rightKeys].forEach((e) => checkExpr(e));
       const op = new DeltaJoin(s.anti ? 'anti' : 'semi', s.leftKeys, s.rightKeys, 0, 0, null);

@@ -8,7 +8,7 @@
 // aggregates, ROLLUP/CUBE/GROUPING SETS, inner/left/right/full equi-joins, joins under aggregates (eager aggregation: fused
 // and pre-aggregated, keyed by columns and by expressions), DISTINCT, UNION and UNION ALL,
 // INTERSECT and EXCEPT [ALL], ORDER BY … LIMIT/OFFSET (top-N), DISTINCT ON, IN/EXISTS/NOT EXISTS
-// subqueries (semi- and anti-joins), subqueries in FROM and CTEs,
+// subqueries (semi- and anti-joins), scalar subqueries, subqueries in FROM and CTEs,
 // self-joins, window functions (ranking, LAG/LEAD, aggregates over ROWS frames, over groups), and
 // views on views.
 import fc from 'fast-check';
@@ -68,6 +68,10 @@ const VIEWS: Record<string, string> = {
     'SELECT g, count(*) AS n, sum(v) AS s FROM t WHERE NOT EXISTS (SELECT 1 FROM d WHERE d.k = t.k) GROUP BY g',
   exists_uncorrelated: "SELECT k, v FROM t WHERE EXISTS (SELECT 1 FROM d WHERE name = 'x')",
   in_correlated: 'SELECT k, v FROM t WHERE v IN (SELECT d.k * 2 FROM d WHERE d.k = t.k - 1)',
+  // Uncorrelated scalar subqueries: their value joined to every row, which it changes when it changes.
+  scalar_filter: 'SELECT k, v FROM t WHERE v >= (SELECT avg(v) FROM t) - 1',
+  scalar_select:
+    'SELECT g, sum(v) - (SELECT min(v) FROM t) AS above, (SELECT max(k) FROM d) AS mk FROM t WHERE v < (SELECT count(*) FROM d) + 3 GROUP BY g',
   intersected: 'SELECT k FROM t INTERSECT SELECT k FROM d',
   intersected_all: 'SELECT k FROM t INTERSECT ALL SELECT k FROM d',
   excepted: 'SELECT k FROM t EXCEPT SELECT k FROM d',

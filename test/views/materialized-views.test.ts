@@ -163,12 +163,12 @@ describe('CREATE MATERIALIZED VIEW', () => {
       ['SELECT * FROM sales ORDER BY amount OFFSET 2', 'OFFSET without LIMIT'],
       ['SELECT * FROM sales ORDER BY amount LIMIT (SELECT 2)', 'LIMIT or OFFSET that is not a constant'],
       [
-        'SELECT * FROM sales WHERE qty > (SELECT avg(qty) FROM sales)',
-        'subqueries in expressions, other than EXISTS, NOT EXISTS and IN (SELECT …) AND-ed in WHERE',
+        'SELECT * FROM sales s WHERE qty > (SELECT avg(qty) FROM sales t WHERE t.region = s.region)',
+        'subqueries in expressions other than uncorrelated scalar ones and EXISTS, NOT EXISTS and IN (SELECT …) AND-ed in WHERE',
       ],
       [
         'SELECT * FROM sales WHERE product IN (SELECT id FROM products) OR qty > 2',
-        'subqueries in expressions, other than EXISTS, NOT EXISTS and IN (SELECT …) AND-ed in WHERE',
+        'subqueries in expressions other than uncorrelated scalar ones and EXISTS, NOT EXISTS and IN (SELECT …) AND-ed in WHERE',
       ],
       [
         'SELECT * FROM sales WHERE product NOT IN (SELECT id FROM products)',
@@ -302,6 +302,45 @@ describe('CREATE MATERIALIZED VIEW', () => {
     await db.exec('DELETE FROM products');
     await check();
     expect(await rows('SELECT count(*) FROM listed')).toEqual([[0n]]);
+  });
+
+  it('maintains uncorrelated scalar subqueries; one returning two rows fails the write (21000)', async () => {
+    await db.exec('CREATE TABLE cfg (name text, x float8)');
+    await db.exec("INSERT INTO cfg VALUES ('min_amount', 6)");
+    const queries = {
+      shares:
+        'SELECT region, sum(amount) / (SELECT sum(amount) FROM sales) AS share FROM sales GROUP BY region',
+      big: "SELECT region, amount FROM sales WHERE amount >= (SELECT x FROM cfg WHERE name = 'min_amount')",
+    };
+    for (const [name, q] of Object.entries(queries))
+      await db.exec(`CREATE MATERIALIZED VIEW ${name} AS ${q}`);
+    const check = async (): Promise<void> => {
+      for (const [name, q] of Object.entries(queries))
+        expect(await rows(`SELECT * FROM ${name} ORDER BY 1, 2`)).toEqual(await rows(`${q} ORDER BY 1, 2`));
+    };
+    await check();
+    expect(await rows('SELECT * FROM shares ORDER BY 1')).toEqual([
+      ['eu', 15 / 22],
+      ['us', 7 / 22],
+    ]);
+    // A new sale changes every region's share; a new threshold the rows that pass it.
+    await db.exec("INSERT INTO sales VALUES ('asia', 3, 18, 1)");
+    await db.exec("UPDATE cfg SET x = 9 WHERE name = 'min_amount'");
+    await check();
+    expect(await rows('SELECT * FROM big ORDER BY 1')).toEqual([
+      ['asia', 18],
+      ['eu', 10],
+    ]);
+    // Without a row the subquery is NULL; with two the query fails, and so does the write.
+    await db.exec('DELETE FROM cfg');
+    await check();
+    expect(await rows('SELECT count(*) FROM big')).toEqual([[0n]]);
+    expect(
+      await failure(() => db.exec("INSERT INTO cfg VALUES ('min_amount', 1), ('min_amount', 2)")),
+    ).toEqual({ code: '21000', message: 'more than one row returned by a subquery used as an expression' });
+    expect(await rows('SELECT count(*) FROM cfg')).toEqual([[0n]]);
+    await db.exec("INSERT INTO cfg VALUES ('min_amount', 7)");
+    await check();
   });
 
   it('maintains a top-N view and INTERSECT/EXCEPT incrementally', async () => {
