@@ -21,6 +21,21 @@ interface Partition {
   out: (Value[] | null)[];
 }
 
+/** One step of a push, to undo it: a partition made or dropped, a row inserted or deleted, an output replaced. */
+type WindowUndo =
+  | { readonly op: 'created'; readonly pk: unknown }
+  | { readonly op: 'dropped'; readonly pk: unknown; readonly p: Partition }
+  | { readonly op: 'insert'; readonly p: Partition; readonly at: number }
+  | {
+      readonly op: 'delete';
+      readonly p: Partition;
+      readonly at: number;
+      readonly row: Value[];
+      readonly key: Value[];
+      readonly out: Value[] | null;
+    }
+  | { readonly op: 'output'; readonly p: Partition; readonly at: number; readonly prev: Value[] | null };
+
 /** The constant row offset of a frame bound, or null when it is unbounded or not a constant. */
 function boundOffset(b: WindowFrameBound): number | null {
   if (b.kind === 'current_row') return 0;
@@ -128,7 +143,11 @@ export class DeltaBoundedWindow implements DeltaOperator {
   push(_port: number, delta: Delta, round: MaintenanceRound): Delta {
     const ctx = round.ctx;
     const out = emptyDelta();
-    const touched = new Map<unknown, { p: Partition; dirty: Set<Value[]> }>();
+    /** Touched partitions, with the rows whose outputs need recomputing (row → its ORDER BY values). */
+    const touched = new Map<unknown, { p: Partition; dirty: Map<Value[], Value[]> }>();
+    const log: WindowUndo[] = [];
+    // What the push did, undone newest first: O(rows changed), not a copy of each partition.
+    round.onUndo(() => this.undo(log));
     for (let i = 0; i < delta.rows.length; i++) {
       const row = delta.rows[i]!;
       const w = delta.weights[i]!;
@@ -137,26 +156,17 @@ export class DeltaBoundedWindow implements DeltaOperator {
       if (!p) {
         p = { rows: [], keys: [], out: [] };
         this.partitions.set(pk, p);
+        log.push({ op: 'created', pk });
       }
       let t = touched.get(pk);
-      if (!t) {
-        const part = p;
-        const saved = { rows: p.rows.slice(), keys: p.keys.slice(), out: p.out.slice() };
-        round.onUndo(() => {
-          part.rows = saved.rows;
-          part.keys = saved.keys;
-          part.out = saved.out;
-          if (part.rows.length === 0) this.partitions.delete(pk);
-          else this.partitions.set(pk, part);
-        });
-        touched.set(pk, (t = { p, dirty: new Set() }));
-      }
+      if (!t) touched.set(pk, (t = { p, dirty: new Map() }));
       const key = this.orderKeys.map((k) => k.evalRow(row, ctx));
       for (let n = w; n > 0; n--) {
         const at = this.upperBound(p, key);
         p.rows.splice(at, 0, row);
         p.keys.splice(at, 0, key);
         p.out.splice(at, 0, null);
+        log.push({ op: 'insert', p, at });
         this.mark(p, t.dirty, at - this.hi, at - this.lo);
         this.rowsHeld++;
       }
@@ -167,8 +177,9 @@ export class DeltaBoundedWindow implements DeltaOperator {
           if (sameRow(p.rows[j]!, row)) at = j;
         }
         if (at < 0) break;
-        const gone = p.out[at];
+        const gone = p.out[at]!;
         if (gone) addRow(out, gone, -1);
+        log.push({ op: 'delete', p, at, row: p.rows[at]!, key: p.keys[at]!, out: gone });
         p.rows.splice(at, 1);
         p.keys.splice(at, 1);
         p.out.splice(at, 1);
@@ -177,22 +188,61 @@ export class DeltaBoundedWindow implements DeltaOperator {
       }
     }
     for (const [pk, { p, dirty }] of touched) {
-      this.recompute(p, dirty, ctx, out);
-      if (p.rows.length === 0) this.partitions.delete(pk);
+      this.recompute(p, dirty, ctx, out, log);
+      if (p.rows.length === 0) {
+        this.partitions.delete(pk);
+        log.push({ op: 'dropped', pk, p });
+      }
     }
     return out;
   }
 
-  /** Marks the rows at positions [a, b] as needing their output recomputed. */
-  private mark(p: Partition, dirty: Set<Value[]>, a: number, b: number): void {
-    for (let i = Math.max(0, a); i <= Math.min(p.rows.length - 1, b); i++) dirty.add(p.rows[i]!);
+  private undo(log: readonly WindowUndo[]): void {
+    for (let j = log.length - 1; j >= 0; j--) {
+      const u = log[j]!;
+      if (u.op === 'created') this.partitions.delete(u.pk);
+      else if (u.op === 'dropped') this.partitions.set(u.pk, u.p);
+      else if (u.op === 'output') u.p.out[u.at] = u.prev;
+      else if (u.op === 'insert') {
+        u.p.rows.splice(u.at, 1);
+        u.p.keys.splice(u.at, 1);
+        u.p.out.splice(u.at, 1);
+        this.rowsHeld--;
+      } else {
+        u.p.rows.splice(u.at, 0, u.row);
+        u.p.keys.splice(u.at, 0, u.key);
+        u.p.out.splice(u.at, 0, u.out);
+        this.rowsHeld++;
+      }
+    }
   }
 
-  /** Recomputes the outputs of the dirty rows, range by range, and emits those that changed. */
-  private recompute(p: Partition, dirty: Set<Value[]>, ctx: ExecContext, out: Delta): void {
+  /** Marks the rows at positions [a, b] as needing their output recomputed. */
+  private mark(p: Partition, dirty: Map<Value[], Value[]>, a: number, b: number): void {
+    for (let i = Math.max(0, a); i <= Math.min(p.rows.length - 1, b); i++) dirty.set(p.rows[i]!, p.keys[i]!);
+  }
+
+  /**
+   * Recomputes the outputs of the dirty rows, range by range, and emits those that changed. The
+   * rows are found by their ORDER BY values (binary search), so the cost does not grow with the
+   * partition.
+   */
+  private recompute(
+    p: Partition,
+    dirty: Map<Value[], Value[]>,
+    ctx: ExecContext,
+    out: Delta,
+    log: WindowUndo[],
+  ): void {
     if (dirty.size === 0) return;
-    const positions: number[] = [];
-    for (let i = 0; i < p.rows.length; i++) if (dirty.has(p.rows[i]!) || p.out[i] === null) positions.push(i);
+    const found = new Set<number>();
+    for (const [row, key] of dirty)
+      // Every copy of the row (the same array) among its ties; a row removed since it was marked is gone.
+      for (let j = this.lowerBound(p, key); j < p.rows.length; j++) {
+        if (compareKeys(p.keys[j]!, key, this.sortKeys) !== 0) break;
+        if (p.rows[j] === row) found.add(j);
+      }
+    const positions = [...found].sort((a, b) => a - b);
     const span = this.hi - this.lo;
     for (let k = 0; k < positions.length;) {
       const a = positions[k]!;
@@ -205,10 +255,11 @@ export class DeltaBoundedWindow implements DeltaOperator {
       const result = this.run(p.rows.slice(from, to + 1), ctx);
       for (let i = a; i <= b; i++) {
         const next = result[i - from]!;
-        const prev = p.out[i];
+        const prev = p.out[i]!;
         if (prev && sameRow(prev, next)) continue;
         if (prev) addRow(out, prev, -1);
         addRow(out, next, 1);
+        log.push({ op: 'output', p, at: i, prev });
         p.out[i] = next;
       }
     }
