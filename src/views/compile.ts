@@ -30,7 +30,7 @@ import { DeltaUnionAll } from './operators/union.js';
 import { DeltaValues } from './operators/values.js';
 import { DeltaWindow } from './operators/window.js';
 import { boundedReach, DeltaBoundedWindow } from './operators/window-bounded.js';
-import { DeltaTemporalFilter } from './operators/temporal-filter.js';
+import { CLOCK, DeltaTemporalFilter, readsClock } from './operators/temporal-filter.js';
 import type { MaintenanceRound } from './round.js';
 import { notMaintainable } from './not-maintainable.js';
 import { semiJoinOf, type SemiJoin } from './semi-join.js';
@@ -43,18 +43,6 @@ interface FlowNode {
   port: number;
 }
 
-/** Functions that read the clock: allowed in WHERE (the view follows the clock), nowhere else. */
-const CLOCK = new Set([
-  'now',
-  'current_date',
-  'current_time',
-  'localtime',
-  'localtimestamp',
-  'transaction_timestamp',
-  'statement_timestamp',
-  'clock_timestamp',
-]);
-
 /** Functions whose value depends on who runs a statement: a view would freeze them. */
 const SESSION_DEPENDENT = new Set([
   'timeofday',
@@ -63,17 +51,6 @@ const SESSION_DEPENDENT = new Set([
   'current_schema',
   'current_setting',
 ]);
-
-/** Whether `e` reads the clock (now() and the like). */
-function readsClock(e: Expr): boolean {
-  let found = false;
-  const visit = (x: Expr): void => {
-    if (x.kind === 'call' && CLOCK.has(x.fn.name)) found = true;
-    forEachChild(x, visit);
-  };
-  visit(e);
-  return found;
-}
 
 function checkExpr(e: Expr, clockAllowed = false): void {
   if (containsSubquery(e))
