@@ -139,21 +139,76 @@ export class OrderedMultiset {
   private readonly trackMode: boolean;
   /** Multiplicity of the key before the last remove (lets ancestors skip recomputing maxCount). */
   private removedCount = 0;
-  /** Number of distinct values. */
+  /** Number of distinct values (once the pending changes are applied). */
   distinct = 0;
+  /**
+   * Batched mode: values added and removed wait here until the next read, which applies them in
+   * sorted order — so a commit's changes to a large multiset walk the tree in key order, and an
+   * UPDATE's removal of v and addition of v + 1 reach the same leaf one after the other, while it
+   * is in cache, instead of a thousand changes apart.
+   */
+  private readonly batched: boolean;
+  private pendingAdds: Value[] = [];
+  private pendingRemoves: Value[] = [];
 
-  constructor(cmp: (a: Value, b: Value) => number = compareValues, trackMode = false) {
+  constructor(cmp: (a: Value, b: Value) => number = compareValues, trackMode = false, batched = false) {
     this.cmp = cmp;
     this.trackMode = trackMode;
+    this.batched = batched;
   }
 
   /** Number of values, counting duplicates. */
   get size(): number {
+    this.settle();
     return this.root.total;
   }
 
   /** Adds `n` copies of `key`. */
   add(key: Value, n = 1): void {
+    if (this.batched) {
+      for (let k = 0; k < n; k++) this.pendingAdds.push(key);
+      return;
+    }
+    this.addNow(key, n);
+  }
+
+  /**
+   * Distinct values as of the changes made so far, estimated without applying pending ones (each
+   * addition counted as a new value, each removal as one gone): what memory accounting reads.
+   */
+  get distinctEstimate(): number {
+    return Math.max(0, this.distinct + this.pendingAdds.length - this.pendingRemoves.length);
+  }
+
+  /** Applies the pending changes (batched mode), in key order; an addition and a removal of one key cancel. */
+  private settle(): void {
+    if (this.pendingAdds.length === 0 && this.pendingRemoves.length === 0) return;
+    const adds = this.sorted(this.pendingAdds);
+    const removes = this.sorted(this.pendingRemoves);
+    this.pendingAdds = [];
+    this.pendingRemoves = [];
+    let i = 0;
+    let j = 0;
+    while (i < adds.length || j < removes.length) {
+      const c = i === adds.length ? 1 : j === removes.length ? -1 : this.cmp(adds[i]!, removes[j]!);
+      if (c < 0) this.addNow(adds[i++]!, 1);
+      else if (c > 0) this.removeNow(removes[j++]!);
+      else {
+        i++;
+        j++;
+      }
+    }
+  }
+
+  /** `values` in this multiset's order (numbers through a typed array's native sort). */
+  private sorted(values: Value[]): readonly Value[] {
+    if (values.length < 2) return values;
+    if (this.cmp === compareNumbers)
+      return Float64Array.from(values as number[]).sort() as unknown as Value[];
+    return values.sort(this.cmp);
+  }
+
+  private addNow(key: Value, n: number): void {
     const right = this.insert(this.root, key, n);
     if (right !== null) {
       const root = new Inner();
@@ -164,8 +219,16 @@ export class OrderedMultiset {
     }
   }
 
-  /** Removes one copy of `key`; returns false when it is not present. */
+  /** Removes one copy of `key`; returns false when it is not present (batched mode: true, checked later). */
   remove(key: Value): boolean {
+    if (this.batched) {
+      this.pendingRemoves.push(key);
+      return true;
+    }
+    return this.removeNow(key);
+  }
+
+  private removeNow(key: Value): boolean {
     if (!this.delete(this.root, key)) return false;
     while (!this.root.leaf && this.root.children.length === 1) this.root = this.root.children[0]!;
     return true;
@@ -173,6 +236,7 @@ export class OrderedMultiset {
 
   /** Smallest value, or undefined when empty. */
   min(): Value | undefined {
+    this.settle();
     if (this.root.total === 0) return undefined;
     let n: Node = this.root;
     while (!n.leaf) n = n.children[0]!;
@@ -181,6 +245,7 @@ export class OrderedMultiset {
 
   /** Largest value, or undefined when empty. */
   max(): Value | undefined {
+    this.settle();
     if (this.root.total === 0) return undefined;
     let n: Node = this.root;
     while (!n.leaf) n = n.children[n.children.length - 1]!;
@@ -189,6 +254,7 @@ export class OrderedMultiset {
 
   /** The value at 0-based position `k` of the sorted multiset (duplicates counted). */
   at(k: number): Value | undefined {
+    this.settle();
     if (k < 0 || k >= this.root.total) return undefined;
     let n: Node = this.root;
     while (!n.leaf) {
@@ -210,6 +276,7 @@ export class OrderedMultiset {
 
   /** The most frequent value; ties go to the smallest, as PostgreSQL's mode() does. Needs `trackMode`. */
   mode(): Value | undefined {
+    this.settle();
     if (!this.trackMode) throw new Error('OrderedMultiset.mode() needs trackMode');
     const target = this.root.maxCount;
     if (target === 0) return undefined;
@@ -220,6 +287,7 @@ export class OrderedMultiset {
 
   /** Calls `fn` for each distinct value in order with its multiplicity. */
   forEach(fn: (key: Value, count: number) => void): void {
+    this.settle();
     const walk = (n: Node): void => {
       if (n.leaf) for (let i = 0; i < n.keys.length; i++) fn(n.keys[i]!, n.counts[i]!);
       else for (const c of n.children) walk(c);
@@ -232,6 +300,7 @@ export class OrderedMultiset {
    * sorted multiset, with the number of its copies there: O(log n + values visited).
    */
   forRange(from: number, to: number, fn: (key: Value, count: number) => void): void {
+    this.settle();
     const walk = (n: Node, start: number): void => {
       // `start`: the position of n's first value.
       if (n.leaf) {
@@ -439,7 +508,7 @@ export function multisetAccumulator(
   trackMode = false,
 ): Accumulator<OrderedMultiset> {
   return {
-    init: () => new OrderedMultiset(cmp, trackMode),
+    init: () => new OrderedMultiset(cmp, trackMode, true),
     add(s, args) {
       s.add(args[0]!);
       return s;
@@ -458,7 +527,7 @@ export function multisetAccumulator(
     },
     result: final,
     // A B-tree entry per distinct value: the key, its count, a share of the nodes.
-    bytes: (s) => 64 + s.distinct * 40,
+    bytes: (s) => 64 + s.distinctEstimate * 40,
   };
 }
 

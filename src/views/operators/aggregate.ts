@@ -100,6 +100,8 @@ export class DeltaAggregate implements DeltaOperator {
   private bufferedRows = 0;
   /** Bytes the accumulators that grow report (Accumulator.bytes), over every group. */
   private accBytes = 0;
+  /** Whether some slot's accumulator reports its size (Accumulator.bytes). */
+  private readonly sized: boolean;
 
   /**
    * `multiplicity`: an input column holding how many rows each input row stands for (the partial
@@ -152,6 +154,7 @@ export class DeltaAggregate implements DeltaOperator {
         skip: false,
       };
     });
+    this.sized = this.slots.some((s) => s.acc.bytes !== undefined && s.source === OWN && !s.buffered);
   }
 
   private newGroup(keys: Value[]): Group {
@@ -212,6 +215,16 @@ export class DeltaAggregate implements DeltaOperator {
     }
   }
 
+  /** Bytes the growing accumulators of group `g` report. */
+  private groupBytes(g: Group): number {
+    let b = 0;
+    for (let i = 0; i < this.slots.length; i++) {
+      const s = this.slots[i]!;
+      if (s.acc.bytes && s.source === OWN && !s.buffered) b += s.acc.bytes(g.states[i]);
+    }
+    return b;
+  }
+
   /** Pushes so far: a group's `push` tells whether this one touched it already. */
   private pushes = 0;
 
@@ -246,7 +259,11 @@ export class DeltaAggregate implements DeltaOperator {
     }
     const out = emptyDelta();
     for (const g of touched) {
+      // Reading a result may settle an accumulator's pending changes (batched ordered multisets),
+      // which changes the size it reports: the accounting follows.
+      const held = this.sized ? this.groupBytes(g) : 0;
       const next = this.result(g);
+      if (this.sized) this.accBytes += this.groupBytes(g) - held;
       const prev = g.out;
       if (prev && next && sameRow(prev, next)) continue;
       if (prev) addRow(out, prev, -1);
