@@ -1,3 +1,4 @@
+import { CompiledExpr } from '../exec/compile.js';
 import { constInt } from '../exec/build.js';
 import { groupingMask } from '../exec/operators/hash-aggregate.js';
 import type { ExecContext } from '../exec/context.js';
@@ -14,6 +15,7 @@ import {
 import type { AggCall, AggregateNode, JoinNode, LogicalPlan, ScanNode } from '../plan/logical.js';
 import type { Table } from '../storage/table.js';
 import { T } from '../types/types.js';
+import type { Value } from '../types/values.js';
 import { appendDelta, emptyDelta, isEmpty, type Delta } from './delta.js';
 import { eagerAggregate, type EagerAggregate } from './eager-aggregate.js';
 import { DeltaAggregate } from './operators/aggregate.js';
@@ -31,9 +33,9 @@ import { DeltaValues } from './operators/values.js';
 import { DeltaWindow } from './operators/window.js';
 import { boundedReach, DeltaBoundedWindow } from './operators/window-bounded.js';
 import { CLOCK, DeltaTemporalFilter, readsClock } from './operators/temporal-filter.js';
-import type { MaintenanceRound } from './round.js';
+import { MaintenanceRound } from './round.js';
 import { notMaintainable } from './not-maintainable.js';
-import { semiJoinOf, type SemiJoin } from './semi-join.js';
+import { keyedScalarOf, semiJoinOf, type KeyedScalar, type SemiJoin } from './subqueries.js';
 
 /** One operator of a view's dataflow and where its output goes. */
 interface FlowNode {
@@ -55,7 +57,7 @@ const SESSION_DEPENDENT = new Set([
 function checkExpr(e: Expr, clockAllowed = false): void {
   if (containsSubquery(e))
     throw notMaintainable(
-      'subqueries in expressions other than uncorrelated scalar ones and EXISTS, NOT EXISTS and IN (SELECT …) AND-ed in WHERE',
+      'subqueries in expressions other than scalar ones and EXISTS, NOT EXISTS and IN (SELECT …) AND-ed in WHERE',
     );
   const visit = (x: Expr): void => {
     if (x.kind === 'call') {
@@ -138,7 +140,7 @@ export class ViewDataflow {
         exprs.forEach((e) => checkExpr(e));
         // Column picks copy values without evaluating expressions; the identity is no node at all.
         if (!exprs.every((e) => e.kind === 'col')) return this.node(new DeltaProject(exprs), input);
-        const cols = p.exprs.map(columnOf);
+        const cols = exprs.map(columnOf);
         if (cols.length === p.input.fields.length && cols.every((c, i) => c === i)) return input;
         return this.node(new DeltaColumns(cols), input);
       }
@@ -336,16 +338,31 @@ export class ViewDataflow {
     width: number,
     ctx: ExecContext,
   ): { exprs: Expr[]; input: FlowNode; added: number } {
-    const subs: LogicalPlan[] = [];
+    // Each subquery: uncorrelated (its plan) or decorrelated on its equalities (keyed).
+    const subs: (KeyedScalar | { readonly plan: LogicalPlan; readonly keyed?: undefined })[] = [];
     const out = exprs.map((e) =>
-      mapExpr(e, (x) =>
-        x.kind === 'subquery' && x.mode === 'scalar' && !x.correlated
-          ? colExpr(x.type, width + subs.push(x.plan) - 1)
-          : undefined,
-      ),
+      mapExpr(e, (x) => {
+        if (x.kind !== 'subquery' || x.mode !== 'scalar') return undefined;
+        const sub = x.correlated ? keyedScalarOf(x) : { plan: x.plan };
+        return sub ? colExpr(x.type, width + subs.push(sub) - 1) : undefined;
+      }),
     );
     let n = input;
-    for (const plan of subs) n = this.node(new DeltaScalarJoin(), n, this.compile(plan, ctx));
+    for (const sub of subs) {
+      if (!sub.keyed) {
+        n = this.node(new DeltaScalarJoin(), n, this.compile(sub.plan, ctx));
+        continue;
+      }
+      [...sub.leftKeys, ...sub.rightKeys].forEach((e) => checkExpr(e));
+      let empty: Value = null;
+      if (sub.empty) {
+        // The aggregates over no rows (a global aggregate's one row), then the SELECT list over them.
+        const none = new DeltaAggregate([], sub.empty.aggs, ctx).initial(new MaintenanceRound(ctx, false));
+        checkExpr(sub.empty.value);
+        empty = new CompiledExpr(sub.empty.value).evalRow(none.rows[0]!, ctx);
+      }
+      n = this.node(new DeltaScalarJoin(sub.leftKeys, sub.rightKeys, empty), n, this.compile(sub.plan, ctx));
+    }
     return { exprs: out, input: n, added: subs.length };
   }
 

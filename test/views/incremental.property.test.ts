@@ -72,6 +72,11 @@ const VIEWS: Record<string, string> = {
   scalar_filter: 'SELECT k, v FROM t WHERE v >= (SELECT avg(v) FROM t) - 1',
   scalar_select:
     'SELECT g, sum(v) - (SELECT min(v) FROM t) AS above, (SELECT max(k) FROM d) AS mk FROM t WHERE v < (SELECT count(*) FROM d) + 3 GROUP BY g',
+  // Correlated scalar subqueries, decorrelated: the subquery grouped by its correlation keys.
+  scalar_correlated:
+    "SELECT k, v, (SELECT count(*) FROM d WHERE d.k = t.k) AS nd, (SELECT max(name) FROM d WHERE d.k = t.k AND d.name <> 'z') AS mx FROM t",
+  scalar_correlated_where:
+    'SELECT g, sum(v) AS s FROM t WHERE v > (SELECT count(*) * 2 FROM d WHERE d.k = t.k) GROUP BY g',
   intersected: 'SELECT k FROM t INTERSECT SELECT k FROM d',
   intersected_all: 'SELECT k FROM t INTERSECT ALL SELECT k FROM d',
   excepted: 'SELECT k FROM t EXCEPT SELECT k FROM d',

@@ -163,12 +163,16 @@ describe('CREATE MATERIALIZED VIEW', () => {
       ['SELECT * FROM sales ORDER BY amount OFFSET 2', 'OFFSET without LIMIT'],
       ['SELECT * FROM sales ORDER BY amount LIMIT (SELECT 2)', 'LIMIT or OFFSET that is not a constant'],
       [
-        'SELECT * FROM sales s WHERE qty > (SELECT avg(qty) FROM sales t WHERE t.region = s.region)',
-        'subqueries in expressions other than uncorrelated scalar ones and EXISTS, NOT EXISTS and IN (SELECT …) AND-ed in WHERE',
+        'SELECT * FROM sales s WHERE qty > (SELECT avg(qty) FROM sales t WHERE t.amount > s.amount)',
+        'correlated subqueries with conditions other than equalities with the outer row',
+      ],
+      [
+        'SELECT region, ARRAY(SELECT id FROM products) FROM sales',
+        'subqueries in expressions other than scalar ones and EXISTS, NOT EXISTS and IN (SELECT …) AND-ed in WHERE',
       ],
       [
         'SELECT * FROM sales WHERE product IN (SELECT id FROM products) OR qty > 2',
-        'subqueries in expressions other than uncorrelated scalar ones and EXISTS, NOT EXISTS and IN (SELECT …) AND-ed in WHERE',
+        'subqueries in expressions other than scalar ones and EXISTS, NOT EXISTS and IN (SELECT …) AND-ed in WHERE',
       ],
       [
         'SELECT * FROM sales WHERE product NOT IN (SELECT id FROM products)',
@@ -340,6 +344,42 @@ describe('CREATE MATERIALIZED VIEW', () => {
     ).toEqual({ code: '21000', message: 'more than one row returned by a subquery used as an expression' });
     expect(await rows('SELECT count(*) FROM cfg')).toEqual([[0n]]);
     await db.exec("INSERT INTO cfg VALUES ('min_amount', 7)");
+    await check();
+  });
+
+  it('maintains scalar subqueries correlated by equalities, grouped by their keys', async () => {
+    const queries = {
+      per_product:
+        'SELECT id, category, (SELECT count(*) FROM sales s WHERE s.product = p.id) AS n, ' +
+        '(SELECT max(amount) FROM sales s WHERE s.product = p.id AND s.qty > 0) AS top FROM products p',
+      named:
+        'SELECT region, amount, (SELECT category FROM products p WHERE p.id = s.product) AS cat FROM sales s',
+    };
+    for (const [name, q] of Object.entries(queries))
+      await db.exec(`CREATE MATERIALIZED VIEW ${name} AS ${q}`);
+    const sorted = async (sql: string): Promise<string[]> =>
+      (await rows(sql))
+        .map((r) => JSON.stringify(r, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)))
+        .sort();
+    const check = async (): Promise<void> => {
+      for (const [name, q] of Object.entries(queries))
+        expect(await sorted(`SELECT * FROM ${name}`)).toEqual(await sorted(q));
+    };
+    await check();
+    expect(await rows('SELECT * FROM per_product ORDER BY id')).toEqual([
+      [1, 'tools', 2n, 10],
+      [2, 'toys', 1n, 5],
+    ]);
+    // A product without sales counts 0 (the aggregate over no rows), not NULL.
+    await db.exec("INSERT INTO products VALUES (3, 'garden')");
+    await db.exec("INSERT INTO sales VALUES ('us', 3, 4, 1), ('eu', NULL, 1, 1)");
+    await check();
+    await db.exec('DELETE FROM sales WHERE product = 1');
+    await db.exec("UPDATE products SET category = 'games' WHERE id = 2");
+    await check();
+    expect(await rows('SELECT n, top FROM per_product WHERE id = 1')).toEqual([[0n, null]]);
+    // A second product 2 gives sale 2 two categories: the query fails, and so does the write.
+    expect((await failure(() => db.exec("INSERT INTO products VALUES (2, 'dup')"))).code).toBe('21000');
     await check();
   });
 

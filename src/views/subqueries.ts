@@ -7,8 +7,9 @@ import {
   mapExpr,
   referencedColumns,
   type Expr,
+  type SubqueryExpr,
 } from '../plan/expr.js';
-import type { LogicalPlan } from '../plan/logical.js';
+import type { AggCall, AggregateNode, LogicalPlan, ProjectNode } from '../plan/logical.js';
 import { T } from '../types/types.js';
 import { notMaintainable } from './not-maintainable.js';
 
@@ -115,12 +116,110 @@ export function semiJoinOf(c: Expr): SemiJoin | null {
     } else if (p.kind === 'distinct' && p.on === null) p = p.input;
     else break;
   }
+  // Outer references left anywhere else are refused when the plan is compiled.
+  return { anti, plan: withoutCorrelated(p, keys) ?? p, leftKeys: keys.left, rightKeys: keys.right };
+}
+
+/** Takes the correlated equalities out of a filter or a scan's filters: the plan left, or null. */
+function withoutCorrelated(p: LogicalPlan, keys: { left: Expr[]; right: Expr[] }): LogicalPlan | null {
   if (p.kind === 'filter') {
     const rest = extractCorrelated([p.predicate], keys);
-    p = rest.length === 0 ? p.input : { ...p, predicate: and(rest) };
-  } else if (p.kind === 'scan') {
-    p = { ...p, filters: extractCorrelated(p.filters, keys) };
+    return rest.length === 0 ? p.input : { ...p, predicate: and(rest) };
   }
-  // Outer references left anywhere else are refused when the plan is compiled.
-  return { anti, plan: p, leftKeys: keys.left, rightKeys: keys.right };
+  if (p.kind === 'scan') return { ...p, filters: extractCorrelated(p.filters, keys) };
+  return null;
+}
+
+/**
+ * A correlated scalar subquery as a keyed scalar join: per key of the outer row, the subquery's
+ * rows with that key. `plan` outputs the value first, then the keys (`rightKeys`).
+ */
+export interface KeyedScalar {
+  readonly keyed: true;
+  readonly plan: LogicalPlan;
+  readonly leftKeys: readonly Expr[];
+  readonly rightKeys: readonly Expr[];
+  /**
+   * The value for a key without rows: NULL, or for an aggregate subquery (`SELECT count(*) FROM d
+   * WHERE d.k = t.k`) `empty` evaluated over the aggregates' results over no rows (`aggs`).
+   */
+  readonly empty: { readonly aggs: readonly AggCall[]; readonly value: Expr } | null;
+}
+
+/**
+ * A scalar subquery correlated only by equalities in its WHERE, decorrelated: `(SELECT max(x) FROM
+ * d WHERE d.k = t.k)` becomes `d` grouped by `d.k`, its one row per key joined to the outer rows of
+ * that key. Its shape must be a SELECT list over either its rows or one aggregate without GROUP BY
+ * (projections allowed between); null for anything else.
+ */
+export function keyedScalarOf(e: SubqueryExpr): KeyedScalar | null {
+  if (e.mode !== 'scalar' || !e.correlated) return null;
+  let p = e.plan;
+  let value: Expr = colExpr(p.fields[0]!.type, 0);
+  const through = (x: Expr, proj: ProjectNode): Expr =>
+    mapExpr(x, (c) => (c.kind === 'col' ? proj.exprs[c.index] : undefined));
+  while (p.kind === 'project') {
+    value = through(value, p);
+    p = p.input;
+  }
+  let agg: AggregateNode | null = null;
+  if (p.kind === 'aggregate') {
+    if (p.groupBy.length > 0 || p.groupingSets !== null) return null;
+    agg = p;
+    p = p.input;
+  }
+  const below: ProjectNode[] = [];
+  while (p.kind === 'project') {
+    below.push(p);
+    p = p.input;
+  }
+  const keys = { left: [] as Expr[], right: [] as Expr[] };
+  const rest = withoutCorrelated(p, keys);
+  if (!rest || keys.left.length === 0) return null;
+  // The keys carried up through the projections under the aggregate, as extra columns.
+  let node = rest;
+  let cols = keys.right;
+  for (let i = below.length - 1; i >= 0; i--) {
+    const proj = below[i]!;
+    const w = proj.exprs.length;
+    node = {
+      ...proj,
+      input: node,
+      exprs: [...proj.exprs, ...cols],
+      fields: [...proj.fields, ...cols.map((c, j) => ({ name: `?key${j}`, type: c.type }))],
+    };
+    cols = cols.map((c, j) => colExpr(c.type, w + j));
+  }
+  const k = cols.length;
+  let empty: KeyedScalar['empty'] = null;
+  if (agg) {
+    // Grouped by the keys instead: its rows are the keys, then the aggregates.
+    node = {
+      kind: 'aggregate',
+      input: node,
+      groupBy: cols,
+      groupingSets: null,
+      aggs: agg.aggs,
+      fields: [...cols.map((c, j) => ({ name: `?key${j}`, type: c.type })), ...agg.fields],
+    };
+    empty = { aggs: agg.aggs, value };
+    value = mapExpr(value, (c) => (c.kind === 'col' ? colExpr(c.type, c.index + k) : undefined));
+    cols = cols.map((c, j) => colExpr(c.type, j));
+  }
+  const out: ProjectNode = {
+    kind: 'project',
+    input: node,
+    exprs: [value, ...cols],
+    fields: [
+      { name: 'value', type: value.type },
+      ...cols.map((c, j) => ({ name: `?key${j}`, type: c.type })),
+    ],
+  };
+  return {
+    keyed: true,
+    plan: out,
+    leftKeys: keys.left,
+    rightKeys: cols.map((c, j) => colExpr(c.type, j + 1)),
+    empty,
+  };
 }
