@@ -80,6 +80,16 @@ describe('clock conditions as thresholds', () => {
     const before = op.judged;
     expect(op.tick(at(T0 + HOUR / 6 + 1000)).rows).toEqual([]);
     expect(op.judged).toBe(before);
+    // Rows past the falling threshold are not held: the state is the window and the rows ahead of it.
+    const alive = (t: number): number => rows.filter((r) => (r[0] as number) > t - HOUR).length;
+    expect(op.heldRows).toBe(alive(T0 + HOUR / 6));
+    // Their deletes (the retention's) and late old rows (a backfill) pass without a trace.
+    const old = rows.slice(0, 5);
+    expect(op.push(0, { rows: old, weights: old.map(() => -1) }, at(T0 + HOUR / 6)).rows).toEqual([]);
+    expect(op.push(0, { rows: [[T0 - 5 * HOUR, null, 7]], weights: [1] }, at(T0 + HOUR / 6)).rows).toEqual(
+      [],
+    );
+    expect(op.heldRows).toBe(alive(T0 + HOUR / 6));
   });
 
   it('keep views equal to their query as time passes, rows arrive, change and go', async () => {

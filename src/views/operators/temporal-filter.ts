@@ -183,6 +183,11 @@ export class DeltaTemporalFilter implements DeltaOperator {
   /** Held rows judged again by ticks so far (what a tick costs). */
   judged = 0;
 
+  /** Rows held (copies counted): what the filter keeps. */
+  get heldRows(): number {
+    return this.rows;
+  }
+
   constructor(predicates: readonly Expr[]) {
     const all = predicates.flatMap(conjuncts);
     this.predicates = all.map((p) => new CompiledExpr(p));
@@ -222,6 +227,9 @@ export class DeltaTemporalFilter implements DeltaOperator {
       const row = delta.rows[i]!;
       const w = delta.weights[i]!;
       let h = this.held.get(row);
+      // A row past a falling threshold (or NULL under one) never passes again: not held, so its
+      // copies come and go without a trace (a backfill of old rows, the retention's deletes).
+      if (!h && this.retired(row, round.ctx)) continue;
       if (!h) {
         h = { row, n: 0, passing: this.passes(row, round.ctx) };
         this.held.add(h);
@@ -240,6 +248,20 @@ export class DeltaTemporalFilter implements DeltaOperator {
       if (entry.n === 0) this.held.delete(entry);
     }
     return out;
+  }
+
+  /**
+   * Whether `row` can never pass again: a threshold's `x` is NULL, or a falling threshold's time
+   * has reached it. Such rows are not held (with thresholds only).
+   */
+  private retired(row: Value[], ctx: ExecContext): boolean {
+    const ths = this.thresholds;
+    if (!ths) return false;
+    for (const th of ths) {
+      const x = th.x.evalRow(row, ctx);
+      if (x === null || (th.falls && DeltaTemporalFilter.reached(th, x, th.t.evalRow([], ctx)))) return true;
+    }
+    return false;
   }
 
   /** Judges again, at the clock in `round.ctx`, the held rows whose conditions may have changed; returns the change. */
@@ -272,7 +294,18 @@ export class DeltaTemporalFilter implements DeltaOperator {
       }
     }
     if (taken.length > 0) round.onUndo(() => taken.forEach(([heap, w]) => heap.push(w)));
-    for (const h of due) judge(h);
+    for (const h of due) {
+      judge(h);
+      // Out of a falling window for good: no longer held.
+      if (!h.passing && this.retired(h.row, round.ctx)) {
+        this.held.delete(h);
+        this.rows -= h.n;
+        round.onUndo(() => {
+          this.held.add(h);
+          this.rows += h.n;
+        });
+      }
+    }
     return out;
   }
 
