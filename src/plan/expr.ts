@@ -47,6 +47,16 @@ export interface ColExpr {
   readonly type: SqlType;
   readonly index: number;
 }
+/**
+ * A plan fragment's structure as a string (functions left out): equal for the same expressions or
+ * sort keys over the same input.
+ */
+export function planShape(x: unknown): string {
+  return JSON.stringify(x, (_k, v: unknown) =>
+    typeof v === 'function' ? undefined : typeof v === 'bigint' ? `${v}n` : v,
+  );
+}
+
 /** The input column an expression reads when it is a plain column reference, else -1. */
 export function columnOf(e: Expr): number {
   return e.kind === 'col' ? e.index : -1;

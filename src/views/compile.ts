@@ -327,10 +327,10 @@ export class ViewDataflow {
     return this.node(new DeltaAggregate(e.groupBy, e.aggs, ctx, e.multiplicity), joined);
   }
 
-  /** Filter nodes over `input`: the predicates that read the clock get a temporal filter of their own. */
   /**
-   * Uncorrelated scalar subqueries in `exprs` (over rows of `width` columns) as columns appended to
-   * the row, one DeltaScalarJoin each; returns the expressions reading those columns instead.
+   * Scalar subqueries in `exprs` (over rows of `width` columns) as columns appended to the row, one
+   * DeltaScalarJoin each (a correlated one decorrelated, see subqueries.ts); returns the
+   * expressions reading those columns instead. Subqueries left in them are refused by checkExpr.
    */
   private scalars(
     exprs: readonly Expr[],
@@ -368,7 +368,8 @@ export class ViewDataflow {
 
   /**
    * Filter nodes for `all` over `input` (rows of `width` columns; without it, subqueries other than
-   * IN/EXISTS are refused).
+   * IN/EXISTS are refused): the predicates that read the clock get a temporal filter of their own,
+   * IN/EXISTS conditions a semi- or anti-join, scalar subqueries a scalar join ahead of the filter.
    */
   private filters(all: readonly Expr[], input: FlowNode, ctx: ExecContext, width?: number): FlowNode {
     // EXISTS, NOT EXISTS and IN (SELECT …) conjuncts become semi- and anti-joins, after the rest.

@@ -22,6 +22,13 @@ async function rows(sql: string): Promise<unknown[][]> {
   return (await db.query(sql, [], { rowMode: 'array' })).rows;
 }
 
+/** A query's rows as sorted JSON texts: rows compared as a multiset, whatever their order. */
+async function sorted(sql: string): Promise<string[]> {
+  return (await rows(sql))
+    .map((r) => JSON.stringify(r, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)))
+    .sort();
+}
+
 describe('CREATE MATERIALIZED VIEW', () => {
   it('fills the view and reports its row count', async () => {
     const r = await db.exec(
@@ -70,8 +77,6 @@ describe('CREATE MATERIALIZED VIEW', () => {
     await db.exec("INSERT INTO dim VALUES (0, 'zero'), (1, 'one'), (2, 'two')");
     const q = 'SELECT d.name, f.v, f.x FROM f JOIN dim d ON d.k = f.k';
     await db.exec(`CREATE MATERIALIZED VIEW fj AS ${q}`);
-    const sorted = async (sql: string): Promise<string[]> =>
-      (await rows(sql)).map((r) => JSON.stringify(r)).sort();
     for (const step of [
       'DELETE FROM f WHERE v % 5 = 0',
       'UPDATE f SET v = v + 1000 WHERE v % 7 = 1',
@@ -357,10 +362,6 @@ describe('CREATE MATERIALIZED VIEW', () => {
     };
     for (const [name, q] of Object.entries(queries))
       await db.exec(`CREATE MATERIALIZED VIEW ${name} AS ${q}`);
-    const sorted = async (sql: string): Promise<string[]> =>
-      (await rows(sql))
-        .map((r) => JSON.stringify(r, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)))
-        .sort();
     const check = async (): Promise<void> => {
       for (const [name, q] of Object.entries(queries))
         expect(await sorted(`SELECT * FROM ${name}`)).toEqual(await sorted(q));
@@ -444,10 +445,6 @@ describe('CREATE MATERIALIZED VIEW', () => {
     for (const [name, q] of Object.entries(queries))
       await db.exec(`CREATE MATERIALIZED VIEW ${name} AS ${q}`);
     await db.exec('CREATE MATERIALIZED VIEW failing AS SELECT region, 100 / qty AS r FROM sales');
-    const sorted = async (sql: string): Promise<string[]> =>
-      (await rows(sql))
-        .map((r) => JSON.stringify(r, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)))
-        .sort();
     const check = async (): Promise<void> => {
       for (const [name, q] of Object.entries(queries))
         expect(await sorted(`SELECT * FROM ${name}`)).toEqual(await sorted(q));

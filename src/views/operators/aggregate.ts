@@ -1,7 +1,7 @@
 import { CompiledExpr } from '../../exec/compile.js';
 import type { ExecContext } from '../../exec/context.js';
 import { compareKeys } from '../../exec/operators/sort.js';
-import { columnOf, type Expr } from '../../plan/expr.js';
+import { columnOf, planShape, type Expr } from '../../plan/expr.js';
 import type { AggCall } from '../../plan/logical.js';
 import type { Accumulator } from '../../sql/aggregates/aggregate.js';
 import { withDistinct } from '../../sql/aggregates/distinct.js';
@@ -65,11 +65,6 @@ const NO_KEY: Value[] = [];
 /** Slot.source: the slot folds its own state; the slot is count(*), the group's number of rows. */
 const OWN = -1;
 const ROWS = -2;
-
-/** An expression's structure as a string (equal for the same expression over the same input). */
-function exprText(e: unknown): string {
-  return JSON.stringify(e, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
-}
 
 interface Group {
   readonly keys: Value[];
@@ -135,7 +130,7 @@ export class DeltaAggregate implements DeltaOperator {
       let source = OWN;
       if (plain && call.fn.name === 'count' && call.args.length === 0 && multiplicity === null) source = ROWS;
       else if (plain && exactFloat) {
-        const key = exprText(call.args);
+        const key = planShape(call.args);
         source = shared.get(key) ?? OWN;
         if (source === OWN) shared.set(key, index);
       }

@@ -2,7 +2,7 @@ import { runPlanSync } from '../../exec/build.js';
 import { CompiledExpr } from '../../exec/compile.js';
 import type { ExecContext } from '../../exec/context.js';
 import { compareKeys } from '../../exec/operators/sort.js';
-import type { Expr } from '../../plan/expr.js';
+import { planShape, type Expr } from '../../plan/expr.js';
 import type { LogicalPlan, SortKey, WindowCall, WindowFrameBound, WindowNode } from '../../plan/logical.js';
 import { tupleKey, type Value } from '../../types/values.js';
 import { addRow, emptyDelta, sameRow, type Delta } from '../delta.js';
@@ -61,13 +61,9 @@ function reach(c: WindowCall): [number, number] | null {
   return s === null || e === null ? null : [s, e];
 }
 
-/** Whether two plan fragments (expressions, sort keys) are the same, functions left out. */
+/** Whether two plan fragments (expressions, sort keys) are the same. */
 export function sameShape(a: unknown, b: unknown): boolean {
-  const j = (v: unknown): string =>
-    JSON.stringify(v, (_k, x: unknown) =>
-      typeof x === 'function' ? undefined : typeof x === 'bigint' ? `${x}n` : x,
-    );
-  return j(a) === j(b);
+  return planShape(a) === planShape(b);
 }
 
 /**
