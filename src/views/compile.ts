@@ -402,7 +402,7 @@ export class ViewDataflow {
     if (added > 0) n = this.node(new DeltaColumns(Array.from({ length: width! }, (_c, i) => i)), n);
     for (const s of semis) {
       [...s.leftKeys, ...s.rightKeys].forEach((e) => checkExpr(e));
-      const op = new DeltaJoin(s.anti ? 'anti' : 'semi', s.leftKeys, s.rightKeys, 0, 0, null);
+      const op = new DeltaJoin(s.anti ? 'anti' : 'semi', s.leftKeys, s.rightKeys, 0, 0, null, s.notIn);
       n = this.node(op, n, this.compile(s.plan, ctx));
     }
     return n;

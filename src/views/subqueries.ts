@@ -19,6 +19,8 @@ import { notMaintainable } from './not-maintainable.js';
  */
 export interface SemiJoin {
   readonly anti: boolean;
+  /** `NOT IN (SELECT …)`: NULLs on either side make the test NULL (an anti-join aware of them). */
+  readonly notIn: boolean;
   /** The subquery's plan with its correlated equalities taken out (it reads no outer row). */
   readonly plan: LogicalPlan;
   /** Over the filtered row. */
@@ -83,8 +85,8 @@ function and(preds: readonly Expr[]): Expr {
  * The semi- or anti-join a WHERE conjunct stands for, or null when it is not one. A correlated
  * subquery is decorrelated when its outer references are only in equalities of its WHERE (under
  * its SELECT list and DISTINCT): `EXISTS (SELECT 1 FROM d WHERE d.k = t.k AND d.x > 0)` joins
- * `t` with `d WHERE d.x > 0` on `t.k = d.k`. `NOT IN` is refused: a NULL in the subquery makes it
- * NULL for every row, which no anti-join on keys gives.
+ * `t` with `d WHERE d.x > 0` on `t.k = d.k`. An uncorrelated `NOT IN` is an anti-join aware of
+ * NULLs (a NULL in the subquery makes the test NULL for every row); a correlated one is refused.
  */
 export function semiJoinOf(c: Expr): SemiJoin | null {
   let anti = false;
@@ -96,15 +98,17 @@ export function semiJoinOf(c: Expr): SemiJoin | null {
   if (e.kind !== 'subquery') return null;
   const keys = { left: [] as Expr[], right: [] as Expr[] };
   if (e.mode === 'any') {
-    if (anti) throw notMaintainable('NOT IN (SELECT …) (NOT EXISTS is maintained)');
     if (e.op !== '=' || !e.test || !e.opType) return null;
+    if (anti && e.correlated)
+      throw notMaintainable('correlated NOT IN (SELECT …) (NOT EXISTS is maintained)');
     // Both sides compared as the comparison's type, as the query compares them.
     const as = (x: Expr): Expr =>
       x.type.id === e.opType!.id ? x : { kind: 'cast', type: e.opType!, arg: x, explicit: false };
     keys.left.push(as(e.test));
     keys.right.push(as(colExpr(e.plan.fields[0]!.type, 0)));
   } else if (e.mode !== 'exists') return null;
-  if (!e.correlated) return { anti, plan: e.plan, leftKeys: keys.left, rightKeys: keys.right };
+  const notIn = anti && e.mode === 'any';
+  if (!e.correlated) return { anti, notIn, plan: e.plan, leftKeys: keys.left, rightKeys: keys.right };
 
   // Down through the SELECT list (its first column is the IN operand) and DISTINCT to the WHERE.
   let p = e.plan;
@@ -117,7 +121,7 @@ export function semiJoinOf(c: Expr): SemiJoin | null {
     else break;
   }
   // Outer references left anywhere else are refused when the plan is compiled.
-  return { anti, plan: withoutCorrelated(p, keys) ?? p, leftKeys: keys.left, rightKeys: keys.right };
+  return { anti, notIn, plan: withoutCorrelated(p, keys) ?? p, leftKeys: keys.left, rightKeys: keys.right };
 }
 
 /** Takes the correlated equalities out of a filter or a scan's filters: the plan left, or null. */

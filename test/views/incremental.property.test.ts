@@ -8,7 +8,7 @@
 // aggregates, ROLLUP/CUBE/GROUPING SETS, inner/left/right/full equi-joins, joins under aggregates (eager aggregation: fused
 // and pre-aggregated, keyed by columns and by expressions), DISTINCT, UNION and UNION ALL,
 // INTERSECT and EXCEPT [ALL], ORDER BY … LIMIT/OFFSET (top-N), DISTINCT ON, IN/EXISTS/NOT EXISTS
-// subqueries (semi- and anti-joins), scalar subqueries, subqueries in FROM and CTEs,
+// subqueries (semi- and anti-joins), NOT IN, scalar subqueries, subqueries in FROM and CTEs,
 // self-joins, window functions (ranking, LAG/LEAD, aggregates over ROWS frames, over groups), and
 // views on views.
 import fc from 'fast-check';
@@ -67,6 +67,8 @@ const VIEWS: Record<string, string> = {
   not_exists:
     'SELECT g, count(*) AS n, sum(v) AS s FROM t WHERE NOT EXISTS (SELECT 1 FROM d WHERE d.k = t.k) GROUP BY g',
   exists_uncorrelated: "SELECT k, v FROM t WHERE EXISTS (SELECT 1 FROM d WHERE name = 'x')",
+  // NOT IN: an anti-join aware of NULLs on either side and of an empty subquery.
+  not_in: "SELECT k, g, v FROM t WHERE v NOT IN (SELECT k FROM d WHERE name <> 'y')",
   in_correlated: 'SELECT k, v FROM t WHERE v IN (SELECT d.k * 2 FROM d WHERE d.k = t.k - 1)',
   // Uncorrelated scalar subqueries: their value joined to every row, which it changes when it changes.
   scalar_filter: 'SELECT k, v FROM t WHERE v >= (SELECT avg(v) FROM t) - 1',
@@ -130,8 +132,8 @@ type Op =
   | { kind: 'insert'; rows: [number, string, number | null, number][] }
   | { kind: 'delete'; k: number }
   | { kind: 'update'; g: string; by: number }
-  | { kind: 'insertD'; k: number; name: string }
-  | { kind: 'deleteD'; k: number }
+  | { kind: 'insertD'; k: number | null; name: string }
+  | { kind: 'deleteD'; k: number | null }
   | { kind: 'renameD'; k: number; name: string }
   | { kind: 'txn'; ops: Op[]; commit: boolean }
   | { kind: 'failing'; k: number };
@@ -166,10 +168,11 @@ const simpleOp: fc.Arbitrary<Op> = fc.oneof(
   {
     weight: 1,
     arbitrary: fc
-      .tuple(K, fc.constantFrom('x', 'y', 'z'))
+      // Some dimension rows with a NULL key: they join nothing, and make NOT IN NULL.
+      .tuple(fc.option(K, { freq: 6 }), fc.constantFrom('x', 'y', 'z'))
       .map(([k, name]) => ({ kind: 'insertD' as const, k, name })),
   },
-  { weight: 1, arbitrary: K.map((k) => ({ kind: 'deleteD' as const, k })) },
+  { weight: 1, arbitrary: fc.option(K, { freq: 6 }).map((k) => ({ kind: 'deleteD' as const, k })) },
   {
     weight: 1,
     arbitrary: fc
@@ -197,9 +200,9 @@ function sqlOf(o: Op): string {
     case 'update':
       return `UPDATE t SET v = v + ${o.by} WHERE g = '${o.g}'`;
     case 'insertD':
-      return `INSERT INTO d VALUES (${o.k}, '${o.name}')`;
+      return `INSERT INTO d VALUES (${o.k ?? 'NULL'}, '${o.name}')`;
     case 'deleteD':
-      return `DELETE FROM d WHERE k = ${o.k}`;
+      return `DELETE FROM d WHERE k IS NOT DISTINCT FROM ${o.k ?? 'NULL'}`;
     case 'renameD':
       return `UPDATE d SET name = '${o.name}' WHERE k = ${o.k}`;
     case 'failing':

@@ -22,8 +22,10 @@ const SCAN_LIMIT = 16;
 interface Side {
   readonly keys: CompiledExpr[];
   readonly width: number;
-  /** Join key → rows (rows with a NULL key are not kept: they match nothing). */
+  /** Join key → rows (rows with a NULL key are not kept: they match nothing; NOT IN keeps them). */
   readonly index: Map<unknown, Bucket>;
+  /** Rows held. */
+  count: number;
 }
 
 const NULL_KEY = Symbol('null key');
@@ -47,10 +49,12 @@ export class DeltaJoin implements DeltaOperator {
     leftWidth: number,
     rightWidth: number,
     condition: Expr | null,
+    /** Anti-join as `NOT IN (SELECT …)`: a NULL on either side makes the test NULL (see pushNotIn). */
+    private readonly notIn = false,
   ) {
     this.sides = [
-      { keys: leftKeys.map((e) => new CompiledExpr(e)), width: leftWidth, index: new Map() },
-      { keys: rightKeys.map((e) => new CompiledExpr(e)), width: rightWidth, index: new Map() },
+      { keys: leftKeys.map((e) => new CompiledExpr(e)), width: leftWidth, index: new Map(), count: 0 },
+      { keys: rightKeys.map((e) => new CompiledExpr(e)), width: rightWidth, index: new Map(), count: 0 },
     ];
     this.condition = condition ? new CompiledExpr(condition) : null;
   }
@@ -100,6 +104,7 @@ export class DeltaJoin implements DeltaOperator {
   }
 
   push(port: number, delta: Delta, round: MaintenanceRound): Delta {
+    if (this.notIn) return this.pushNotIn(port, delta, round);
     if (this.joinType === 'semi' || this.joinType === 'anti') return this.pushSemi(port, delta, round);
     const me = this.sides[port]!;
     const other = this.sides[1 - port]!;
@@ -169,6 +174,50 @@ export class DeltaJoin implements DeltaOperator {
     return out;
   }
 
+  /**
+   * `x NOT IN (SELECT y …)` in WHERE: a row passes when the subquery has no rows, or when x is not
+   * NULL, no y is NULL and none equals x — otherwise the test is false or NULL. Both sides keep
+   * their NULL-keyed rows (under NULL_KEY). A change to the subquery's first row, its last, or
+   * its first or last NULL flips every row; a key's first or last row flips the rows of that key.
+   */
+  private pushNotIn(port: number, delta: Delta, round: MaintenanceRound): Delta {
+    const [left, right] = this.sides;
+    const me = this.sides[port]!;
+    const out = emptyDelta();
+    const log = this.undoLog(me, round);
+    const state = () => ({ empty: right.count === 0, nulls: right.index.has(NULL_KEY) });
+    const passes = (g: { empty: boolean; nulls: boolean }, k: unknown, present: boolean): boolean =>
+      g.empty || (k !== NULL_KEY && !g.nulls && !present);
+    for (let i = 0; i < delta.rows.length; i++) {
+      const row = delta.rows[i]!;
+      const w = delta.weights[i]!;
+      const k = this.key(me, row, round);
+      if (port === 0) {
+        if (passes(state(), k, right.index.has(k))) addRow(out, row, w);
+        this.change(left, k, row, w);
+        log?.push({ k, row, w });
+        continue;
+      }
+      const g0 = state();
+      const had = right.index.has(k);
+      this.change(right, k, row, w);
+      log?.push({ k, row, w });
+      const g1 = state();
+      const flips = (lk: unknown, b: Bucket, present0: boolean): void => {
+        const before = passes(g0, lk, present0);
+        if (before === passes(g1, lk, right.index.has(lk))) return;
+        for (const l of b.rows) addRow(out, l, before ? -1 : 1);
+      };
+      if (g0.empty !== g1.empty || g0.nulls !== g1.nulls)
+        for (const [lk, b] of left.index) flips(lk, b, lk === k ? had : right.index.has(lk));
+      else if (k !== NULL_KEY && had !== right.index.has(k)) {
+        const b = left.index.get(k);
+        if (b) flips(k, b, had);
+      }
+    }
+    return out;
+  }
+
   private change(side: Side, k: unknown, row: Value[], w: number): void {
     let b = side.index.get(k);
     if (!b) {
@@ -180,7 +229,10 @@ export class DeltaJoin implements DeltaOperator {
       if (b.at) positions(b.at, rowHash(row)).push(b.rows.length - 1);
       else if (b.rows.length > SCAN_LIMIT) b.at = indexRows(b.rows);
     }
+    const before = b.rows.length;
     for (let n = -w; n > 0; n--) if (!removeRow(b, row)) break;
+    const removed = w < 0 ? before - b.rows.length : 0;
+    side.count += w > 0 ? w : -removed;
     this.held += w;
     if (b.rows.length === 0) side.index.delete(k);
   }
