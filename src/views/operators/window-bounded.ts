@@ -8,6 +8,7 @@ import { tupleKey, type Value } from '../../types/values.js';
 import { addRow, emptyDelta, sameRow, type Delta } from '../delta.js';
 import type { MaintenanceRound } from '../round.js';
 import type { DeltaOperator } from './operator.js';
+import { directWindow } from './window-direct.js';
 
 /** The work-table id the rows of a recomputed range are read from. */
 const RANGE_INPUT = -2;
@@ -111,7 +112,11 @@ export class DeltaBoundedWindow implements DeltaOperator {
     this.sortKeys = first.orderBy;
     this.orderKeys = first.orderBy.map((k) => new CompiledExpr(k.expr));
     this.plan = { ...node, input: { kind: 'worktable', fields: node.input.fields, id: RANGE_INPUT } };
+    this.direct = directWindow(node);
   }
+
+  /** The calls evaluated without the executor (LAG/LEAD, aggregates over ROWS frames), or null. */
+  private readonly direct: ((rows: Value[][], ctx: ExecContext) => Value[][]) | null;
 
   /** First index whose key sorts after `key` (ties keep arrival order: a new row goes last). */
   private upperBound(p: Partition, key: Value[]): number {
@@ -262,6 +267,7 @@ export class DeltaBoundedWindow implements DeltaOperator {
   }
 
   private run(rows: Value[][], ctx: ExecContext): Value[][] {
+    if (this.direct) return this.direct(rows, ctx);
     return runPlanSync(this.plan, ctx, new Map([[RANGE_INPUT, rows]]));
   }
 
