@@ -90,9 +90,10 @@ export function boundedReach(node: WindowNode): { lo: number; hi: number } | nul
 
 /**
  * Window functions of bounded reach, maintained by frame: each partition keeps its rows in window
- * order, and a change recomputes (with the executor's window operator, over just the rows those
- * frames read) only the outputs whose frames the change falls in — for a 7-day moving average,
- * seven rows, however long the partition.
+ * order, and a change recomputes, over just the rows those frames read, only the outputs whose
+ * frames the change falls in — for a 7-day moving average, seven rows, however long the partition.
+ * LAG/LEAD and aggregates over ROWS frames are evaluated directly (window-direct.ts); other calls
+ * of bounded reach run the executor's window operator over those rows.
  */
 export class DeltaBoundedWindow implements DeltaOperator {
   private readonly partitionKeys: CompiledExpr[];
