@@ -3,12 +3,12 @@ import { CompiledExpr } from '../../exec/compile.js';
 import type { ExecContext } from '../../exec/context.js';
 import { compareKeys } from '../../exec/operators/sort.js';
 import { planShape, type Expr } from '../../plan/expr.js';
-import type { LogicalPlan, SortKey, WindowCall, WindowFrameBound, WindowNode } from '../../plan/logical.js';
+import type { LogicalPlan, SortKey, WindowCall, WindowNode } from '../../plan/logical.js';
 import { tupleKey, type Value } from '../../types/values.js';
 import { addRow, emptyDelta, sameRow, type Delta } from '../delta.js';
 import type { MaintenanceRound } from '../round.js';
 import type { DeltaOperator } from './operator.js';
-import { directWindow } from './window-direct.js';
+import { directWindow, lagLeadOffset, rowsFrame } from './window-direct.js';
 
 /** The work-table id the rows of a recomputed range are read from. */
 const RANGE_INPUT = -2;
@@ -37,29 +37,13 @@ type WindowUndo =
     }
   | { readonly op: 'output'; readonly p: Partition; readonly at: number; readonly prev: Value[] | null };
 
-/** The constant row offset of a frame bound, or null when it is unbounded or not a constant. */
-function boundOffset(b: WindowFrameBound): number | null {
-  if (b.kind === 'current_row') return 0;
-  if (b.kind !== 'preceding' && b.kind !== 'following') return null;
-  const v = b.offset.kind === 'const' ? b.offset.value : null;
-  const n = typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : null;
-  if (n === null || !Number.isSafeInteger(n) || n < 0) return null;
-  return b.kind === 'preceding' ? -n : n;
-}
-
 /** The rows (relative to the current one) a call reads: [from, to], or null when unbounded. */
 function reach(c: WindowCall): [number, number] | null {
   if (c.name === 'lag' || c.name === 'lead') {
-    const off = c.args[1];
-    const v = off === undefined ? 1 : off.kind === 'const' ? off.value : null;
-    const k = typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : null;
-    if (k === null || !Number.isSafeInteger(k) || k < 0) return null;
-    return c.name === 'lag' ? [-k, -k] : [k, k];
+    const k = lagLeadOffset(c);
+    return k === null ? null : c.name === 'lag' ? [-k, -k] : [k, k];
   }
-  if (!c.agg || c.frame.mode !== 'rows' || c.frame.exclude !== 'no_others' || c.distinct) return null;
-  const s = boundOffset(c.frame.start);
-  const e = boundOffset(c.frame.end);
-  return s === null || e === null ? null : [s, e];
+  return rowsFrame(c);
 }
 
 /** Whether two plan fragments (expressions, sort keys) are the same. */

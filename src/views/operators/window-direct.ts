@@ -13,17 +13,34 @@ function constInt(v: Value | undefined): number | null {
   return n !== null && Number.isSafeInteger(n) && n >= 0 ? n : null;
 }
 
-function bound(b: WindowFrameBound): number | null {
+/** The constant row offset of a frame bound, or null when it is unbounded or not a constant. */
+function boundOffset(b: WindowFrameBound): number | null {
   if (b.kind === 'current_row') return 0;
   if (b.kind !== 'preceding' && b.kind !== 'following') return null;
   const n = constInt(b.offset.kind === 'const' ? b.offset.value : undefined);
   return n === null ? null : b.kind === 'preceding' ? -n : n;
 }
 
+/** LAG/LEAD's offset when it is a constant (1 when not given), else null. */
+export function lagLeadOffset(c: WindowCall): number | null {
+  const off = c.args[1];
+  return off === undefined ? 1 : off.kind === 'const' ? constInt(off.value) : null;
+}
+
+/**
+ * The frame of an aggregate over ROWS of constant bounds, relative to the current row: [start,
+ * end]; null for other frames (unbounded, RANGE/GROUPS, EXCLUDE) and DISTINCT.
+ */
+export function rowsFrame(c: WindowCall): [number, number] | null {
+  if (!c.agg || c.distinct || c.frame.mode !== 'rows' || c.frame.exclude !== 'no_others') return null;
+  const s = boundOffset(c.frame.start);
+  const e = boundOffset(c.frame.end);
+  return s === null || e === null ? null : [s, e];
+}
+
 /** LAG (direction -1) or LEAD (+1) with a constant offset: the value that many rows away, else the default. */
 function offsetCall(c: WindowCall, direction: number): CallEvaluator | null {
-  const off = c.args[1];
-  const k = off === undefined ? 1 : off.kind === 'const' ? constInt(off.value) : null;
+  const k = lagLeadOffset(c);
   if (k === null) return null;
   const value = new CompiledExpr(c.args[0]!);
   const dflt = c.args[2] ? new CompiledExpr(c.args[2]) : null;
@@ -38,11 +55,10 @@ function offsetCall(c: WindowCall, direction: number): CallEvaluator | null {
 
 /** An aggregate over a ROWS frame of constant bounds: each frame folded with the aggregate's own accumulator. */
 function frameAggregate(c: WindowCall): CallEvaluator | null {
-  const agg = c.agg;
-  if (!agg || c.distinct || c.frame.mode !== 'rows' || c.frame.exclude !== 'no_others') return null;
-  const s = bound(c.frame.start);
-  const e = bound(c.frame.end);
-  if (s === null || e === null) return null;
+  const frame = rowsFrame(c);
+  if (!frame) return null;
+  const [s, e] = frame;
+  const agg = c.agg!;
   const acc: Accumulator = agg.make(
     c.args.map((a) => a.type),
     [],
