@@ -31,6 +31,14 @@ interface Side {
 const NULL_KEY = Symbol('null key');
 
 /**
+ * Whether `x NOT IN (subquery)` is true for a row of key `k`: the subquery is empty, or x is not
+ * NULL, the subquery has no NULL and no row of x (`present`).
+ */
+function notInPasses(empty: boolean, nulls: boolean, k: unknown, present: boolean): boolean {
+  return empty || (k !== NULL_KEY && !nulls && !present);
+}
+
+/**
  * An equi-join (inner, left, right or full) maintained with a hash index on each side: a change on
  * one side is joined with the other side's index (ΔL ⋈ R, then L' ⋈ ΔR), so an update to a dimension
  * table reaches every fact row it joins. Outer joins also track, per key, whether the other side has
@@ -185,34 +193,33 @@ export class DeltaJoin implements DeltaOperator {
     const me = this.sides[port]!;
     const out = emptyDelta();
     const log = this.undoLog(me, round);
-    const state = () => ({ empty: right.count === 0, nulls: right.index.has(NULL_KEY) });
-    const passes = (g: { empty: boolean; nulls: boolean }, k: unknown, present: boolean): boolean =>
-      g.empty || (k !== NULL_KEY && !g.nulls && !present);
     for (let i = 0; i < delta.rows.length; i++) {
       const row = delta.rows[i]!;
       const w = delta.weights[i]!;
       const k = this.key(me, row, round);
       if (port === 0) {
-        if (passes(state(), k, right.index.has(k))) addRow(out, row, w);
+        if (notInPasses(right.count === 0, right.index.has(NULL_KEY), k, right.index.has(k)))
+          addRow(out, row, w);
         this.change(left, k, row, w);
         log?.push({ k, row, w });
         continue;
       }
-      const g0 = state();
+      const [empty0, nulls0] = [right.count === 0, right.index.has(NULL_KEY)];
       const had = right.index.has(k);
       this.change(right, k, row, w);
       log?.push({ k, row, w });
-      const g1 = state();
-      const flips = (lk: unknown, b: Bucket, present0: boolean): void => {
-        const before = passes(g0, lk, present0);
-        if (before === passes(g1, lk, right.index.has(lk))) return;
-        for (const l of b.rows) addRow(out, l, before ? -1 : 1);
-      };
-      if (g0.empty !== g1.empty || g0.nulls !== g1.nulls)
-        for (const [lk, b] of left.index) flips(lk, b, lk === k ? had : right.index.has(lk));
-      else if (k !== NULL_KEY && had !== right.index.has(k)) {
-        const b = left.index.get(k);
-        if (b) flips(k, b, had);
+      const [empty1, nulls1] = [right.count === 0, right.index.has(NULL_KEY)];
+      // Every left row when the subquery's emptiness or NULLs changed, else those of the key.
+      const keys =
+        empty0 !== empty1 || nulls0 !== nulls1
+          ? [...left.index.keys()]
+          : k !== NULL_KEY && had !== right.index.has(k)
+            ? [k]
+            : [];
+      for (const lk of keys) {
+        const before = notInPasses(empty0, nulls0, lk, lk === k ? had : right.index.has(lk));
+        if (before === notInPasses(empty1, nulls1, lk, right.index.has(lk))) continue;
+        for (const l of left.index.get(lk)?.rows ?? []) addRow(out, l, before ? -1 : 1);
       }
     }
     return out;

@@ -208,32 +208,46 @@ export class DeltaTemporalFilter implements DeltaOperator {
     return th.falls ? (th.inclusive ? c < 0 : c <= 0) : th.inclusive ? c <= 0 : c < 0;
   }
 
-  /** Puts a new held row in the heaps of the conditions that can still change for it. */
-  private schedule(h: Held, ctx: ExecContext): void {
-    const ths = this.thresholds;
-    if (!ths) return;
+  /** Each threshold's time value at the clock in `ctx` (constant within a push or a tick). */
+  private times(ctx: ExecContext): Value[] {
+    return (this.thresholds ?? []).map((th) => th.t.evalRow([], ctx));
+  }
+
+  /**
+   * Per threshold, the row's value `x` when the condition can still change for it (the row waits in
+   * that threshold's heap), else undefined; null when the row can never pass again: a threshold's
+   * `x` is NULL (the condition is NULL at every time) or a falling threshold's time has reached it.
+   */
+  private waits(row: Value[], times: readonly Value[], ctx: ExecContext): (Value | undefined)[] | null {
+    const ths = this.thresholds!;
+    const xs: (Value | undefined)[] = [];
     for (let j = 0; j < ths.length; j++) {
       const th = ths[j]!;
-      const x = th.x.evalRow(h.row, ctx);
-      // NULL: the condition is NULL at every time.
-      if (x === null) continue;
-      if (!DeltaTemporalFilter.reached(th, x, th.t.evalRow([], ctx))) this.waiting[j]!.push({ x, h });
+      const x = th.x.evalRow(row, ctx);
+      if (x === null) return null;
+      const reached = DeltaTemporalFilter.reached(th, x, times[j]!);
+      if (reached && th.falls) return null;
+      xs.push(reached ? undefined : x);
     }
+    return xs;
   }
 
   push(_port: number, delta: Delta, round: MaintenanceRound): Delta {
     const out = emptyDelta();
+    const times = this.thresholds ? this.times(round.ctx) : [];
     for (let i = 0; i < delta.rows.length; i++) {
       const row = delta.rows[i]!;
       const w = delta.weights[i]!;
       let h = this.held.get(row);
-      // A row past a falling threshold (or NULL under one) never passes again: not held, so its
-      // copies come and go without a trace (a backfill of old rows, the retention's deletes).
-      if (!h && this.retired(row, round.ctx)) continue;
       if (!h) {
+        const xs = this.thresholds ? this.waits(row, times, round.ctx) : [];
+        // A row past a falling threshold (or NULL under one) never passes again: not held, so its
+        // copies come and go without a trace (a backfill of old rows, the retention's deletes).
+        if (xs === null) continue;
         h = { row, n: 0, passing: this.passes(row, round.ctx) };
         this.held.add(h);
-        this.schedule(h, round.ctx);
+        // In the heaps of the conditions that can still change for it.
+        for (let j = 0; j < xs.length; j++) if (xs[j] !== undefined) this.waiting[j]!.push({ x: xs[j]!, h });
       }
       const entry = h;
       entry.n += w;
@@ -248,20 +262,6 @@ export class DeltaTemporalFilter implements DeltaOperator {
       if (entry.n === 0) this.held.delete(entry);
     }
     return out;
-  }
-
-  /**
-   * Whether `row` can never pass again: a threshold's `x` is NULL, or a falling threshold's time
-   * has reached it. Such rows are not held (with thresholds only).
-   */
-  private retired(row: Value[], ctx: ExecContext): boolean {
-    const ths = this.thresholds;
-    if (!ths) return false;
-    for (const th of ths) {
-      const x = th.x.evalRow(row, ctx);
-      if (x === null || (th.falls && DeltaTemporalFilter.reached(th, x, th.t.evalRow([], ctx)))) return true;
-    }
-    return false;
   }
 
   /** Judges again, at the clock in `round.ctx`, the held rows whose conditions may have changed; returns the change. */
@@ -282,10 +282,11 @@ export class DeltaTemporalFilter implements DeltaOperator {
     }
     const due = new Set<Held>();
     const taken: [WaitHeap, Waiting][] = [];
+    const times = this.times(round.ctx);
     for (let j = 0; j < ths.length; j++) {
       const th = ths[j]!;
       const heap = this.waiting[j]!;
-      const t = th.t.evalRow([], round.ctx);
+      const t = times[j]!;
       for (let w = heap.peek(); w && DeltaTemporalFilter.reached(th, w.x, t); w = heap.peek()) {
         heap.pop();
         taken.push([heap, w]);
@@ -297,7 +298,7 @@ export class DeltaTemporalFilter implements DeltaOperator {
     for (const h of due) {
       judge(h);
       // Out of a falling window for good: no longer held.
-      if (!h.passing && this.retired(h.row, round.ctx)) {
+      if (!h.passing && this.waits(h.row, times, round.ctx) === null) {
         this.held.delete(h);
         this.rows -= h.n;
         round.onUndo(() => {
