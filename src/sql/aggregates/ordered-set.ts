@@ -14,7 +14,9 @@ import {
   percentileDisc,
   toFraction,
   type Lerp,
+  type Ranked,
 } from './percentile.js';
+import { NumberMultiset } from './number-multiset.js';
 
 // ---------------------------------------------------------------------------------------------
 // OrderedMultiset: a counted B+-tree. Leaves hold distinct keys with their multiplicities; every
@@ -125,6 +127,19 @@ function splitNode(node: Node): Node {
   return right;
 }
 
+/** What the ordered-set accumulators read and change of their multiset (see NumberMultiset too). */
+export interface ValueMultiset extends Ranked {
+  add(key: Value, n?: number): void;
+  remove(key: Value): boolean;
+  min(): Value | undefined;
+  max(): Value | undefined;
+  /** Each distinct value in order with its multiplicity. */
+  forEach(fn: (key: Value, count: number) => void): void;
+  addAll(other: Pick<ValueMultiset, 'forEach'>): void;
+  /** Approximate bytes held, for memory accounting. */
+  bytes(): number;
+}
+
 /**
  * A multiset of values in `compareValues` order with O(log n) add, remove, min, max, k-th and mode.
  * Values that compare equal share one entry (the first one added is the representative).
@@ -132,7 +147,7 @@ function splitNode(node: Node): Node {
  * @example
  * const s = new OrderedMultiset(); s.add(3); s.add(1); s.add(3); s.remove(1); s.min(); // 3
  */
-export class OrderedMultiset {
+export class OrderedMultiset implements ValueMultiset {
   private root: Node = new Leaf();
   private readonly cmp: (a: Value, b: Value) => number;
   /** Keep maxCount exact on removes (only mode() needs it; it costs a node scan per level). */
@@ -325,8 +340,13 @@ export class OrderedMultiset {
   }
 
   /** Adds every value of `other` (with multiplicity) to this multiset. */
-  addAll(other: OrderedMultiset): void {
+  addAll(other: Pick<ValueMultiset, 'forEach'>): void {
     other.forEach((k, c) => this.add(k, c));
+  }
+
+  /** A B-tree entry per distinct value: the key, its count, a share of the nodes. */
+  bytes(): number {
+    return 64 + this.distinctEstimate * 40;
   }
 
   /** Index of the first key ≥ `key` in a sorted array. */
@@ -501,14 +521,19 @@ export function comparatorFor(t: SqlType | undefined): (a: Value, b: Value) => n
   return t !== undefined && isNumberRepr(t) ? compareNumbers : compareValues;
 }
 
-/** The shared accumulator over an OrderedMultiset; `final` turns the sorted values into the result. */
+/**
+ * The shared accumulator over a multiset of the values; `final` turns the sorted values into the
+ * result. Numbers in ascending order get a NumberMultiset (cheaper batched changes at scale), other
+ * values and mode() a counted B-tree (OrderedMultiset).
+ */
 export function multisetAccumulator(
-  final: (s: OrderedMultiset) => Value,
+  final: (s: ValueMultiset) => Value,
   cmp: (a: Value, b: Value) => number = compareValues,
   trackMode = false,
-): Accumulator<OrderedMultiset> {
+): Accumulator<ValueMultiset> {
+  const numbers = cmp === compareNumbers && !trackMode;
   return {
-    init: () => new OrderedMultiset(cmp, trackMode, true),
+    init: () => (numbers ? new NumberMultiset() : new OrderedMultiset(cmp, trackMode, true)),
     add(s, args) {
       s.add(args[0]!);
       return s;
@@ -526,8 +551,7 @@ export function multisetAccumulator(
       return a;
     },
     result: final,
-    // A B-tree entry per distinct value: the key, its count, a share of the nodes.
-    bytes: (s) => 64 + s.distinctEstimate * 40,
+    bytes: (s) => s.bytes(),
   };
 }
 
@@ -630,7 +654,8 @@ const overloads: OrderedSetOverload[] = [
     args: [T.anyelement],
     ret: lastType,
     // Ties go to the first value in the sort order: the smallest, or the largest under DESC.
-    make: (_argTypes, _direct, cmp) => multisetAccumulator((s) => s.mode() ?? null, cmp, true),
+    make: (_argTypes, _direct, cmp) =>
+      multisetAccumulator((s) => (s as OrderedMultiset).mode() ?? null, cmp, true),
   },
 ];
 
