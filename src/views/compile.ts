@@ -306,20 +306,39 @@ export class ViewDataflow {
   private eagerAggregate(e: EagerAggregate, ctx: ExecContext): FlowNode {
     const j = e.join;
     checkJoin(j);
-    const inputs = [this.compile(j.left, ctx), this.compile(j.right, ctx)];
     let op: DeltaOperator;
+    let inputs: FlowNode[];
     if (e.linear) {
+      const facts = e.side === 0 ? j.left : j.right;
+      let factKeys = e.side === 0 ? j.leftKeys : j.rightKeys;
+      let keys = e.partialGroupBy;
+      let slots = e.linear;
+      // The fused join reads the facts' scan rows by table column: no row copied per change.
+      const picks = [...factKeys, ...keys].some(containsSubquery) ? null : this.columnPicks(facts);
+      let factInput: FlowNode;
+      if (picks) {
+        const at = (x: Expr): Expr =>
+          mapExpr(x, (c) => (c.kind === 'col' ? { ...c, index: picks.columns[c.index]! } : undefined));
+        factKeys = factKeys.map(at);
+        keys = keys.map(at);
+        slots = slots.map((s) => ({ ...s, arg: s.arg && at(s.arg), filter: s.filter && at(s.filter) }));
+        factInput = this.scan(picks.scan, true);
+      } else factInput = this.compile(facts, ctx);
+      const dimInput = this.compile(e.side === 0 ? j.right : j.left, ctx);
+      inputs = e.side === 0 ? [factInput, dimInput] : [dimInput, factInput];
       op = new DeltaEagerJoin({
         joinType: j.joinType,
         side: e.side,
-        factKeys: e.side === 0 ? j.leftKeys : j.rightKeys,
+        factKeys,
         dimKeys: e.side === 0 ? j.rightKeys : j.leftKeys,
-        keys: e.partialGroupBy,
-        slots: e.linear,
+        keys,
+        slots,
         dimWidth: (e.side === 0 ? j.right : j.left).fields.length,
         condition: e.condition,
+        upper: { groupBy: e.groupBy, filters: e.filters },
       });
     } else {
+      inputs = [this.compile(j.left, ctx), this.compile(j.right, ctx)];
       inputs[e.side] = this.node(new DeltaAggregate(e.partialGroupBy, e.partialAggs, ctx), inputs[e.side]!);
       op = new DeltaJoin(j.joinType, e.leftKeys, e.rightKeys, e.leftWidth, e.rightWidth, e.condition);
     }

@@ -205,6 +205,34 @@ export class PartialStates {
     return state;
   }
 
+  /** Whether every slot is a count or a float pair sum (no accumulator objects). */
+  get numeric(): boolean {
+    return this.slots.every((s) => s.repr !== 'object');
+  }
+
+  /**
+   * Adds slot `i`'s change in the batch (a count or pair slot) to `into`: the count added to `into`
+   * (returned), or the pair sum added to the PairSum `into` (returned).
+   */
+  addChange(id: number, i: number, into: Value): Value {
+    const s = this.slots[i]!;
+    const d = this.data;
+    const b = id * this.stride;
+    if (s.repr === 'count') return (into as number) + d[b + s.at + 1]!;
+    const at = b + s.at + CHANGE;
+    const sp = b + s.specialAt + CHANGE;
+    const p = into as unknown as PairSum;
+    p.n += d[at + 2]!;
+    sumPair(p.hi, p.lo, d[at]!);
+    sumPair(pairOut.hi, pairOut.lo, d[at + 1]!);
+    p.hi = pairOut.hi;
+    p.lo = pairOut.lo;
+    p.nan += d[sp]!;
+    p.pinf += d[sp + 1]!;
+    p.ninf += d[sp + 2]!;
+    return into;
+  }
+
   /** Whether the batch changed the partial at all. */
   changed(id: number): boolean {
     if (this.factsChange(id) !== 0) return true;

@@ -38,6 +38,12 @@ const VIEWS: Record<string, string> = {
   join_residual:
     "SELECT d.name, sum(t.v * 2) AS s2, count(*) AS n FROM t JOIN d ON t.k = d.k AND d.name <> t.g WHERE t.g <> 'c' GROUP BY d.name",
   join_global: 'SELECT count(*) AS n, sum(t.v) AS s, avg(t.v) AS a FROM t JOIN d ON t.k = d.k',
+  // Counts and float sums only: a batch's changes combined per upper group inside the fused join
+  // (with a residual condition and filters between; with null-extended rows).
+  join_combined:
+    "SELECT d.name, count(*) AS n, sum(t.f) AS sf, avg(t.f) AS af FROM t JOIN d ON t.k = d.k AND d.name <> t.g WHERE t.g <> 'c' GROUP BY d.name",
+  join_left_combined:
+    'SELECT d.name, count(*) AS n, count(t.f) AS nf, sum(t.f) FILTER (WHERE t.v > 2) AS sf FROM t LEFT JOIN d ON t.k = d.k GROUP BY d.name',
   join_expr_key:
     'SELECT d.name, t.v % 3 AS m, count(*) AS n, sum(t.f) AS sf FROM t JOIN d ON t.k = d.k GROUP BY d.name, t.v % 3',
   join_expr_minmax:
