@@ -443,6 +443,10 @@ describe('CREATE MATERIALIZED VIEW', () => {
       frames:
         'SELECT region, product, sum(amount) OVER (PARTITION BY region ORDER BY product, amount ROWS 1 PRECEDING) AS s FROM sales',
       ranks: 'SELECT region, amount, rank() OVER (PARTITION BY region ORDER BY amount) AS rk FROM sales',
+      // A group's change reaches the window as a retraction and an insertion it pairs and replaces.
+      moving:
+        'SELECT region, product, t, avg(t) OVER (PARTITION BY region ORDER BY product ROWS 1 PRECEDING) AS ma ' +
+        'FROM (SELECT region, product, sum(amount) AS t FROM sales GROUP BY 1, 2) g',
       top: 'SELECT region, amount FROM sales ORDER BY amount DESC, region LIMIT 2',
       firsts: 'SELECT DISTINCT ON (region) region, amount FROM sales ORDER BY region, amount',
       listed: 'SELECT region, amount FROM sales WHERE product IN (SELECT id FROM products)',

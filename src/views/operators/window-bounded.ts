@@ -22,7 +22,7 @@ interface Partition {
   out: (Value[] | null)[];
 }
 
-/** One step of a push, to undo it: a partition made or dropped, a row inserted or deleted, an output replaced. */
+/** One step of a push, to undo it: a partition made or dropped, a row inserted, deleted or replaced, an output replaced. */
 type WindowUndo =
   | { readonly op: 'created'; readonly pk: unknown }
   | { readonly op: 'dropped'; readonly pk: unknown; readonly p: Partition }
@@ -35,7 +35,14 @@ type WindowUndo =
       readonly key: Value[];
       readonly out: Value[] | null;
     }
-  | { readonly op: 'output'; readonly p: Partition; readonly at: number; readonly prev: Value[] | null };
+  | { readonly op: 'output'; readonly p: Partition; readonly at: number; readonly prev: Value[] | null }
+  | {
+      readonly op: 'replace';
+      readonly p: Partition;
+      readonly at: number;
+      readonly row: Value[];
+      readonly key: Value[];
+    };
 
 /** The rows (relative to the current one) a call reads: [from, to], or null when unbounded. */
 function reach(c: WindowCall): [number, number] | null {
@@ -134,10 +141,19 @@ export class DeltaBoundedWindow implements DeltaOperator {
     const log: WindowUndo[] = [];
     // What the push did, undone newest first: O(rows changed), not a copy of each partition.
     round.onUndo(() => this.undo(log));
-    for (let i = 0; i < delta.rows.length; i++) {
+    const n = delta.rows.length;
+    const pks = new Array<string>(n);
+    const keys = new Array<Value[]>(n);
+    for (let i = 0; i < n; i++) {
+      const row = delta.rows[i]!;
+      pks[i] = tupleKey(this.partitionKeys.map((k) => k.evalRow(row, ctx)));
+      keys[i] = this.orderKeys.map((k) => k.evalRow(row, ctx));
+    }
+    const partner = this.pairs(delta, pks, keys);
+    for (let i = 0; i < n; i++) {
       const row = delta.rows[i]!;
       const w = delta.weights[i]!;
-      const pk = tupleKey(this.partitionKeys.map((k) => k.evalRow(row, ctx)));
+      const pk = pks[i]!;
       let p = this.partitions.get(pk);
       if (!p) {
         p = { rows: [], keys: [], out: [] };
@@ -146,22 +162,25 @@ export class DeltaBoundedWindow implements DeltaOperator {
       }
       let t = touched.get(pk);
       if (!t) touched.set(pk, (t = { p, dirty: new Map() }));
-      const key = this.orderKeys.map((k) => k.evalRow(row, ctx));
-      for (let n = w; n > 0; n--) {
-        const at = this.upperBound(p, key);
-        p.rows.splice(at, 0, row);
-        p.keys.splice(at, 0, key);
-        p.out.splice(at, 0, null);
-        log.push({ op: 'insert', p, at });
-        this.mark(p, t.dirty, at - this.hi, at - this.lo);
-        this.rowsHeld++;
+      const key = keys[i]!;
+      const j = partner[i]!;
+      if (j >= 0) {
+        // One of a pair: the retraction replaced by the insertion where it stands (once, at the
+        // first of the two); a retraction of a row that is not there leaves a plain insertion.
+        if (j < i) continue;
+        const [gone, added] = w < 0 ? [row, delta.rows[j]!] : [delta.rows[j]!, row];
+        const at = this.find(p, gone, key);
+        if (at >= 0) {
+          log.push({ op: 'replace', p, at, row: gone, key: p.keys[at]! });
+          p.rows[at] = added;
+          p.keys[at] = key;
+          this.mark(p, t.dirty, at - this.hi, at - this.lo);
+        } else this.insert(p, t.dirty, added, key, log);
+        continue;
       }
-      for (let n = -w; n > 0; n--) {
-        let at = -1;
-        for (let j = this.lowerBound(p, key); j < p.rows.length && at < 0; j++) {
-          if (compareKeys(p.keys[j]!, key, this.sortKeys) !== 0) break;
-          if (sameRow(p.rows[j]!, row)) at = j;
-        }
+      for (let c = w; c > 0; c--) this.insert(p, t.dirty, row, key, log);
+      for (let c = -w; c > 0; c--) {
+        const at = this.find(p, row, key);
         if (at < 0) break;
         const gone = p.out[at]!;
         if (gone) addRow(out, gone, -1);
@@ -189,7 +208,10 @@ export class DeltaBoundedWindow implements DeltaOperator {
       if (u.op === 'created') this.partitions.delete(u.pk);
       else if (u.op === 'dropped') this.partitions.set(u.pk, u.p);
       else if (u.op === 'output') u.p.out[u.at] = u.prev;
-      else if (u.op === 'insert') {
+      else if (u.op === 'replace') {
+        u.p.rows[u.at] = u.row;
+        u.p.keys[u.at] = u.key;
+      } else if (u.op === 'insert') {
         u.p.rows.splice(u.at, 1);
         u.p.keys.splice(u.at, 1);
         u.p.out.splice(u.at, 1);
@@ -201,6 +223,60 @@ export class DeltaBoundedWindow implements DeltaOperator {
         this.rowsHeld++;
       }
     }
+  }
+
+  /**
+   * Pairs each retraction of one copy of a row with an insertion of one copy of a row of the same
+   * partition and ORDER BY values (what an aggregate below passes for a changed group): partner[i]
+   * is the other of i's pair, -1 for an unpaired change. The insertion then takes the retracted
+   * row's place among its ties instead of the last one — an order of ties as valid as any, and the
+   * partition's arrays are not spliced twice.
+   */
+  private pairs(delta: Delta, pks: readonly string[], keys: readonly Value[][]): Int32Array {
+    const partner = new Int32Array(delta.rows.length).fill(-1);
+    const retracted = new Map<string, number[]>();
+    const at = (i: number): string => tupleKey([pks[i]!, tupleKey(keys[i]!)]);
+    delta.weights.forEach((w, i) => {
+      if (w !== -1) return;
+      const k = at(i);
+      const list = retracted.get(k);
+      if (list) list.push(i);
+      else retracted.set(k, [i]);
+    });
+    if (retracted.size === 0) return partner;
+    delta.weights.forEach((w, i) => {
+      const j = w === 1 ? retracted.get(at(i))?.pop() : undefined;
+      if (j === undefined) return;
+      partner[i] = j;
+      partner[j] = i;
+    });
+    return partner;
+  }
+
+  /** Inserts one copy of `row` after its ties. */
+  private insert(
+    p: Partition,
+    dirty: Map<Value[], Value[]>,
+    row: Value[],
+    key: Value[],
+    log: WindowUndo[],
+  ): void {
+    const at = this.upperBound(p, key);
+    p.rows.splice(at, 0, row);
+    p.keys.splice(at, 0, key);
+    p.out.splice(at, 0, null);
+    log.push({ op: 'insert', p, at });
+    this.mark(p, dirty, at - this.hi, at - this.lo);
+    this.rowsHeld++;
+  }
+
+  /** The position of a copy of `row` (ORDER BY values `key`), or -1. */
+  private find(p: Partition, row: Value[], key: Value[]): number {
+    for (let j = this.lowerBound(p, key); j < p.rows.length; j++) {
+      if (compareKeys(p.keys[j]!, key, this.sortKeys) !== 0) break;
+      if (sameRow(p.rows[j]!, row)) return j;
+    }
+    return -1;
   }
 
   /** Marks the rows at positions [a, b] as needing their output recomputed. */
