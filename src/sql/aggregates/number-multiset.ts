@@ -45,8 +45,34 @@ function search(a: Float64Array, n: number, x: number, strict: boolean): number 
   return lo;
 }
 
+// Run arrays come from a pool of power-of-two sizes and go back to it when merged away: a view's
+// multisets merge runs every commit, and fresh typed arrays each time (memory outside the heap)
+// would bring on garbage collections that land in whatever commit comes next.
+const pool: Float64Array[][] = [];
+const POOLED = 4;
+
+/** A Float64Array of at least `n` numbers (contents undefined). */
+function take(n: number): Float64Array {
+  const k = Math.max(4, 32 - Math.clz32(Math.max(1, n) - 1));
+  return pool[k]?.pop() ?? new Float64Array(2 ** k);
+}
+
+function give(a: Float64Array): void {
+  const k = 31 - Math.clz32(a.length);
+  const list = (pool[k] ??= []);
+  if (list.length < POOLED) list.push(a);
+}
+
+/** Returns a run's arrays to the pool. */
+function release(r: Run): void {
+  give(r.v);
+  give(r.w);
+  give(r.pre);
+}
+
 function makeRun(v: Float64Array, w: Float64Array, len: number): Run {
-  const pre = new Float64Array(len + 1);
+  const pre = take(len + 1);
+  pre[0] = 0;
   let s = 0;
   for (let i = 0; i < len; i++) pre[i + 1] = s += w[i]!;
   return { v, w, pre, len };
@@ -54,8 +80,8 @@ function makeRun(v: Float64Array, w: Float64Array, len: number): Run {
 
 /** Two runs as one: weights of equal values added, those cancelling out dropped. */
 function mergeRuns(a: Run, b: Run): Run {
-  const v = new Float64Array(a.len + b.len);
-  const w = new Float64Array(a.len + b.len);
+  const v = take(a.len + b.len);
+  const w = take(a.len + b.len);
   let i = 0;
   let j = 0;
   let n = 0;
@@ -87,9 +113,15 @@ function mergeRuns(a: Run, b: Run): Run {
   return makeRun(v, w, n);
 }
 
-/** A numeric sort of `xs` (NaN last, as Float64Array sorts). */
-function sortedNumbers(xs: number[]): Float64Array {
-  return Float64Array.from(xs).sort();
+/** Scratch space the pending additions and removals are sorted in (grown as needed). */
+const scratch = { adds: new Float64Array(1024), removes: new Float64Array(1024) };
+
+/** A numeric sort of `xs` (NaN last, as Float64Array sorts), in scratch space `into`. */
+function sortedNumbers(xs: number[], into: keyof typeof scratch): Float64Array {
+  if (scratch[into].length < xs.length) scratch[into] = new Float64Array(2 * xs.length);
+  const a = scratch[into];
+  for (let i = 0; i < xs.length; i++) a[i] = xs[i]!;
+  return a.subarray(0, xs.length).sort();
 }
 
 let instances = 0;
@@ -237,9 +269,9 @@ export class NumberMultiset implements ValueMultiset {
   private settle(): void {
     if (this.adds.length === 0 && this.removes.length === 0) return;
     const run = this.pendingRun();
-    if (run.len === 0) return;
-    if (this.runs.length === 0 && this.mainLen + run.len < SMALL) {
+    if (run.len === 0 || (this.runs.length === 0 && this.mainLen + run.len < SMALL)) {
       this.applySmall(run);
+      release(run);
       return;
     }
     const runs = this.runs;
@@ -250,6 +282,8 @@ export class NumberMultiset implements ValueMultiset {
       const b = runs.pop()!;
       const a = runs.pop()!;
       const m = mergeRuns(a, b);
+      release(a);
+      release(b);
       this.runEntries += m.len - a.len - b.len;
       runs.push(m);
     }
@@ -258,8 +292,8 @@ export class NumberMultiset implements ValueMultiset {
 
   /** The pending additions and removals as a run (NaNs counted apart). */
   private pendingRun(): Run {
-    const adds = sortedNumbers(this.adds);
-    const removes = sortedNumbers(this.removes);
+    const adds = sortedNumbers(this.adds, 'adds');
+    const removes = sortedNumbers(this.removes, 'removes');
     this.adds = [];
     this.removes = [];
     let na = adds.length;
@@ -267,8 +301,8 @@ export class NumberMultiset implements ValueMultiset {
     while (na > 0 && adds[na - 1] !== adds[na - 1]) na--;
     while (nr > 0 && removes[nr - 1] !== removes[nr - 1]) nr--;
     this.nan += adds.length - na - (removes.length - nr);
-    const v = new Float64Array(na + nr);
-    const w = new Float64Array(na + nr);
+    const v = take(na + nr);
+    const w = take(na + nr);
     let i = 0;
     let j = 0;
     let n = 0;
@@ -328,7 +362,12 @@ export class NumberMultiset implements ValueMultiset {
     const runs = this.runs;
     if (runs.length === 0) return;
     let run = runs[0]!;
-    for (let r = 1; r < runs.length; r++) run = mergeRuns(run, runs[r]!);
+    for (let r = 1; r < runs.length; r++) {
+      const m = mergeRuns(run, runs[r]!);
+      release(run);
+      release(runs[r]!);
+      run = m;
+    }
     this.runs = [];
     this.runEntries = 0;
     this.runWeight = 0;
@@ -379,5 +418,6 @@ export class NumberMultiset implements ValueMultiset {
       n += added;
     }
     this.mainLen = n;
+    release(run);
   }
 }
