@@ -6,16 +6,17 @@ import type { ValueMultiset } from './ordered-set.js';
 // ordered-set aggregates (percentiles, min, max) of maintained views. A counted B-tree (see
 // OrderedMultiset) pays a cache miss or several per change once a group's values outgrow the
 // caches: an UPDATE of 1,000 rows of a million-row median touches 2,000 random leaves. Here a
-// large multiset is a log-structured merge instead: one sorted array of every value (`main`),
-// plus a few sorted runs of recent changes (`runs`: distinct values with signed weights and
-// their prefix sums), sized in powers of two. A commit's changes become one new run, merged
-// sequentially into the runs of a similar size; the runs are merged into `main` once they hold a
-// fraction of its size. Every change is thus copied O(log n) times, by sequential loops, and never
-// looked up at random. A rank query binary-searches `main`, counting at each probe the runs'
-// values below it (a binary search and a prefix sum per run).
+// multiset is a log-structured merge instead: the settled values as two arrays (the distinct
+// values, sorted, and how many values come before each), plus a few sorted runs of recent changes
+// (distinct values with signed weights and their prefix sums), sized in powers of two. A commit's
+// changes become one new run, merged sequentially into the runs of a similar size; the runs are
+// merged into the settled values once they hold a fraction of their number. Every change is thus
+// copied O(log n) times, by sequential loops, and never looked up at random. A rank query
+// binary-searches the settled values, counting at each probe the runs' values below it (a binary
+// search and a prefix sum per run).
 // ---------------------------------------------------------------------------------------------
 
-/** Below this many values the multiset is one sorted array, changed in place. */
+/** Below this many distinct values the runs are merged in at once. */
 const SMALL = 512;
 
 /** Sorted distinct values with signed weights (never 0) and prefix sums: pre[i] = Σ w[0..i). */
@@ -45,22 +46,34 @@ function search(a: Float64Array, n: number, x: number, strict: boolean): number 
   return lo;
 }
 
-// Run arrays come from a pool of power-of-two sizes and go back to it when merged away: a view's
-// multisets merge runs every commit, and fresh typed arrays each time (memory outside the heap)
-// would bring on garbage collections that land in whatever commit comes next.
+// Arrays up to POOL_MAX numbers come from a pool of power-of-two sizes and go back to it when
+// merged away: a view's multisets merge runs every commit, and fresh typed arrays each time (memory
+// outside the heap) would bring on garbage collections that land in whatever commit comes next.
+// Larger ones (the settled values of big groups, written again every few dozen commits) are made
+// to size and left to the collector, so the pool never holds much.
 const pool: Float64Array[][] = [];
-const POOLED = 4;
+const POOLED = 16;
+const POOL_MAX = 1 << 16;
 
 /** A Float64Array of at least `n` numbers (contents undefined). */
 function take(n: number): Float64Array {
+  if (n > POOL_MAX) return new Float64Array(n);
   const k = Math.max(4, 32 - Math.clz32(Math.max(1, n) - 1));
   return pool[k]?.pop() ?? new Float64Array(2 ** k);
 }
 
 function give(a: Float64Array): void {
+  if (a.length > POOL_MAX) return;
   const k = 31 - Math.clz32(a.length);
   const list = (pool[k] ??= []);
   if (list.length < POOLED) list.push(a);
+}
+
+/** The cumulative counts of no values: [0]. */
+function zeroCum(): Float64Array {
+  const c = take(1);
+  c[0] = 0;
+  return c;
 }
 
 /** Returns a run's arrays to the pool. */
@@ -135,9 +148,14 @@ let instances = 0;
  * const s = new NumberMultiset(); s.add(3); s.add(1); s.add(3); s.remove(1); s.at(0); // 3
  */
 export class NumberMultiset implements ValueMultiset {
-  /** Every settled value but NaN, sorted, repeated by multiplicity: main[0..mainLen). */
-  private main = new Float64Array(4);
-  private mainLen = 0;
+  /**
+   * The settled values but NaN: distinct, sorted, vals[0..distinct), and how many values come
+   * before each, cum[0..distinct] (cum[distinct] is their number). It changes only when the runs
+   * are merged in, so a sum per value is never kept up to date.
+   */
+  private vals = take(0);
+  private cum = zeroCum();
+  private distinct = 0;
   /** Unmerged runs, oldest (largest) first; their entries, and their weights' sum. */
   private runs: Run[] = [];
   private runEntries = 0;
@@ -146,15 +164,16 @@ export class NumberMultiset implements ValueMultiset {
   private adds: number[] = [];
   private removes: number[] = [];
   /**
-   * The runs merge into `main` when they hold 1/mergeRatio of its values. It differs between
-   * instances (4 to 8) so the groups of one view, growing alike, do not all merge in one commit.
+   * The runs merge into the settled values when they hold 1/mergeRatio as many entries. It differs
+   * between instances (2 to 4) so the groups of one view, growing alike, do not all merge in one
+   * commit.
    */
-  private readonly mergeRatio = 4 + ((instances++ * 0.618034) % 1) * 4;
+  private readonly mergeRatio = 2 + ((instances++ * 0.618034) % 1) * 2;
 
   /** Number of values, counting duplicates. */
   get size(): number {
     this.settle();
-    return this.mainLen + this.runWeight + this.nan;
+    return this.cum[this.distinct]! + this.runWeight + this.nan;
   }
 
   /** Adds `n` copies of `key` (a number). */
@@ -169,13 +188,14 @@ export class NumberMultiset implements ValueMultiset {
   }
 
   /**
-   * Approximate bytes held, for memory accounting: 8 a value, and half as much again for the runs
-   * and the array's spare room. It counts the values as of the changes made so far (an addition one
-   * more, a removal one less, pending or not), so a batch undone leaves it where it was.
+   * Approximate bytes held, for memory accounting: 16 a distinct value, 8 a value more for the runs
+   * and spare room. It counts as of the changes made so far, pending or not (an addition a value
+   * and a distinct value more, a removal one less of each), so a batch undone leaves it where it was.
    */
   bytes(): number {
-    const values = this.mainLen + this.runWeight + this.nan + this.adds.length - this.removes.length;
-    return 64 + Math.max(0, values) * 12;
+    const net = this.adds.length - this.removes.length;
+    const values = this.cum[this.distinct]! + this.runWeight + this.nan + net;
+    return 64 + Math.max(0, this.distinct + net) * 16 + Math.max(0, values) * 8;
   }
 
   min(): Value | undefined {
@@ -192,30 +212,39 @@ export class NumberMultiset implements ValueMultiset {
     const n = this.size;
     if (k < 0 || k >= n) return undefined;
     if (k >= n - this.nan) return NaN;
-    if (this.runs.length === 0) return this.main[k]!;
-    // i: the last position of main whose value has at most k values below it.
-    const main = this.main;
+    const vals = this.vals;
+    const cum = this.cum;
     let lo = 0;
-    let hi = this.mainLen;
+    let hi = this.distinct;
+    if (this.runs.length === 0) {
+      // The last value with at most k values before it.
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (cum[mid + 1]! <= k) lo = mid + 1;
+        else hi = mid;
+      }
+      return vals[lo]!;
+    }
+    // lo: the first settled value with more than k values (settled or in runs) below it.
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.countBelow(main[mid]!, false) <= k) lo = mid + 1;
+      if (this.countBelow(vals[mid]!, false) <= k) lo = mid + 1;
       else hi = mid;
     }
     let from: number | null = null;
     let count = 0;
     if (lo > 0) {
-      from = main[lo - 1]!;
+      from = vals[lo - 1]!;
       count = this.countBelow(from, true);
       if (count > k) return from;
     }
-    // The answer lies between main[lo - 1] and main[lo]: one of the runs' values.
+    // The answer lies between vals[lo - 1] and vals[lo]: one of the runs' values.
     return this.walkRuns(from, count, k);
   }
 
   /** Number of values below `x` (`orEqual`: at most `x`). */
   private countBelow(x: number, orEqual: boolean): number {
-    let c = search(this.main, this.mainLen, x, orEqual);
+    let c = this.cum[search(this.vals, this.distinct, x, orEqual)]!;
     const runs = this.runs;
     for (let r = 0; r < runs.length; r++) {
       const run = runs[r]!;
@@ -250,13 +279,7 @@ export class NumberMultiset implements ValueMultiset {
   forEach(fn: (key: Value, count: number) => void): void {
     this.settle();
     this.mergeIntoMain();
-    const main = this.main;
-    for (let i = 0; i < this.mainLen;) {
-      let j = i + 1;
-      while (j < this.mainLen && main[j] === main[i]) j++;
-      fn(main[i]!, j - i);
-      i = j;
-    }
+    for (let i = 0; i < this.distinct; i++) fn(this.vals[i]!, this.cum[i + 1]! - this.cum[i]!);
     if (this.nan > 0) fn(NaN, this.nan);
   }
 
@@ -269,8 +292,7 @@ export class NumberMultiset implements ValueMultiset {
   private settle(): void {
     if (this.adds.length === 0 && this.removes.length === 0) return;
     const run = this.pendingRun();
-    if (run.len === 0 || (this.runs.length === 0 && this.mainLen + run.len < SMALL)) {
-      this.applySmall(run);
+    if (run.len === 0) {
       release(run);
       return;
     }
@@ -287,7 +309,8 @@ export class NumberMultiset implements ValueMultiset {
       this.runEntries += m.len - a.len - b.len;
       runs.push(m);
     }
-    if (this.runEntries * this.mergeRatio > this.mainLen) this.mergeIntoMain();
+    // Small multisets merge at once: their settled values are cheap to write again.
+    if (this.distinct < SMALL || this.runEntries * this.mergeRatio > this.distinct) this.mergeIntoMain();
   }
 
   /** The pending additions and removals as a run (NaNs counted apart). */
@@ -327,36 +350,9 @@ export class NumberMultiset implements ValueMultiset {
     return makeRun(v, w, n);
   }
 
-  /** A small multiset: the run's changes made in place in `main`. */
-  private applySmall(run: Run): void {
-    for (let i = 0; i < run.len; i++) {
-      const x = run.v[i]!;
-      const c = run.w[i]!;
-      if (c > 0) {
-        this.reserve(this.mainLen + c);
-        const at = search(this.main, this.mainLen, x, true);
-        this.main.copyWithin(at + c, at, this.mainLen);
-        this.main.fill(x, at, at + c);
-        this.mainLen += c;
-      } else {
-        const lo = search(this.main, this.mainLen, x, false);
-        const hi = Math.min(search(this.main, this.mainLen, x, true), lo - c);
-        this.main.copyWithin(lo, hi, this.mainLen);
-        this.mainLen -= hi - lo;
-      }
-    }
-  }
-
-  private reserve(n: number): void {
-    if (n <= this.main.length) return;
-    const m = new Float64Array(Math.max(n, this.main.length + (this.main.length >> 2), 8));
-    m.set(this.main.subarray(0, this.mainLen));
-    this.main = m;
-  }
-
   /**
-   * Merges every run into `main`, in place: a forward pass takes out the removed copies (it only
-   * moves values down), then a backward pass puts in the added ones (it only moves values up).
+   * Merges every run into the settled values: one sequential pass writing new arrays, each value's
+   * count changed by its weight (a removal past its copies is ignored), those left at 0 dropped.
    */
   private mergeIntoMain(): void {
     const runs = this.runs;
@@ -372,52 +368,43 @@ export class NumberMultiset implements ValueMultiset {
     this.runEntries = 0;
     this.runWeight = 0;
     const { v, w, len } = run;
-    // Removals, ascending: copies of each removed value dropped, the values between moved down.
-    let main = this.main;
-    let n = this.mainLen;
-    let j = 0;
-    while (j < len && w[j]! > 0) j++;
-    if (j < len) {
-      let i = search(main, n, v[j]!, false);
-      let o = i;
-      for (; j < len; j++) {
-        let c = w[j]!;
-        if (c > 0) continue;
-        const x = v[j]!;
-        while (i < n && main[i]! < x) main[o++] = main[i++]!;
-        while (c < 0 && i < n && main[i] === x) {
-          i++;
-          c++;
-        }
+    const vals = this.vals;
+    const cum = this.cum;
+    const d = this.distinct;
+    const nv = take(d + len);
+    const nc = take(d + len + 1);
+    let i = 0;
+    let o = 0;
+    let total = 0;
+    for (let j = 0; j < len; j++) {
+      const x = v[j]!;
+      for (; i < d && vals[i]! < x; i++, o++) {
+        nv[o] = vals[i]!;
+        nc[o] = total;
+        total += cum[i + 1]! - cum[i]!;
       }
-      while (i < n) main[o++] = main[i++]!;
-      n = o;
+      let c = w[j]!;
+      if (i < d && vals[i] === x) {
+        c += cum[i + 1]! - cum[i]!;
+        i++;
+      }
+      if (c > 0) {
+        nv[o] = x;
+        nc[o++] = total;
+        total += c;
+      }
     }
-    // Additions, descending from the top: each value's copies after its equals.
-    let added = 0;
-    let first = -1;
-    for (let k = 0; k < len; k++)
-      if (w[k]! > 0) {
-        added += w[k]!;
-        if (first < 0) first = k;
-      }
-    if (added > 0) {
-      this.mainLen = n;
-      this.reserve(n + added);
-      main = this.main;
-      let i = n - 1;
-      let o = n + added - 1;
-      const stop = search(main, n, v[first]!, true);
-      for (let k = len - 1; k >= first; k--) {
-        let c = w[k]!;
-        if (c < 0) continue;
-        const x = v[k]!;
-        while (i >= stop && main[i]! > x) main[o--] = main[i--]!;
-        for (; c > 0; c--) main[o--] = x;
-      }
-      n += added;
+    for (; i < d; i++, o++) {
+      nv[o] = vals[i]!;
+      nc[o] = total;
+      total += cum[i + 1]! - cum[i]!;
     }
-    this.mainLen = n;
+    nc[o] = total;
     release(run);
+    give(vals);
+    give(cum);
+    this.vals = nv;
+    this.cum = nc;
+    this.distinct = o;
   }
 }
