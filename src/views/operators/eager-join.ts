@@ -8,7 +8,7 @@ import type { LinearSlot } from '../eager-aggregate.js';
 import type { MaintenanceRound } from '../round.js';
 import { KeyMap } from '../key-map.js';
 import { PartialStates } from '../partial-states.js';
-import { PairSum } from '../exact-float-sum.js';
+import { PairSum, step } from '../exact-float-sum.js';
 import type { DeltaOperator } from './operator.js';
 
 /**
@@ -37,6 +37,8 @@ interface FactUndo {
 type UndoEntry = FactUndo | { readonly jk: unknown; readonly row: Value[]; readonly w: number };
 
 const NULL_KEY = Symbol('null key');
+/** A partial whose facts are not combined straight into one upper group (see directUpper). */
+const NOT_DIRECT = -2;
 
 function concat(l: readonly Value[], r: readonly Value[]): Value[] {
   const row = new Array<Value>(l.length + r.length);
@@ -107,8 +109,9 @@ export class DeltaEagerJoin implements DeltaOperator {
   private readonly upperKeys: CompiledExpr[] | null;
   private readonly upperFilters: CompiledExpr[];
   /**
-   * Per partial id, the number of its upper group (upperNumbers), -1 when its joined rows fail the
-   * filters, undefined until known; kept like the templates, which it is computed from.
+   * Per partial id, the number of its one joined row's upper group (upperNumbers), -1 when that
+   * row fails the filters, NOT_DIRECT when it has several joined rows or none, undefined until
+   * known; kept like the templates, which it is computed from.
    */
   private uppers: (number | undefined)[] = [];
   private readonly upperNumbers = new KeyMap<number>();
@@ -222,7 +225,9 @@ export class DeltaEagerJoin implements DeltaOperator {
    * group (its key values, computed once per partial and dimension row), so a batch touching 1,000
    * products of 20 categories passes on 20 rows, not 1,000. A combined row is the first partial's
    * joined row with the summed changes; the aggregate above reads only its group keys and the
-   * changes, and the filters give it the same verdict as each partial's row.
+   * changes, and the filters give it the same verdict as each partial's row. A partial with one
+   * dimension row (the usual case) keeps no change of its own then: its facts are folded into its
+   * state and straight into its upper group's combined row.
    */
   private pushFacts(delta: Delta, round: MaintenanceRound, log: UndoEntry[] | null): Delta {
     const nk = this.keys.length;
@@ -230,6 +235,7 @@ export class DeltaEagerJoin implements DeltaOperator {
     const states = this.states;
     const batch = ++this.batches;
     const touched: number[] = [];
+    const order: number[] = [];
     const undo: FactUndo | null = log ? { delta, folded: 0, created: [] } : null;
     if (undo) log!.push(undo);
     const keyVals = this.keyScratch;
@@ -250,18 +256,23 @@ export class DeltaEagerJoin implements DeltaOperator {
         s.set(this.stamps);
         this.stamps = s;
       }
+      // Combining with one dimension row: the fact goes straight into its upper group's change.
+      const u = this.upperKeys ? this.directUpper(id, round) : NOT_DIRECT;
       if (this.stamps[id] !== batch) {
         this.stamps[id] = batch;
-        states.startBatch(id);
+        if (u === NOT_DIRECT) states.startBatch(id);
         touched.push(id);
       }
-      states.fold(id, vals, w);
+      if (u === NOT_DIRECT) states.fold(id, vals, w);
+      else {
+        states.fold(id, vals, w, false);
+        if (u >= 0) this.addFact(this.combinedRow(u, this.templates[id]!, batch, order), vals, w);
+      }
       if (undo) undo.folded = r + 1;
     }
     const out = emptyDelta();
-    const order: number[] = [];
     for (const id of touched) {
-      if (states.changed(id)) {
+      if ((!this.upperKeys || this.uppers[id] === NOT_DIRECT) && states.changed(id)) {
         if (this.upperKeys) this.combineChange(id, round, batch, order);
         else this.emitChange(out, id, round);
       }
@@ -284,19 +295,25 @@ export class DeltaEagerJoin implements DeltaOperator {
     this.uppers[id] = undefined;
   }
 
-  /** Adds a partial's change in the batch to the combined rows of its joined rows' upper groups. */
-  private combineChange(id: number, round: MaintenanceRound, batch: number, order: number[]): void {
+  /**
+   * The upper group a partial's facts go straight into: its one joined row's (-1 when that row
+   * fails the condition or the filters), or NOT_DIRECT when it has several dimension rows or none.
+   */
+  private directUpper(id: number, round: MaintenanceRound): number {
+    let u = this.uppers[id];
+    if (u !== undefined) return u;
     let t = this.templates[id];
     if (t === undefined) {
       const p = this.byId[id]!;
       t = this.templates[id] = p.dims?.length === 1 ? this.changeRow(p, p.dims[0]!) : null;
     }
-    if (t !== null) {
-      let u = this.uppers[id];
-      if (u === undefined) u = this.uppers[id] = this.upperNumber(t, round);
-      if (u >= 0) this.addToCombined(u, t, id, batch, order);
-      return;
-    }
+    u = t === null ? NOT_DIRECT : this.upperNumber(t, round);
+    this.uppers[id] = u;
+    return u;
+  }
+
+  /** Adds a partial's change in the batch to the combined rows of its joined rows' upper groups. */
+  private combineChange(id: number, round: MaintenanceRound, batch: number, order: number[]): void {
     // Several dimension rows, or none (null-extended): each joined row on its own.
     const p = this.byId[id]!;
     const rows = p.dims
@@ -323,9 +340,39 @@ export class DeltaEagerJoin implements DeltaOperator {
 
   /** Adds partial `id`'s change to upper group `u`'s combined row (started from `row` in a new batch). */
   private addToCombined(u: number, row: Value[], id: number, batch: number, order: number[]): void {
-    const nk = this.keys.length;
+    const c = this.combinedRow(u, row, batch, order);
     const ns = this.spec.slots.length;
-    const f = (this.spec.side === 0 ? 0 : this.spec.dimWidth) + nk;
+    const f = this.slotsAt;
+    for (let i = 0; i < ns; i++) c[f + i] = this.states.addChange(id, i, c[f + i]!);
+    c[f + ns] = (c[f + ns] as number) + this.states.factsChange(id);
+  }
+
+  /** Adds one fact's slot shares (`vals`), `w` copies, to a combined row. */
+  private addFact(c: Value[], vals: readonly Value[], w: number): void {
+    const slots = this.spec.slots;
+    const f = this.slotsAt;
+    for (let i = 0; i < slots.length; i++) {
+      const v = vals[i]!;
+      if (v === null) continue;
+      if (slots[i]!.repr === 'count') c[f + i] = (c[f + i] as number) + w * (v as number);
+      else {
+        const p = c[f + i] as unknown as PairSum;
+        const sign = w > 0 ? 1 : -1;
+        for (let k = Math.abs(w); k > 0; k--) step(p, v as number, sign);
+      }
+    }
+    c[f + slots.length] = (c[f + slots.length] as number) + w;
+  }
+
+  /** Where a change row's slot columns start (after the partial keys, and the dimension's columns). */
+  private get slotsAt(): number {
+    return (this.spec.side === 0 ? 0 : this.spec.dimWidth) + this.keys.length;
+  }
+
+  /** Upper group `u`'s combined row in this batch, started from joined row `row` if it is the first. */
+  private combinedRow(u: number, row: Value[], batch: number, order: number[]): Value[] {
+    const ns = this.spec.slots.length;
+    const f = this.slotsAt;
     if (u >= this.combinedIn.length) {
       const s = new Int32Array(Math.max(16, this.combinedIn.length * 2, u + 1));
       s.set(this.combinedIn);
@@ -340,8 +387,7 @@ export class DeltaEagerJoin implements DeltaOperator {
         c[f + i] = this.spec.slots[i]!.repr === 'count' ? 0 : (new PairSum() as unknown as Value);
       c[f + ns] = 0;
     }
-    for (let i = 0; i < ns; i++) c![f + i] = this.states.addChange(id, i, c![f + i]!);
-    c![f + ns] = (c![f + ns] as number) + this.states.factsChange(id);
+    return c!;
   }
 
   /** Whether a combined row changes nothing: no facts, counts or sums moved. */
