@@ -19,12 +19,16 @@ import type { ValueMultiset } from './ordered-set.js';
 /** Below this many distinct values the runs are merged in at once. */
 const SMALL = 512;
 
-/** Sorted distinct values with signed weights (never 0) and prefix sums: pre[i] = Σ w[0..i). */
+/**
+ * Sorted distinct values with signed weights (never 0), their sum, and prefix sums pre[i] =
+ * Σ w[0..i) once a query needs them (a run merged again within its commit never does).
+ */
 interface Run {
   readonly v: Float64Array;
   readonly w: Float64Array;
-  readonly pre: Float64Array;
   readonly len: number;
+  readonly total: number;
+  pre: Float64Array | null;
 }
 
 /** Index of the first of a[0..n) ≥ x (`strict`: > x). */
@@ -80,15 +84,17 @@ function zeroCum(): Float64Array {
 function release(r: Run): void {
   give(r.v);
   give(r.w);
-  give(r.pre);
+  if (r.pre) give(r.pre);
 }
 
-function makeRun(v: Float64Array, w: Float64Array, len: number): Run {
-  const pre = take(len + 1);
+/** The run's prefix sums, made on first use. */
+function prefix(r: Run): Float64Array {
+  if (r.pre) return r.pre;
+  const pre = take(r.len + 1);
   pre[0] = 0;
   let s = 0;
-  for (let i = 0; i < len; i++) pre[i + 1] = s += w[i]!;
-  return { v, w, pre, len };
+  for (let i = 0; i < r.len; i++) pre[i + 1] = s += r.w[i]!;
+  return (r.pre = pre);
 }
 
 /** Two runs as one: weights of equal values added, those cancelling out dropped. */
@@ -123,7 +129,7 @@ function mergeRuns(a: Run, b: Run): Run {
     v[n] = b.v[j]!;
     w[n] = b.w[j]!;
   }
-  return makeRun(v, w, n);
+  return { v, w, len: n, total: a.total + b.total, pre: null };
 }
 
 /** Scratch space the pending additions and removals are sorted in (grown as needed). */
@@ -248,7 +254,7 @@ export class NumberMultiset implements ValueMultiset {
     const runs = this.runs;
     for (let r = 0; r < runs.length; r++) {
       const run = runs[r]!;
-      c += run.pre[search(run.v, run.len, x, orEqual)]!;
+      c += prefix(run)[search(run.v, run.len, x, orEqual)]!;
     }
     return c;
   }
@@ -299,7 +305,7 @@ export class NumberMultiset implements ValueMultiset {
     const runs = this.runs;
     runs.push(run);
     this.runEntries += run.len;
-    this.runWeight += run.pre[run.len]!;
+    this.runWeight += run.total;
     while (runs.length >= 2 && runs[runs.length - 2]!.len <= 2 * runs[runs.length - 1]!.len) {
       const b = runs.pop()!;
       const a = runs.pop()!;
@@ -329,6 +335,7 @@ export class NumberMultiset implements ValueMultiset {
     let i = 0;
     let j = 0;
     let n = 0;
+    let total = 0;
     while (i < na || j < nr) {
       const x = i < na ? adds[i]! : Infinity;
       const y = j < nr ? removes[j]! : Infinity;
@@ -345,9 +352,10 @@ export class NumberMultiset implements ValueMultiset {
       if (s !== 0) {
         v[n] = value;
         w[n++] = s;
+        total += s;
       }
     }
-    return makeRun(v, w, n);
+    return { v, w, len: n, total, pre: null };
   }
 
   /**
