@@ -8,55 +8,61 @@ import { PairSum, pairOut, sumPair } from './exact-float-sum.js';
  */
 export type SlotRepr = 'count' | 'pair' | 'object';
 
-/** Where a slot's numbers sit in a partial's block (see PartialStates). */
+/** Where a slot's numbers sit in a partial's blocks (see PartialStates). */
 interface SlotLayout {
   readonly repr: SlotRepr;
   readonly acc: Accumulator;
-  /** count: the count, then its change; pair: hi, lo, values, then the same three for the change. */
+  /** In the state and change blocks: count: the count; pair: hi, lo and the number of values. */
   readonly at: number;
-  /** pair: NaN, +Infinity and -Infinity counts, then the same for the change. */
+  /** pair: in the specials block, NaN, +Infinity and -Infinity counts, then their changes. */
   readonly specialAt: number;
   /** object: the slot's index among the object slots. */
   readonly object: number;
 }
 
+/** Offset of the number of facts in a state block, and of its change in a change block. */
 const N = 0;
-const DN = 1;
-/** Offsets of a pair's change from its state. */
-const CHANGE = 3;
+/** Offset of a pair's special counts' changes from the counts. */
+const SPECIAL_CHANGE = 3;
 
-/** Adds (sign 1) or removes one value to the pair sum at `at` (hi, lo, values) and `sp` (specials). */
-function pairStep(d: Float64Array, at: number, sp: number, v: number, sign: 1 | -1): void {
+/**
+ * Adds (sign 1) or removes one value to the pair sum at d[at] (hi, lo, values), infinities and
+ * NaN counted in sp[k] (NaN, +Infinity, -Infinity).
+ */
+function pairStep(d: Float64Array, at: number, sp: Float64Array, k: number, v: number, sign: 1 | -1): void {
   d[at + 2] = d[at + 2]! + sign;
   if (Number.isFinite(v)) {
     sumPair(d[at]!, d[at + 1]!, sign * v);
     d[at] = pairOut.hi;
     d[at + 1] = pairOut.lo;
   } else {
-    const k = sp + (v !== v ? 0 : v > 0 ? 1 : 2);
-    d[k] = d[k]! + sign;
+    const i = k + (v !== v ? 0 : v > 0 ? 1 : 2);
+    sp[i] = sp[i]! + sign;
   }
 }
 
-/** The pair sum at `at`/`sp` as a PairSum object (what the combining accumulators take). */
-function pairAt(d: Float64Array, at: number, sp: number): PairSum {
+/** The pair sum at d[at] with its special counts at sp[k] as a PairSum (what the combining accumulators take). */
+function pairAt(d: Float64Array, at: number, sp: Float64Array, k: number): PairSum {
   const s = new PairSum();
   s.hi = d[at]!;
   s.lo = d[at + 1]!;
   s.n = d[at + 2]!;
-  s.nan = d[sp]!;
-  s.pinf = d[sp + 1]!;
-  s.ninf = d[sp + 2]!;
+  s.nan = sp[k]!;
+  s.pinf = sp[k + 1]!;
+  s.ninf = sp[k + 2]!;
   return s;
 }
 
 /**
  * The partial states of a fused join's partial groups, by id (0, 1, 2, …, reused once freed): each
  * partial's number of facts, each slot's state, and the change of both in the current batch. The
- * numbers of a partial sit together in one block of a Float64Array — its facts, then each slot's
- * state next to its change, the rarely touched NaN/Infinity counts last — so folding a fact touches
- * a cache line or two, not the scattered objects of thousands of partials. Integer and numeric
- * sums keep their accumulator objects beside it.
+ * numbers sit in blocks of Float64Arrays by id: the states (the number of facts, then each slot's
+ * count or pair sum) in one array, their changes in the batch in another laid out alike, and the
+ * rarely touched NaN/Infinity counts in a third. Folding a fact thus touches one small block —
+ * 48 bytes for a count and a float sum with its count, so 10,000 partials fit in a core's cache —
+ * not the scattered objects of thousands of partials; a fold that keeps no change (see the fused
+ * join's combining) touches nothing else. Integer and numeric sums keep their accumulator objects
+ * beside them.
  *
  * @example
  * const ps = new PartialStates([{ repr: 'count', acc: countCombine }]);
@@ -66,8 +72,12 @@ function pairAt(d: Float64Array, at: number, sp: number): PairSum {
  * ps.value(id, 0); // 1
  */
 export class PartialStates {
-  private data = new Float64Array(0);
+  /** State blocks, change blocks (`stride` numbers each) and special-count blocks (`specials`). */
+  private st = new Float64Array(0);
+  private ch = new Float64Array(0);
+  private sp = new Float64Array(0);
   private readonly stride: number;
+  private readonly specials: number;
   private readonly slots: SlotLayout[];
   /** Object slots' states and changes, by object slot then id (changes: null until folded). */
   private readonly objects: unknown[][];
@@ -79,20 +89,23 @@ export class PartialStates {
   private readonly args: Value[] = [null];
 
   constructor(slots: readonly { readonly repr: SlotRepr; readonly acc: Accumulator }[]) {
-    let at = 2;
+    let at = 1;
+    let special = 0;
     let objects = 0;
-    const layout = slots.map((s) => {
-      const l = { repr: s.repr, acc: s.acc, at, specialAt: 0, object: s.repr === 'object' ? objects++ : -1 };
-      at += s.repr === 'count' ? 2 : s.repr === 'pair' ? 2 * CHANGE : 0;
+    this.slots = slots.map((s) => {
+      const l = {
+        repr: s.repr,
+        acc: s.acc,
+        at,
+        specialAt: special,
+        object: s.repr === 'object' ? objects++ : -1,
+      };
+      at += s.repr === 'count' ? 1 : s.repr === 'pair' ? 3 : 0;
+      if (s.repr === 'pair') special += 2 * SPECIAL_CHANGE;
       return l;
     });
-    for (const l of layout)
-      if (l.repr === 'pair') {
-        l.specialAt = at;
-        at += 2 * CHANGE;
-      }
-    this.slots = layout;
     this.stride = at;
+    this.specials = special;
     this.objects = Array.from({ length: objects }, () => []);
     this.dobjects = Array.from({ length: objects }, () => []);
   }
@@ -107,9 +120,14 @@ export class PartialStates {
     const id = this.free.length > 0 ? this.free.pop()! : this.next++;
     if (id >= this.cap) {
       this.cap = Math.max(64, this.cap * 2);
-      const d = new Float64Array(this.cap * this.stride);
-      d.set(this.data);
-      this.data = d;
+      const grow = (a: Float64Array, width: number): Float64Array<ArrayBuffer> => {
+        const d = new Float64Array(this.cap * width);
+        d.set(a);
+        return d;
+      };
+      this.st = grow(this.st, this.stride);
+      this.ch = grow(this.ch, this.stride);
+      this.sp = grow(this.sp, this.specials);
     }
     this.clear(id);
     return id;
@@ -122,17 +140,19 @@ export class PartialStates {
 
   /** The partial's number of facts, and its change in the batch. */
   facts(id: number): number {
-    return this.data[id * this.stride + N]!;
+    return this.st[id * this.stride + N]!;
   }
 
   factsChange(id: number): number {
-    return this.data[id * this.stride + DN]!;
+    return this.ch[id * this.stride + N]!;
   }
 
   /** Sets the partial's states and count to zero (NULL sums). */
   clear(id: number): void {
     const b = id * this.stride;
-    this.data.fill(0, b, b + this.stride);
+    this.st.fill(0, b, b + this.stride);
+    this.ch.fill(0, b, b + this.stride);
+    this.sp.fill(0, id * this.specials, (id + 1) * this.specials);
     for (const s of this.slots)
       if (s.object >= 0) {
         this.objects[s.object]![id] = s.acc.init();
@@ -142,33 +162,32 @@ export class PartialStates {
 
   /** Starts the partial's change in a new batch: nothing yet. */
   startBatch(id: number): void {
-    const d = this.data;
+    const ch = this.ch;
     const b = id * this.stride;
-    d[b + DN] = 0;
+    // Plain stores: a typed array's fill() costs a call per range.
+    for (let i = 0; i < this.stride; i++) ch[b + i] = 0;
+    const sp = this.sp;
     const slots = this.slots;
     for (let i = 0; i < slots.length; i++) {
       const s = slots[i]!;
-      if (s.repr === 'count') d[b + s.at + 1] = 0;
-      else if (s.repr === 'pair') {
-        // Plain stores: a typed array's fill() costs a call per range.
-        const c = b + s.at + CHANGE;
-        const sp = b + s.specialAt + CHANGE;
-        d[c] = d[c + 1] = d[c + 2] = 0;
-        d[sp] = d[sp + 1] = d[sp + 2] = 0;
-      } else this.dobjects[s.object]![id] = null;
+      if (s.repr === 'pair') {
+        const k = id * this.specials + s.specialAt + SPECIAL_CHANGE;
+        sp[k] = sp[k + 1] = sp[k + 2] = 0;
+      } else if (s.repr === 'object') this.dobjects[s.object]![id] = null;
     }
   }
 
   /**
    * Folds one fact's slot shares (`vals`: 1 or 0 for counts, the value for sums, null for none),
    * `w` copies of it (negative: retracted), into the partial's states; `change` also into its
-   * change in the batch (an undo folds back without it).
+   * change in the batch (an undo, or a fact combined elsewhere, folds without it).
    */
   fold(id: number, vals: readonly Value[], w: number, change = true): void {
-    const d = this.data;
+    const st = this.st;
+    const ch = this.ch;
     const b = id * this.stride;
-    d[b + N] = d[b + N]! + w;
-    if (change) d[b + DN] = d[b + DN]! + w;
+    st[b + N] = st[b + N]! + w;
+    if (change) ch[b + N] = ch[b + N]! + w;
     const slots = this.slots;
     for (let i = 0; i < slots.length; i++) {
       const v = vals[i]!;
@@ -177,14 +196,14 @@ export class PartialStates {
       const at = b + s.at;
       if (s.repr === 'count') {
         const x = w * (v as number);
-        d[at] = d[at]! + x;
-        if (change) d[at + 1] = d[at + 1]! + x;
+        st[at] = st[at]! + x;
+        if (change) ch[at] = ch[at]! + x;
       } else if (s.repr === 'pair') {
         const sign = w > 0 ? 1 : -1;
-        const sp = b + s.specialAt;
-        for (let k = Math.abs(w); k > 0; k--) {
-          pairStep(d, at, sp, v as number, sign);
-          if (change) pairStep(d, at + CHANGE, sp + CHANGE, v as number, sign);
+        const k = id * this.specials + s.specialAt;
+        for (let n = Math.abs(w); n > 0; n--) {
+          pairStep(st, at, this.sp, k, v as number, sign);
+          if (change) pairStep(ch, at, this.sp, k + SPECIAL_CHANGE, v as number, sign);
         }
       } else {
         const o = this.objects[s.object]!;
@@ -216,20 +235,20 @@ export class PartialStates {
    */
   addChange(id: number, i: number, into: Value): Value {
     const s = this.slots[i]!;
-    const d = this.data;
-    const b = id * this.stride;
-    if (s.repr === 'count') return (into as number) + d[b + s.at + 1]!;
-    const at = b + s.at + CHANGE;
-    const sp = b + s.specialAt + CHANGE;
+    const ch = this.ch;
+    const at = id * this.stride + s.at;
+    if (s.repr === 'count') return (into as number) + ch[at]!;
+    const sp = this.sp;
+    const k = id * this.specials + s.specialAt + SPECIAL_CHANGE;
     const p = into as unknown as PairSum;
-    p.n += d[at + 2]!;
-    sumPair(p.hi, p.lo, d[at]!);
-    sumPair(pairOut.hi, pairOut.lo, d[at + 1]!);
+    p.n += ch[at + 2]!;
+    sumPair(p.hi, p.lo, ch[at]!);
+    sumPair(pairOut.hi, pairOut.lo, ch[at + 1]!);
     p.hi = pairOut.hi;
     p.lo = pairOut.lo;
-    p.nan += d[sp]!;
-    p.pinf += d[sp + 1]!;
-    p.ninf += d[sp + 2]!;
+    p.nan += sp[k]!;
+    p.pinf += sp[k + 1]!;
+    p.ninf += sp[k + 2]!;
     return into;
   }
 
@@ -246,9 +265,9 @@ export class PartialStates {
   /** Slot `i`'s state of the partial: a count, a PairSum or the accumulator's object. */
   value(id: number, i: number): unknown {
     const s = this.slots[i]!;
-    const b = id * this.stride;
-    if (s.repr === 'count') return this.data[b + s.at]!;
-    if (s.repr === 'pair') return pairAt(this.data, b + s.at, b + s.specialAt);
+    const at = id * this.stride + s.at;
+    if (s.repr === 'count') return this.st[at]!;
+    if (s.repr === 'pair') return pairAt(this.st, at, this.sp, id * this.specials + s.specialAt);
     return this.objects[s.object]![id];
   }
 
@@ -258,13 +277,14 @@ export class PartialStates {
    */
   change(id: number, i: number): Value {
     const s = this.slots[i]!;
-    const d = this.data;
-    const b = id * this.stride;
-    if (s.repr === 'count') return d[b + s.at + 1]!;
+    const ch = this.ch;
+    const at = id * this.stride + s.at;
+    if (s.repr === 'count') return ch[at]!;
     if (s.repr === 'object') return this.dobjects[s.object]![id] as Value;
-    const at = b + s.at + CHANGE;
-    const sp = b + s.specialAt + CHANGE;
-    if (d[at] === 0 && d[at + 1] === 0 && d[at + 2] === 0 && !d[sp] && !d[sp + 1] && !d[sp + 2]) return null;
-    return pairAt(d, at, sp) as unknown as Value;
+    const sp = this.sp;
+    const k = id * this.specials + s.specialAt + SPECIAL_CHANGE;
+    if (ch[at] === 0 && ch[at + 1] === 0 && ch[at + 2] === 0 && !sp[k] && !sp[k + 1] && !sp[k + 2])
+      return null;
+    return pairAt(ch, at, sp, k) as unknown as Value;
   }
 }
