@@ -1,6 +1,6 @@
-// PartialStates: the fused join's partial states in one Float64Array block per partial. Checked
-// against a model of plain objects (PairSum and step for float sums), through random folds,
-// batches and clears, and ids released and reused.
+// PartialStates: the fused join's partial states in Float64Array blocks by id (states, changes,
+// special counts). Checked against a model of plain objects (PairSum and step for float sums),
+// through random folds, batches and clears, and ids released and reused.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Accumulator } from '../../src/sql/aggregates/aggregate.js';
