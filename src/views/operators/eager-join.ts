@@ -393,7 +393,7 @@ export class DeltaEagerJoin implements DeltaOperator {
   /** Whether a combined row changes nothing: no facts, counts or sums moved. */
   private isZeroChange(row: Value[]): boolean {
     const ns = this.spec.slots.length;
-    const f = (this.spec.side === 0 ? 0 : this.spec.dimWidth) + this.keys.length;
+    const f = this.slotsAt;
     if (row[f + ns] !== 0) return false;
     for (let i = 0; i < ns; i++) {
       const v = row[f + i]!;
@@ -452,11 +452,10 @@ export class DeltaEagerJoin implements DeltaOperator {
 
   /** Fills in a joined change row's slot changes and change in facts from the partial's batch. */
   private withChange(row: Value[], id: number): Value[] {
-    const nk = this.keys.length;
     const ns = this.spec.slots.length;
-    const f = this.spec.side === 0 ? 0 : this.spec.dimWidth;
-    for (let i = 0; i < ns; i++) row[f + nk + i] = this.states.change(id, i);
-    row[f + nk + ns] = this.states.factsChange(id);
+    const f = this.slotsAt;
+    for (let i = 0; i < ns; i++) row[f + i] = this.states.change(id, i);
+    row[f + ns] = this.states.factsChange(id);
     return row;
   }
 
