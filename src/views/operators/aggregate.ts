@@ -54,6 +54,8 @@ interface BufferedInput {
  */
 interface PushUndo {
   readonly delta: Delta;
+  /** The accumulators' bytes before the push. */
+  readonly accBytes: number;
   folded: number;
   readonly created: Group[];
   readonly touched: Group[];
@@ -195,11 +197,8 @@ export class DeltaAggregate implements DeltaOperator {
       return;
     }
     let state = g.states[i];
-    const bytes = s.acc.bytes;
-    if (bytes) this.accBytes -= bytes(state);
     if (w > 0) for (let k = w; k > 0; k--) state = s.acc.add(state, args);
     else for (let k = -w; k > 0; k--) state = s.acc.remove!(state, args);
-    if (bytes) this.accBytes += bytes(state);
     g.states[i] = state;
   }
 
@@ -227,7 +226,7 @@ export class DeltaAggregate implements DeltaOperator {
     const push = ++this.pushes;
     const ctx = round.ctx;
     const undo: PushUndo | null = round.undoable
-      ? { delta, folded: 0, created: [], touched: [], outs: [], deleted: [] }
+      ? { delta, accBytes: this.accBytes, folded: 0, created: [], touched: [], outs: [], deleted: [] }
       : null;
     const touched: Group[] = undo ? undo.touched : [];
     // Registered first: a row failing part-way through still has the rows before it undone.
@@ -247,6 +246,8 @@ export class DeltaAggregate implements DeltaOperator {
         g.push = push;
         touched.push(g);
         undo?.outs.push(g.out);
+        // Sizes are counted per group a push touches: out before its first row, in after its result.
+        if (this.sized) this.accBytes -= this.groupBytes(g);
       }
       this.foldRow(g, row, w, ctx);
       g.n += this.multiplicity === null ? w : w * Number(row[this.multiplicity]);
@@ -254,11 +255,10 @@ export class DeltaAggregate implements DeltaOperator {
     }
     const out = emptyDelta();
     for (const g of touched) {
-      // Reading a result may settle an accumulator's pending changes (batched ordered multisets),
-      // which changes the size it reports: the accounting follows.
-      const held = this.sized ? this.groupBytes(g) : 0;
+      // After the result: reading it may settle an accumulator's pending changes (batched ordered
+      // multisets), which changes the size it reports.
       const next = this.result(g);
-      if (this.sized) this.accBytes += this.groupBytes(g) - held;
+      if (this.sized) this.accBytes += this.groupBytes(g);
       const prev = g.out;
       if (prev && next && sameRow(prev, next)) continue;
       if (prev) addRow(out, prev, -1);
@@ -312,6 +312,7 @@ export class DeltaAggregate implements DeltaOperator {
       this.foldRow(g, row, -w, ctx);
     }
     for (const g of u.created) this.groups.delete(g.keys);
+    this.accBytes = u.accBytes;
   }
 
   initial(round: MaintenanceRound): Delta {
