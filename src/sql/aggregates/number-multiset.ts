@@ -162,6 +162,8 @@ export class NumberMultiset implements ValueMultiset {
   private vals = take(0);
   private cum = zeroCum();
   private distinct = 0;
+  /** Where the last rank query ended among the settled values (a starting point for the next). */
+  private hint = 0;
   /** Unmerged runs, oldest (largest) first; their entries, and their weights' sum. */
   private runs: Run[] = [];
   private runEntries = 0;
@@ -231,12 +233,38 @@ export class NumberMultiset implements ValueMultiset {
       }
       return vals[lo]!;
     }
-    // lo: the first settled value with more than k values (settled or in runs) below it.
+    // lo: the first settled value with more than k values (settled or in runs) below it. Searched
+    // from where the last query ended, in growing steps: a percentile reads two neighbouring
+    // positions, and the next commit's answer is usually near this one's.
+    const below = (i: number): boolean => this.countBelow(vals[i]!, false) <= k;
+    const h = Math.min(this.hint, hi - 1);
+    if (h >= 0 && below(h)) {
+      lo = h + 1;
+      for (let step = 1; lo < hi; step *= 2) {
+        const probe = Math.min(hi - 1, h + step);
+        if (!below(probe)) {
+          hi = probe;
+          break;
+        }
+        lo = probe + 1;
+      }
+    } else if (h >= 0) {
+      hi = h;
+      for (let step = 1; hi > 0; step *= 2) {
+        const probe = Math.max(0, h - step);
+        if (below(probe)) {
+          lo = probe + 1;
+          break;
+        }
+        hi = probe;
+      }
+    }
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.countBelow(vals[mid]!, false) <= k) lo = mid + 1;
+      if (below(mid)) lo = mid + 1;
       else hi = mid;
     }
+    this.hint = lo;
     let from: number | null = null;
     let count = 0;
     if (lo > 0) {
