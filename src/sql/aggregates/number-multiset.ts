@@ -1,19 +1,24 @@
 import type { Value } from '../../types/values.js';
 import type { ValueMultiset } from './ordered-set.js';
+import { sortNumbers } from './sort-numbers.js';
 
 // ---------------------------------------------------------------------------------------------
 // NumberMultiset: a multiset of numbers with cheap batched changes and rank queries, for the
 // ordered-set aggregates (percentiles, min, max) of maintained views. A counted B-tree (see
 // OrderedMultiset) pays a cache miss or several per change once a group's values outgrow the
-// caches: an UPDATE of 1,000 rows of a million-row median touches 2,000 random leaves. Here a
-// multiset is a log-structured merge instead: the settled values as two arrays (the distinct
-// values, sorted, and how many values come before each), plus a few sorted runs of recent changes
-// (distinct values with signed weights and their prefix sums), sized in powers of two. A commit's
-// changes become one new run, merged sequentially into the runs of a similar size; the runs are
-// merged into the settled values once they hold a fraction of their number. Every change is thus
-// copied O(log n) times, by sequential loops, and never looked up at random. A rank query
-// binary-searches the settled values, counting at each probe the runs' values below it (a binary
-// search and a prefix sum per run).
+// caches: an UPDATE of 1,000 rows of a million-row median touches 2,000 random leaves. Here:
+// - the settled values are two arrays (the distinct values, sorted, and how many values come
+//   before each), plus a few sorted runs (distinct values with signed weights and their prefix
+//   sums), merged sequentially, the runs into the settled values once they hold a fraction of
+//   their number; a rank query over them binary-searches the settled values, counting at each
+//   probe the runs' values below it;
+// - changes wait unsorted in two lists, and are sorted (radix-sorted, in linear time, see
+//   sort-numbers.ts) and merged in batches of thousands: the lists settle once they hold a
+//   quarter to a half as many entries as there are settled values;
+// - meanwhile a query is answered from a window: the exact values between two bounds near the rank
+//   last asked for, with how many lie below, kept current by each change (two comparisons for a
+//   change outside it). A median moves little between commits, so its reads almost never miss.
+// Each change is copied a few times by sequential loops and never looked up at random.
 // ---------------------------------------------------------------------------------------------
 
 /** Below this many distinct values the runs are merged in at once. */
@@ -132,23 +137,170 @@ function mergeRuns(a: Run, b: Run): Run {
   return { v, w, len: n, total: a.total + b.total, pre: null };
 }
 
-/** Scratch space the pending additions and removals are sorted in (grown as needed). */
-const scratch = { adds: new Float64Array(1024), removes: new Float64Array(1024) };
+/** A Float64Array twice as long, the first `n` numbers copied (growing a pending list). */
+function grown(a: Float64Array, n: number): Float64Array {
+  const b = new Float64Array(Math.max(16, 2 * a.length));
+  b.set(a.subarray(0, n));
+  return b;
+}
 
-/** A numeric sort of `xs` (NaN last, as Float64Array sorts), in scratch space `into`. */
-function sortedNumbers(xs: number[], into: keyof typeof scratch): Float64Array {
-  if (scratch[into].length < xs.length) scratch[into] = new Float64Array(2 * xs.length);
-  const a = scratch[into];
-  for (let i = 0; i < xs.length; i++) a[i] = xs[i]!;
-  return a.subarray(0, xs.length).sort();
+const NO_NUMBERS: Float64Array = new Float64Array(0);
+
+/**
+ * Distinct values a window is built with, around the rank it was built for. A window grown to four
+ * times as many is trimmed back around its focus; multisets with fewer than twice as many distinct
+ * values settle at each read instead of keeping windows.
+ */
+const WINDOW = 1024;
+/** Windows a multiset keeps (percentile_cont(ARRAY[…]) reads several ranks each commit). */
+const MAX_WINDOWS = 4;
+
+/**
+ * The values of a multiset within [lo, hi], kept exact as changes arrive (a sorted array of distinct
+ * values and their counts), and how many values lie below lo: a rank query that lands in it needs
+ * none of the pending changes applied. lo is -Infinity (hi Infinity) when it was built from the
+ * multiset's lowest (highest) value, so min and max stay in it as values beyond them arrive. The
+ * focus is where the last query landed: fv, and how many of the window's values lie below it.
+ */
+class Window {
+  v: Float64Array;
+  c: Float64Array;
+  n: number;
+  count: number;
+  lo: number;
+  hi: number;
+  below: number;
+  fv: number;
+  fBelow: number;
+  used = 0;
+  /** The distinct values it is trimmed back to. */
+  private readonly size: number;
+
+  constructor(
+    size: number,
+    v: Float64Array,
+    c: Float64Array,
+    n: number,
+    lo: number,
+    hi: number,
+    below: number,
+    fv: number,
+  ) {
+    this.size = size;
+    this.v = v;
+    this.c = c;
+    this.n = n;
+    this.lo = lo;
+    this.hi = hi;
+    this.below = below;
+    let count = 0;
+    let fBelow = 0;
+    for (let i = 0; i < n; i++) {
+      if (v[i]! < fv) fBelow += c[i]!;
+      count += c[i]!;
+    }
+    this.count = count;
+    this.fv = fv;
+    this.fBelow = fBelow;
+  }
+
+  /**
+   * Applies `d` (1 or -1) copies of `x` (not NaN). False when a removal finds no copy to remove
+   * (the caller's error): the window can no longer be trusted.
+   */
+  change(x: number, d: number): boolean {
+    if (x < this.lo) {
+      this.below += d;
+      return true;
+    }
+    if (x > this.hi) return true;
+    const v = this.v;
+    const c = this.c;
+    const n = this.n;
+    const i = search(v, n, x, false);
+    if (i < n && v[i] === x) {
+      const k = c[i]! + d;
+      if (k > 0) c[i] = k;
+      else {
+        if (k < 0) return false;
+        v.copyWithin(i, i + 1, n);
+        c.copyWithin(i, i + 1, n);
+        this.n = n - 1;
+      }
+    } else {
+      if (d < 0) return false;
+      if (n === v.length) {
+        this.v = v.length < 4 * this.size ? grown(v, n) : v;
+        this.c = v.length < 4 * this.size ? grown(c, n) : c;
+        if (n === this.v.length) {
+          // Full: trimmed first, then x is placed (it may now lie outside).
+          this.trim();
+          return this.change(x, d);
+        }
+      }
+      this.v.copyWithin(i + 1, i, n);
+      this.c.copyWithin(i + 1, i, n);
+      this.v[i] = x;
+      this.c[i] = 1;
+      this.n = n + 1;
+    }
+    this.count += d;
+    if (x < this.fv) this.fBelow += d;
+    return true;
+  }
+
+  /** Keeps `size` distinct values around the focus; the rest count as below or lie above hi. */
+  private trim(): void {
+    const v = this.v;
+    const c = this.c;
+    const n = this.n;
+    const f = search(v, n, this.fv, false);
+    const start = Math.max(0, Math.min(f - (this.size >> 1), n - this.size));
+    const end = Math.min(n, start + this.size);
+    let dropped = 0;
+    for (let i = 0; i < start; i++) dropped += c[i]!;
+    let above = 0;
+    for (let i = end; i < n; i++) above += c[i]!;
+    this.below += dropped;
+    this.fBelow -= dropped;
+    this.count -= dropped + above;
+    if (start > 0) this.lo = v[start]!;
+    if (end < n) this.hi = v[end - 1]!;
+    v.copyWithin(0, start, end);
+    c.copyWithin(0, start, end);
+    this.n = end - start;
+  }
+
+  /** The value at rank r of the window's values (0 ≤ r < count), walked to from the focus. */
+  at(r: number): number {
+    const v = this.v;
+    const c = this.c;
+    let i = search(v, this.n, this.fv, false);
+    let acc = this.fBelow;
+    if (acc <= r) {
+      while (acc + c[i]! <= r) acc += c[i++]!;
+    } else {
+      do acc -= c[--i]!;
+      while (acc > r);
+    }
+    this.fv = v[i]!;
+    this.fBelow = acc;
+    return v[i]!;
+  }
 }
 
 let instances = 0;
 
 /**
  * A multiset of numbers in compareNumbers order (NaN above everything, equal to itself) with
- * batched add and remove (applied at the next read) and O(log² n) rank queries. Removing a value
- * that is not there is the caller's error, and is ignored when it meets the values.
+ * batched add and remove and rank queries. Removing a value that is not there is the caller's
+ * error, and is ignored when it meets the values.
+ *
+ * Changes wait in two unsorted lists (additions, removals) and are applied to the windows at once;
+ * a rank query that lands in a window is answered there. The lists are settled (sorted into one run
+ * and merged into the runs, see settle) when they grow long, or when a query misses every window
+ * (which then gets a new window around its rank). A median read each commit thus costs a few
+ * comparisons per change, and each change is sorted and merged in larger, cheaper batches.
  *
  * @example
  * const s = new NumberMultiset(); s.add(3); s.add(1); s.add(3); s.remove(1); s.at(0); // 3
@@ -162,48 +314,92 @@ export class NumberMultiset implements ValueMultiset {
   private vals = take(0);
   private cum = zeroCum();
   private distinct = 0;
-  /** Where the last rank query ended among the settled values (a starting point for the next). */
+  /** Where the last settled rank query ended among the settled values (a starting point for the next). */
   private hint = 0;
   /** Unmerged runs, oldest (largest) first; their entries, and their weights' sum. */
   private runs: Run[] = [];
   private runEntries = 0;
   private runWeight = 0;
   private nan = 0;
-  private adds: number[] = [];
-  private removes: number[] = [];
+  /** Pending changes (NaN never: counted in `nan` at once), unsorted. */
+  private adds: Float64Array = NO_NUMBERS;
+  private nAdds = 0;
+  private removes: Float64Array = NO_NUMBERS;
+  private nRemoves = 0;
+  private windows: Window[] = [];
+  private clock = 0;
   /**
    * The runs merge into the settled values when they hold 1/mergeRatio as many entries. It differs
    * between instances (2 to 4) so the groups of one view, growing alike, do not all merge in one
-   * commit.
+   * commit; the pending lists settle at mergeRatio/4 of the settled values' number, for the same
+   * reason.
    */
   private readonly mergeRatio = 2 + ((instances++ * 0.618034) % 1) * 2;
 
+  /** `window`: the distinct values a window is built with (smaller in tests, to exercise them). */
+  constructor(private readonly window = WINDOW) {}
+
   /** Number of values, counting duplicates. */
   get size(): number {
-    this.settle();
-    return this.cum[this.distinct]! + this.runWeight + this.nan;
+    return this.cum[this.distinct]! + this.runWeight + this.nAdds - this.nRemoves + this.nan;
   }
 
   /** Adds `n` copies of `key` (a number). */
   add(key: Value, n = 1): void {
-    for (let k = 0; k < n; k++) this.adds.push(key as number);
+    const x = key as number;
+    if (x !== x) {
+      this.nan += n;
+      return;
+    }
+    for (let k = 0; k < n; k++) {
+      if (this.nAdds === this.adds.length) this.adds = grown(this.adds, this.nAdds);
+      this.adds[this.nAdds++] = x;
+      this.toWindows(x, 1);
+    }
+    this.settleIfLong();
   }
 
   /** Removes one copy of `key`; always true (the removal is checked when it is applied). */
   remove(key: Value): boolean {
-    this.removes.push(key as number);
+    const x = key as number;
+    if (x !== x) {
+      this.nan--;
+      return true;
+    }
+    if (this.nRemoves === this.removes.length) this.removes = grown(this.removes, this.nRemoves);
+    this.removes[this.nRemoves++] = x;
+    this.toWindows(x, -1);
+    this.settleIfLong();
     return true;
   }
 
+  private toWindows(x: number, d: number): void {
+    const ws = this.windows;
+    for (let i = 0; i < ws.length; i++)
+      if (!ws[i]!.change(x, d)) {
+        ws.splice(i--, 1);
+      }
+  }
+
+  /** Settles the pending lists once they hold a fraction of the settled values' number. */
+  private settleIfLong(): void {
+    const pending = this.nAdds + this.nRemoves;
+    if (pending >= this.window && pending * 4 > this.distinct * this.mergeRatio) {
+      this.settle();
+      this.mergeIntoMain();
+    }
+  }
+
   /**
-   * Approximate bytes held, for memory accounting: 16 a distinct value, 8 a value more for the runs
-   * and spare room. It counts as of the changes made so far, pending or not (an addition a value
-   * and a distinct value more, a removal one less of each), so a batch undone leaves it where it was.
+   * Approximate bytes held, for memory accounting: 16 a distinct value, 8 a value more for the runs,
+   * pending changes and spare room, and a window twice its built size. It counts as of the changes
+   * made so far (an addition a value and a distinct value more, a removal one less of each) and the
+   * windows opened (by reads only), so a batch undone leaves it where it was.
    */
   bytes(): number {
-    const net = this.adds.length - this.removes.length;
-    const values = this.cum[this.distinct]! + this.runWeight + this.nan + net;
-    return 64 + Math.max(0, this.distinct + net) * 16 + Math.max(0, values) * 8;
+    const net = this.nAdds - this.nRemoves;
+    const windows = this.windows.length * this.window * 32;
+    return 64 + Math.max(0, this.distinct + net) * 16 + Math.max(0, this.size) * 8 + windows;
   }
 
   min(): Value | undefined {
@@ -220,6 +416,76 @@ export class NumberMultiset implements ValueMultiset {
     const n = this.size;
     if (k < 0 || k >= n) return undefined;
     if (k >= n - this.nan) return NaN;
+    const ws = this.windows;
+    for (let i = 0; i < ws.length; i++) {
+      const w = ws[i]!;
+      if (k >= w.below && k < w.below + w.count) {
+        w.used = ++this.clock;
+        return w.at(k - w.below);
+      }
+    }
+    this.settle();
+    const x = this.settledAt(k);
+    if (this.distinct + this.runEntries >= 2 * this.window) this.openWindow(k, x);
+    return x;
+  }
+
+  /**
+   * A new window around rank k (holding value x), replacing the least recently used one: the
+   * settled values and runs' values between the ranks WINDOW/2 distinct values below and above.
+   */
+  private openWindow(k: number, x: number): void {
+    const n = this.size - this.nan;
+    const perValue = n / Math.max(1, this.distinct + this.runEntries);
+    const reach = Math.ceil((this.window / 2) * perValue);
+    const lo = k - reach <= 0 ? -Infinity : this.settledAt(k - reach);
+    const hi = k + reach >= n - 1 ? Infinity : this.settledAt(k + reach);
+    const below = lo === -Infinity ? 0 : this.countBelow(lo, false);
+    // Every distinct value in [lo, hi] with its count: the settled ones and the runs' merged.
+    const from = lo === -Infinity ? 0 : search(this.vals, this.distinct, lo, false);
+    const to = hi === Infinity ? this.distinct : search(this.vals, this.distinct, hi, true);
+    let acc: Run = {
+      v: this.vals.subarray(from, to),
+      w: take(to - from),
+      len: to - from,
+      total: 0,
+      pre: null,
+    };
+    for (let i = from; i < to; i++) acc.w[i - from] = this.cum[i + 1]! - this.cum[i]!;
+    const ownW = acc.w;
+    for (const r of this.runs) {
+      const a = lo === -Infinity ? 0 : search(r.v, r.len, lo, false);
+      const b = hi === Infinity ? r.len : search(r.v, r.len, hi, true);
+      const part: Run = { v: r.v.subarray(a, b), w: r.w.subarray(a, b), len: b - a, total: 0, pre: null };
+      const m = mergeRuns(acc, part);
+      if (acc.w !== ownW) release(acc);
+      acc = m;
+    }
+    let len = 0;
+    const size = Math.max(16, 2 ** Math.ceil(Math.log2(acc.len + 1)));
+    const v = new Float64Array(Math.min(Math.max(size, acc.len), Math.max(4 * this.window, acc.len)));
+    const c = new Float64Array(v.length);
+    // Entries a removal past its copies left at 0 or below are not values.
+    for (let i = 0; i < acc.len; i++)
+      if (acc.w[i]! > 0) {
+        v[len] = acc.v[i]!;
+        c[len++] = acc.w[i]!;
+      }
+    if (acc.w !== ownW) release(acc);
+    give(ownW);
+    const w = new Window(this.window, v, c, len, lo, hi, below, x);
+    w.used = ++this.clock;
+    if (this.windows.length < MAX_WINDOWS) this.windows.push(w);
+    else {
+      let lru = 0;
+      for (let i = 1; i < this.windows.length; i++)
+        if (this.windows[i]!.used < this.windows[lru]!.used) lru = i;
+      this.windows[lru] = w;
+    }
+  }
+
+  /** The value at rank k of the settled values and runs (the pending lists empty). */
+  private settledAt(k: number): number {
     const vals = this.vals;
     const cum = this.cum;
     let lo = 0;
@@ -235,7 +501,7 @@ export class NumberMultiset implements ValueMultiset {
     }
     // lo: the first settled value with more than k values (settled or in runs) below it. Searched
     // from where the last query ended, in growing steps: a percentile reads two neighbouring
-    // positions, and the next commit's answer is usually near this one's.
+    // positions, and the next query is usually near this one.
     const below = (i: number): boolean => this.countBelow(vals[i]!, false) <= k;
     const h = Math.min(this.hint, hi - 1);
     if (h >= 0 && below(h)) {
@@ -276,7 +542,7 @@ export class NumberMultiset implements ValueMultiset {
     return this.walkRuns(from, count, k);
   }
 
-  /** Number of values below `x` (`orEqual`: at most `x`). */
+  /** Number of settled and run values below `x` (`orEqual`: at most `x`). */
   private countBelow(x: number, orEqual: boolean): number {
     let c = this.cum[search(this.vals, this.distinct, x, orEqual)]!;
     const runs = this.runs;
@@ -288,7 +554,7 @@ export class NumberMultiset implements ValueMultiset {
   }
 
   /** The runs' values above `from` (null: all) in order, counted on from `count`, until position `k`. */
-  private walkRuns(from: number | null, count: number, k: number): Value | undefined {
+  private walkRuns(from: number | null, count: number, k: number): number {
     const runs = this.runs;
     const at = runs.map((r) => (from === null ? 0 : search(r.v, r.len, from, true)));
     for (;;) {
@@ -300,7 +566,7 @@ export class NumberMultiset implements ValueMultiset {
           if (!any || v < x) x = v;
           any = true;
         }
-      if (!any) return undefined;
+      if (!any) return NaN;
       for (let r = 0; r < runs.length; r++) {
         const run = runs[r]!;
         if (at[r]! < run.len && run.v[at[r]!] === x) count += run.w[at[r]!++]!;
@@ -322,9 +588,9 @@ export class NumberMultiset implements ValueMultiset {
     other.forEach((k, c) => this.add(k, c));
   }
 
-  /** Applies the pending changes: one new run, merged into those of a similar size. */
+  /** Applies the pending changes: one new run (sorted), merged into those of a similar size. */
   private settle(): void {
-    if (this.adds.length === 0 && this.removes.length === 0) return;
+    if (this.nAdds === 0 && this.nRemoves === 0) return;
     const run = this.pendingRun();
     if (run.len === 0) {
       release(run);
@@ -347,17 +613,16 @@ export class NumberMultiset implements ValueMultiset {
     if (this.distinct < SMALL || this.runEntries * this.mergeRatio > this.distinct) this.mergeIntoMain();
   }
 
-  /** The pending additions and removals as a run (NaNs counted apart). */
+  /** The pending additions and removals as a run. */
   private pendingRun(): Run {
-    const adds = sortedNumbers(this.adds, 'adds');
-    const removes = sortedNumbers(this.removes, 'removes');
-    this.adds = [];
-    this.removes = [];
-    let na = adds.length;
-    let nr = removes.length;
-    while (na > 0 && adds[na - 1] !== adds[na - 1]) na--;
-    while (nr > 0 && removes[nr - 1] !== removes[nr - 1]) nr--;
-    this.nan += adds.length - na - (removes.length - nr);
+    const na = this.nAdds;
+    const nr = this.nRemoves;
+    const adds = this.adds;
+    const removes = this.removes;
+    sortNumbers(adds, na);
+    sortNumbers(removes, nr);
+    this.nAdds = 0;
+    this.nRemoves = 0;
     const v = take(na + nr);
     const w = take(na + nr);
     let i = 0;

@@ -63,67 +63,75 @@ describe('NumberMultiset', () => {
       { weight: 1, arbitrary: fc.record({ bulk: fc.integer({ min: 100, max: 900 }), seed: fc.nat() }) },
     );
     fc.assert(
-      fc.property(fc.array(op, { minLength: 20, maxLength: 400 }), (ops) => {
-        const s = new NumberMultiset();
-        const ref: number[] = [];
-        for (const o of ops) {
-          if ('add' in o) {
-            s.add(o.add, o.n);
-            for (let i = 0; i < o.n; i++) ref.push(o.add);
-          } else if ('remove' in o) {
-            if (ref.length === 0) continue;
-            const i = o.remove % ref.length;
-            expect(s.remove(ref[i]!)).toBe(true);
-            ref[i] = ref[ref.length - 1]!;
-            ref.pop();
-          } else if ('bulk' in o) {
-            for (let i = 0; i < o.bulk; i++) {
-              const v = (o.seed * 7919 + i * 104729) % 1000;
-              s.add(v);
-              ref.push(v);
-            }
-          } else checkAgainst(s, ref, o.read);
-        }
-        checkAgainst(s, ref, [0, 1, 7, 101, 4099]);
-        const expected: [unknown, number][] = [];
-        for (const v of sortedRef(ref)) {
-          const last = expected[expected.length - 1];
-          if (last && (same(last[0], v) || (Number.isNaN(v) && Number.isNaN(last[0])))) last[1]++;
-          else expected.push([v, 1]);
-        }
-        expect(entries(s).map(([k, c]) => [Number.isNaN(k) ? 'NaN' : k === 0 ? 0 : k, c])).toEqual(
-          expected.map(([k, c]) => [Number.isNaN(k) ? 'NaN' : k === 0 ? 0 : k, c]),
-        );
-      }),
+      // Windows of 1 to 16 distinct values: reads land in them, miss them, evict and trim them.
+      fc.property(
+        fc.constantFrom(1, 2, 3, 16, 1024),
+        fc.array(op, { minLength: 20, maxLength: 400 }),
+        (window, ops) => {
+          const s = new NumberMultiset(window);
+          const ref: number[] = [];
+          for (const o of ops) {
+            if ('add' in o) {
+              s.add(o.add, o.n);
+              for (let i = 0; i < o.n; i++) ref.push(o.add);
+            } else if ('remove' in o) {
+              if (ref.length === 0) continue;
+              const i = o.remove % ref.length;
+              expect(s.remove(ref[i]!)).toBe(true);
+              ref[i] = ref[ref.length - 1]!;
+              ref.pop();
+            } else if ('bulk' in o) {
+              for (let i = 0; i < o.bulk; i++) {
+                const v = (o.seed * 7919 + i * 104729) % 1000;
+                s.add(v);
+                ref.push(v);
+              }
+            } else checkAgainst(s, ref, o.read);
+          }
+          checkAgainst(s, ref, [0, 1, 7, 101, 4099]);
+          const expected: [unknown, number][] = [];
+          for (const v of sortedRef(ref)) {
+            const last = expected[expected.length - 1];
+            if (last && (same(last[0], v) || (Number.isNaN(v) && Number.isNaN(last[0])))) last[1]++;
+            else expected.push([v, 1]);
+          }
+          expect(entries(s).map(([k, c]) => [Number.isNaN(k) ? 'NaN' : k === 0 ? 0 : k, c])).toEqual(
+            expected.map(([k, c]) => [Number.isNaN(k) ? 'NaN' : k === 0 ? 0 : k, c]),
+          );
+        },
+      ),
       { numRuns: 150 },
     );
   });
 
-  it('stays correct while an UPDATE-like stream moves values through many runs and merges', () => {
-    // 20,000 values, then batches that each remove 300 values and add them back shifted by one.
-    const s = new NumberMultiset();
-    const ref: number[] = [];
-    for (let i = 0; i < 20_000; i++) {
-      const v = (i * 7919) % 10_007;
-      s.add(v);
-      ref.push(v);
-    }
-    for (let b = 0; b < 200; b++) {
-      for (let i = 0; i < 300; i++) {
-        const j = (b * 300 + i * 13) % ref.length;
-        s.remove(ref[j]!);
-        ref[j] = ref[j]! + 1;
-        s.add(ref[j]!);
+  it.each([1024, 8])(
+    'stays correct while an UPDATE-like stream moves values through windows, runs and merges (window %i)',
+    (window) => {
+      // 20,000 values, then batches that each remove 300 values and add them back shifted by one.
+      const s = new NumberMultiset(window);
+      const ref: number[] = [];
+      for (let i = 0; i < 20_000; i++) {
+        const v = (i * 7919) % 10_007;
+        s.add(v);
+        ref.push(v);
       }
-      if (b % 7 === 0) checkAgainst(s, ref, [0, 1, 9_999, 10_000, 19_999, b * 97]);
-    }
-    // Shrinking back to nothing through the runs.
-    for (let b = 0; ref.length > 0; b++) {
-      for (let i = 0; i < 700 && ref.length > 0; i++) s.remove(ref.pop()!);
-      checkAgainst(s, ref, [0, 3, 5_000, b]);
-    }
-    expect(s.size).toBe(0);
-  });
+      for (let b = 0; b < 200; b++) {
+        for (let i = 0; i < 300; i++) {
+          const j = (b * 300 + i * 13) % ref.length;
+          s.remove(ref[j]!);
+          ref[j] = ref[j]! + 1;
+          s.add(ref[j]!);
+        }
+        if (b % 7 === 0) checkAgainst(s, ref, [0, 1, 9_999, 10_000, 19_999, b * 97]);
+      }
+      // Shrinking back to nothing through the runs.
+      for (let b = 0; ref.length > 0; b++) {
+        for (let i = 0; i < 700 && ref.length > 0; i++) s.remove(ref.pop()!);
+        checkAgainst(s, ref, [0, 3, 5_000, b]);
+      }
+      expect(s.size).toBe(0);
+    },
+  );
 
   it('the view accumulators keep ascending numbers in it, and descending order, other types and mode in the B-tree', () => {
     const numbers = multisetAccumulator((s) => s.size, compareNumbers);
