@@ -1,4 +1,5 @@
 import { DatabaseError, SqlState } from '../errors.js';
+import { storageKind } from '../storage/column.js';
 import type { Table } from '../storage/table.js';
 import { typeName, type SqlType } from '../types/types.js';
 import { Decimal, Interval, type Value } from '../types/values.js';
@@ -43,6 +44,15 @@ export function acceptsValue(t: SqlType, v: Value): boolean {
 }
 
 /**
+ * Whether every value of `data` is a valid `t` without looking: numbers of a Float64Array for a
+ * float or time column, of an Int32Array for those or an int4 (a typed array holds no nulls).
+ */
+function alwaysAccepted(t: SqlType, data: ArrayLike<Value>): boolean {
+  if (data instanceof Int32Array) return t.id === 'int4' || storageKind(t) === 'f64';
+  return data instanceof Float64Array && storageKind(t) === 'f64';
+}
+
+/**
  * Checks a column batch against the table and returns it in table column order. Everything is
  * checked before anything is written, so a bad batch fails whole and changes nothing.
  */
@@ -69,6 +79,7 @@ export function prepareColumnBatch(
   const nulls: ArrayLike<Value> = { length: count };
   const cols = t.columns.map((c) => {
     const data = batch[c.name] ?? nulls;
+    if (alwaysAccepted(c.type, data)) return data;
     for (let r = 0; r < count; r++) {
       const v = data[r] ?? null;
       if (v === null) {

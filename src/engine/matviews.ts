@@ -154,42 +154,67 @@ export function recomputeRows(view: MaterializedView, data: DataSource): Value[]
   return runPlanSync(view.plan, { fn: view.ctx.fn, data, limits: view.ctx.limits });
 }
 
+/** Deltas up to this many rows get arrays made to size. */
+const PRESIZE_MAX = 16_384;
+
 /**
  * A transaction's changes to the tables views read, as deltas: its inserted rows (+1) and the
  * committed rows it deletes (-1; an UPDATE is both).
  */
+
 export function txnViewDeltas(txn: Transaction, views: ViewRegistry): Map<Table, Delta> {
-  const out = new Map<Table, Delta>();
-  const reads = new Map<Table, number[]>();
-  const deltaOf = (t: Table): { d: Delta; cols: number[] } => {
-    let d = out.get(t);
-    if (!d) out.set(t, (d = { rows: [], weights: [] }));
-    let cols = reads.get(t);
-    if (!cols) reads.set(t, (cols = views.columnsRead(t)));
-    return { d, cols };
+  // Per table: the committed rows it deletes (in chunks still current) and its inserted chunk.
+  const changed = new Map<
+    Table,
+    { deletes: [Chunk, ReadonlySet<number>][]; local: Chunk | null; n: number }
+  >();
+  const entry = (t: Table) => {
+    let e = changed.get(t);
+    if (!e) changed.set(t, (e = { deletes: [], local: null, n: 0 }));
+    return e;
   };
   for (const [t, deletes] of txn.pendingDeletes()) {
     if (!views.hasDependents(t)) continue;
-    const { d, cols } = deltaOf(t);
     const current = new Set(t.chunks);
-    for (const [chunk, rows] of deletes) {
-      if (!current.has(chunk)) continue;
-      for (const r of rows) {
-        d.rows.push(rowOf(chunk, r, cols, t.columns.length));
-        d.weights.push(-1);
+    for (const [chunk, rows] of deletes)
+      if (current.has(chunk)) {
+        const e = entry(t);
+        e.deletes.push([chunk, rows]);
+        e.n += rows.size;
       }
-    }
   }
   for (const [t, chunk] of txn.local) {
     if (chunk.rowCount === 0 || !views.hasDependents(t)) continue;
-    const { d, cols } = deltaOf(t);
-    for (let r = 0; r < chunk.rowCount; r++) {
-      if (chunk.deletedAt && chunk.deletedAt[r] !== 0) continue;
-      d.rows.push(rowOf(chunk, r, cols, t.columns.length));
-      d.weights.push(1);
-    }
+    const e = entry(t);
+    e.local = chunk;
+    const stamps = chunk.deletedAt;
+    if (!stamps) e.n += chunk.rowCount;
+    else for (let r = 0; r < chunk.rowCount; r++) if (stamps[r] === 0) e.n++;
   }
-  for (const [t, d] of out) if (d.rows.length === 0) out.delete(t);
+  // Arrays made to size: a 1,000-row commit's deltas are the largest garbage it makes.
+  const out = new Map<Table, Delta>();
+  for (const [t, e] of changed) {
+    if (e.n === 0) continue;
+    const cols = views.columnsRead(t);
+    const width = t.columns.length;
+    // (Past PRESIZE_MAX, new Array(n) would make a slow dictionary-mode array: those grow.)
+    const rows: Value[][] = e.n <= PRESIZE_MAX ? new Array<Value[]>(e.n) : [];
+    const weights: number[] = e.n <= PRESIZE_MAX ? new Array<number>(e.n) : [];
+    let k = 0;
+    for (const [chunk, deleted] of e.deletes)
+      for (const r of deleted) {
+        weights[k] = -1;
+        rows[k++] = rowOf(chunk, r, cols, width);
+      }
+    const chunk = e.local;
+    if (chunk)
+      for (let r = 0; r < chunk.rowCount; r++)
+        if (!chunk.deletedAt || chunk.deletedAt[r] === 0) {
+          weights[k] = 1;
+          rows[k++] = rowOf(chunk, r, cols, width);
+        }
+    out.set(t, { rows, weights });
+  }
   return out;
 }
 

@@ -79,7 +79,12 @@ export class Chunk {
     for (let c = 0; c < this.columns.length; c++) {
       const col = this.columns[c]!;
       const src = cols[c]!;
-      for (let r = 0; r < count; r++) col.set(base + r, (src[offset + r] as Value) ?? null);
+      if (
+        (col.kind === 'f64' || col.kind === 'i32') &&
+        (src instanceof Float64Array || src instanceof Int32Array)
+      )
+        col.setNumbers(base, src, offset, count);
+      else for (let r = 0; r < count; r++) col.set(base + r, (src[offset + r] as Value) ?? null);
     }
     this.rowCount = base + count;
   }
@@ -89,9 +94,7 @@ export class Chunk {
     this.ensureCapacity(this.rowCount + count);
     const base = this.rowCount;
     for (let c = 0; c < this.columns.length; c++) {
-      const dst = this.columns[c]!;
-      const from = src.columns[c]!;
-      for (let r = 0; r < count; r++) dst.set(base + r, from.get(offset + r));
+      this.columns[c]!.copyRows(src.columns[c]!, offset, base, count);
     }
     this.rowCount = base + count;
   }

@@ -95,10 +95,11 @@ export class Table {
 
   /** Appends all live rows of a transaction-local chunk. */
   appendChunk(src: Chunk): void {
-    const live: number[] = [];
-    for (let r = 0; r < src.rowCount; r++) if (!src.deletedAt || src.deletedAt[r] === 0) live.push(r);
-    if (live.length === 0) return;
-    if (live.length === src.rowCount) {
+    const stamps = src.deletedAt;
+    let live = src.rowCount;
+    if (stamps) for (let r = 0; r < src.rowCount; r++) if (stamps[r] !== 0) live--;
+    if (live === 0) return;
+    if (live === src.rowCount) {
       let off = 0;
       while (off < src.rowCount) {
         const dst = this.tail();
@@ -107,7 +108,7 @@ export class Table {
         off += n;
       }
     } else {
-      for (const r of live) this.tail().appendRow(src.getRow(r));
+      for (let r = 0; r < src.rowCount; r++) if (stamps![r] === 0) this.tail().appendRow(src.getRow(r));
     }
     this.version++;
   }

@@ -56,4 +56,35 @@ describe('columnar append', () => {
     await s.execute('ROLLBACK');
     expect((await db().query('SELECT count(*) AS c FROM m')).rows).toEqual([{ c: 0n }]);
   });
+
+  it('copies typed columns whole, keeping NULLs, NaN and the zone maps scans prune by', async () => {
+    const q = async (sql: string) => (await db().query(sql, [], { rowMode: 'array' })).rows;
+    // One typed copy (autocommit): the chunk's zone map comes from it alone.
+    await db().exec('CREATE TABLE z1 (v double precision); CREATE TABLE z2 (id int, v double precision)');
+    await db().append('z1', { v: Float64Array.from([1, NaN, -5, 3]) });
+    expect(
+      await q("SELECT count(*) FILTER (WHERE v > 2), count(*) FILTER (WHERE v = 'NaN') FROM z1"),
+    ).toEqual([[2n, 1n]]);
+    expect(await q("SELECT count(*) FROM z1 WHERE v = 'NaN'")).toEqual([[1n]]);
+    expect(await q('SELECT count(*) FROM z1 WHERE v > 2')).toEqual([[2n]]);
+    expect(await q('SELECT count(*) FROM z1 WHERE v < -4')).toEqual([[1n]]);
+    await db().exec('CREATE TABLE z3 (v double precision)');
+    await db().append('z3', { v: Float64Array.from([NaN, 4]) });
+    expect(await q('SELECT count(*) FROM z3 WHERE v < 5')).toEqual([[1n]]);
+    // Copied again from the transaction's chunk into the table's at COMMIT, NULLs among them.
+    const s = db().session();
+    await s.execute('BEGIN');
+    s.append('z2', { id: Int32Array.from([5, 6, 7]), v: [10, null, -0] });
+    s.append('z2', { id: Int32Array.from([8]), v: Float64Array.from([-Infinity]) });
+    await s.execute('COMMIT');
+    expect(await q('SELECT id FROM z2 WHERE v > 2')).toEqual([[5]]);
+    expect(await q('SELECT id FROM z2 WHERE v < -1')).toEqual([[8]]);
+    expect(await q('SELECT id FROM z2 WHERE v IS NULL')).toEqual([[6]]);
+    expect(await q('SELECT min(v), max(v), min(id), max(id) FROM z2')).toEqual([[-Infinity, 10, 5, 8]]);
+    // A float array for an int column is still checked value by value.
+    await expect(db().append('z2', { id: Float64Array.from([1, 2.5]) })).rejects.toMatchObject({
+      code: '42804',
+    });
+    expect(await q('SELECT count(*) FROM z2')).toEqual([[4n]]);
+  });
 });

@@ -58,6 +58,28 @@ describe('CREATE MATERIALIZED VIEW', () => {
     expect(await rows('SELECT c FROM n')).toEqual([[4n]]);
   });
 
+  it('sees only the surviving rows of a transaction that inserts, updates and deletes its own rows', async () => {
+    await db.exec(
+      'CREATE MATERIALIZED VIEW t AS SELECT region, count(*) AS n, sum(qty) AS q FROM sales GROUP BY region',
+    );
+    const writer = db.session();
+    await writer.execute(
+      "BEGIN; INSERT INTO sales VALUES ('asia', 1, 1, 1), ('asia', 2, 2, 2), ('eu', 3, 3, 3)",
+    );
+    await writer.execute("DELETE FROM sales WHERE region = 'asia' AND qty = 1");
+    await writer.execute(
+      "UPDATE sales SET qty = qty + 10 WHERE product = 3; UPDATE sales SET qty = 0 WHERE region = 'us'",
+    );
+    await writer.execute('COMMIT');
+    const recomputed = 'SELECT region, count(*), sum(qty) FROM sales GROUP BY region';
+    expect(await sorted('SELECT * FROM t')).toEqual(await sorted(recomputed));
+    expect(await rows('SELECT region, n, q FROM t ORDER BY region')).toEqual([
+      ['asia', 1n, 2n],
+      ['eu', 3n, 16n],
+      ['us', 1n, 0n],
+    ]);
+  });
+
   it('propagates a dimension update through a join', async () => {
     await db.exec(
       'CREATE MATERIALIZED VIEW by_cat AS SELECT p.category, sum(s.qty) AS q FROM sales s JOIN products p ON p.id = s.product GROUP BY 1',
