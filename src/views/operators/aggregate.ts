@@ -13,6 +13,8 @@ import type { DeltaOperator } from './operator.js';
 
 /** How one aggregate call is maintained. */
 interface Slot {
+  /** Its position among the slots (and in a group's states and buffers). */
+  readonly index: number;
   readonly call: AggCall;
   readonly args: CompiledExpr[];
   /** Per argument, the input column it reads when it is a plain column reference, else -1. */
@@ -92,6 +94,8 @@ export class DeltaAggregate implements DeltaOperator {
   /** Per GROUP BY key, the input column it is when a plain column reference, else -1. */
   private readonly keyCols: number[];
   private readonly slots: Slot[];
+  /** The slots that fold their own input (the others read another's state or the row count). */
+  private readonly own: Slot[];
   private readonly groups: GroupIndex<Group>;
   private readonly global: boolean;
   private bufferedRows = 0;
@@ -137,6 +141,7 @@ export class DeltaAggregate implements DeltaOperator {
         if (source === OWN) shared.set(key, index);
       }
       return {
+        index,
         call,
         args: call.args.map((a) => new CompiledExpr(a)),
         argCols: call.args.map(columnOf),
@@ -151,7 +156,8 @@ export class DeltaAggregate implements DeltaOperator {
         skip: false,
       };
     });
-    this.sized = this.slots.some((s) => s.acc.bytes !== undefined && s.source === OWN && !s.buffered);
+    this.own = this.slots.filter((s) => s.source === OWN);
+    this.sized = this.own.some((s) => s.acc.bytes !== undefined && !s.buffered);
   }
 
   private newGroup(keys: Value[]): Group {
@@ -183,8 +189,8 @@ export class DeltaAggregate implements DeltaOperator {
   }
 
   /** Folds `w` copies of one slot's input into the group (negative: retracts them). */
-  private fold(g: Group, i: number, args: Value[], key: Value[], w: number): void {
-    const s = this.slots[i]!;
+  private fold(g: Group, s: Slot, args: Value[], key: Value[], w: number): void {
+    const i = s.index;
     if (s.buffered) {
       const buf = g.buffers[i]!;
       const k = tupleKey([...args, ...key], true);
@@ -212,10 +218,7 @@ export class DeltaAggregate implements DeltaOperator {
   /** Bytes the growing accumulators of group `g` report. */
   private groupBytes(g: Group): number {
     let b = 0;
-    for (let i = 0; i < this.slots.length; i++) {
-      const s = this.slots[i]!;
-      if (s.acc.bytes && s.source === OWN && !s.buffered) b += s.acc.bytes(g.states[i]);
-    }
+    for (const s of this.own) if (s.acc.bytes && !s.buffered) b += s.acc.bytes(g.states[s.index]);
     return b;
   }
 
@@ -277,11 +280,10 @@ export class DeltaAggregate implements DeltaOperator {
    * evaluated before anything is folded, so a failing expression leaves the group as it was.
    */
   private foldRow(g: Group, row: Value[], w: number, ctx: ExecContext): void {
-    const slots = this.slots;
+    const slots = this.own;
     for (let i = 0; i < slots.length; i++) {
       const s = slots[i]!;
-      // A slot reading another's state (or the row count) folds nothing itself.
-      s.skip = s.source !== OWN || (s.filter !== null && s.filter.evalRow(row, ctx) !== true);
+      s.skip = s.filter !== null && s.filter.evalRow(row, ctx) !== true;
       if (s.skip) continue;
       // Accumulators may keep only values, not the args array (withDistinct copies it), so one
       // scratch array per slot serves every row; buffered slots copy what they keep.
@@ -295,7 +297,7 @@ export class DeltaAggregate implements DeltaOperator {
       s.key = !s.buffered || s.orderKeys.length === 0 ? NO_KEY : s.orderKeys.map((k) => k.evalRow(row, ctx));
     }
     for (let i = 0; i < slots.length; i++)
-      if (!slots[i]!.skip) this.fold(g, i, slots[i]!.scratch, slots[i]!.key, w);
+      if (!slots[i]!.skip) this.fold(g, slots[i]!, slots[i]!.scratch, slots[i]!.key, w);
   }
 
   /** Puts back what a push changed (see PushUndo). */
@@ -342,6 +344,7 @@ class GroupIndex<G> {
   constructor(private readonly arity: number) {}
 
   get(keys: readonly Value[]): G | undefined {
+    if (this.arity === 1) return this.root.get(valueKey(keys[0]!)) as G | undefined;
     if (this.arity === 0) return this.root.get(NO_GROUP_KEY) as G | undefined;
     let m = this.root;
     for (let i = 0; i < this.arity - 1; i++) {
