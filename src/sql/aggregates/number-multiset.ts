@@ -147,11 +147,16 @@ function grown(a: Float64Array, n: number): Float64Array {
 const NO_NUMBERS: Float64Array = new Float64Array(0);
 
 /**
- * Distinct values a window is built with, around the rank it was built for. A window grown to four
- * times as many is trimmed back around its focus; multisets with fewer than twice as many distinct
- * values settle at each read instead of keeping windows.
+ * Distinct values a window is first built with, around the rank it was built for. A window grown to
+ * four times as many is trimmed back around its focus; multisets with fewer than twice as many
+ * distinct values settle at each read instead of keeping windows. A window missed within
+ * GROW_WITHIN reads of its opening (the ranks read move fast, or the values are all distinct) makes
+ * the next one twice as wide, up to MAX_SPAN: small windows cost less per change that lands in
+ * them, wide ones miss less.
  */
-const WINDOW = 1024;
+const WINDOW = 128;
+const GROW_WITHIN = 64;
+const MAX_SPAN = 4096;
 /** Windows a multiset keeps (percentile_cont(ARRAY[…]) reads several ranks each commit). */
 const MAX_WINDOWS = 4;
 
@@ -336,8 +341,14 @@ export class NumberMultiset implements ValueMultiset {
    */
   private readonly mergeRatio = 2 + ((instances++ * 0.618034) % 1) * 2;
 
-  /** `window`: the distinct values a window is built with (smaller in tests, to exercise them). */
-  constructor(private readonly window = WINDOW) {}
+  /** Distinct values the next window is built with (see WINDOW), and when the last one opened. */
+  private span: number;
+  private openedAt = 0;
+
+  /** `window`: the distinct values a window is first built with (smaller in tests, to exercise them). */
+  constructor(private readonly window = WINDOW) {
+    this.span = window;
+  }
 
   /** Number of values, counting duplicates. */
   get size(): number {
@@ -398,7 +409,7 @@ export class NumberMultiset implements ValueMultiset {
    */
   bytes(): number {
     const net = this.nAdds - this.nRemoves;
-    const windows = this.windows.length * this.window * 32;
+    const windows = this.windows.length * this.span * 32;
     return 64 + Math.max(0, this.distinct + net) * 16 + Math.max(0, this.size) * 8 + windows;
   }
 
@@ -426,18 +437,22 @@ export class NumberMultiset implements ValueMultiset {
     }
     this.settle();
     const x = this.settledAt(k);
-    if (this.distinct + this.runEntries >= 2 * this.window) this.openWindow(k, x);
+    if (this.distinct + this.runEntries >= 2 * this.window) {
+      if (ws.length > 0 && this.clock - this.openedAt < GROW_WITHIN)
+        this.span = Math.min(2 * this.span, MAX_SPAN);
+      this.openWindow(k, x);
+    }
     return x;
   }
 
   /**
    * A new window around rank k (holding value x), replacing the least recently used one: the
-   * settled values and runs' values between the ranks WINDOW/2 distinct values below and above.
+   * settled values and runs' values between the ranks span/2 distinct values below and above.
    */
   private openWindow(k: number, x: number): void {
     const n = this.size - this.nan;
     const perValue = n / Math.max(1, this.distinct + this.runEntries);
-    const reach = Math.ceil((this.window / 2) * perValue);
+    const reach = Math.ceil((this.span / 2) * perValue);
     const lo = k - reach <= 0 ? -Infinity : this.settledAt(k - reach);
     const hi = k + reach >= n - 1 ? Infinity : this.settledAt(k + reach);
     const below = lo === -Infinity ? 0 : this.countBelow(lo, false);
@@ -463,7 +478,7 @@ export class NumberMultiset implements ValueMultiset {
     }
     let len = 0;
     const size = Math.max(16, 2 ** Math.ceil(Math.log2(acc.len + 1)));
-    const v = new Float64Array(Math.min(Math.max(size, acc.len), Math.max(4 * this.window, acc.len)));
+    const v = new Float64Array(Math.min(Math.max(size, acc.len), Math.max(4 * this.span, acc.len)));
     const c = new Float64Array(v.length);
     // Entries a removal past its copies left at 0 or below are not values.
     for (let i = 0; i < acc.len; i++)
@@ -473,8 +488,9 @@ export class NumberMultiset implements ValueMultiset {
       }
     if (acc.w !== ownW) release(acc);
     give(ownW);
-    const w = new Window(this.window, v, c, len, lo, hi, below, x);
+    const w = new Window(this.span, v, c, len, lo, hi, below, x);
     w.used = ++this.clock;
+    this.openedAt = this.clock;
     if (this.windows.length < MAX_WINDOWS) this.windows.push(w);
     else {
       let lru = 0;
