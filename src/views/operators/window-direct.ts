@@ -1,6 +1,7 @@
 import { CompiledExpr } from '../../exec/compile.js';
 import type { ExecContext } from '../../exec/context.js';
 import type { WindowCall, WindowFrameBound, WindowNode } from '../../plan/logical.js';
+import { columnOf } from '../../plan/expr.js';
 import type { Accumulator } from '../../sql/aggregates/aggregate.js';
 import type { Value } from '../../types/values.js';
 
@@ -64,13 +65,15 @@ function frameAggregate(c: WindowCall): CallEvaluator | null {
     [],
   );
   const args = c.args.map((a) => new CompiledExpr(a));
+  // Arguments that are plain columns are read from the row, not evaluated.
+  const cols = c.args.map(columnOf);
   const filter = c.filter ? new CompiledExpr(c.filter) : null;
   const strict = agg.strict !== false;
   return (rows, ctx, out) => {
     // Each row's argument tuple, null when it does not feed the aggregate (filtered out, NULL).
     const inputs = rows.map((r) => {
       if (filter && filter.evalRow(r, ctx) !== true) return null;
-      const t = args.map((a) => a.evalRow(r, ctx));
+      const t = args.map((a, i) => (cols[i]! >= 0 ? r[cols[i]!]! : a.evalRow(r, ctx)));
       return strict && t.includes(null) ? null : t;
     });
     for (let p = 0; p < rows.length; p++) {
