@@ -22,6 +22,16 @@ interface Partition {
   out: (Value[] | null)[];
 }
 
+/**
+ * The rows of a partition whose outputs a push must recompute (row → its ORDER BY values), and,
+ * while no row has been inserted or deleted there (only replaced in place), their positions too,
+ * so they need not be searched for again.
+ */
+interface Dirty {
+  readonly rows: Map<Value[], Value[]>;
+  at: Set<number> | null;
+}
+
 /** One step of a push, to undo it: a partition made or dropped, a row inserted, deleted or replaced, an output replaced. */
 type WindowUndo =
   | { readonly op: 'created'; readonly pk: unknown }
@@ -137,7 +147,7 @@ export class DeltaBoundedWindow implements DeltaOperator {
     const ctx = round.ctx;
     const out = emptyDelta();
     /** Touched partitions, with the rows whose outputs need recomputing (row → its ORDER BY values). */
-    const touched = new Map<unknown, { p: Partition; dirty: Map<Value[], Value[]> }>();
+    const touched = new Map<unknown, { p: Partition; dirty: Dirty }>();
     const log: WindowUndo[] = [];
     // What the push did, undone newest first: O(rows changed), not a copy of each partition.
     round.onUndo(() => this.undo(log));
@@ -161,7 +171,7 @@ export class DeltaBoundedWindow implements DeltaOperator {
         log.push({ op: 'created', pk });
       }
       let t = touched.get(pk);
-      if (!t) touched.set(pk, (t = { p, dirty: new Map() }));
+      if (!t) touched.set(pk, (t = { p, dirty: { rows: new Map(), at: new Set() } }));
       const key = keys[i]!;
       const j = partner[i]!;
       if (j >= 0) {
@@ -185,6 +195,7 @@ export class DeltaBoundedWindow implements DeltaOperator {
         const gone = p.out[at]!;
         if (gone) addRow(out, gone, -1);
         log.push({ op: 'delete', p, at, row: p.rows[at]!, key: p.keys[at]!, out: gone });
+        t.dirty.at = null;
         p.rows.splice(at, 1);
         p.keys.splice(at, 1);
         p.out.splice(at, 1);
@@ -254,14 +265,9 @@ export class DeltaBoundedWindow implements DeltaOperator {
   }
 
   /** Inserts one copy of `row` after its ties. */
-  private insert(
-    p: Partition,
-    dirty: Map<Value[], Value[]>,
-    row: Value[],
-    key: Value[],
-    log: WindowUndo[],
-  ): void {
+  private insert(p: Partition, dirty: Dirty, row: Value[], key: Value[], log: WindowUndo[]): void {
     const at = this.upperBound(p, key);
+    dirty.at = null;
     p.rows.splice(at, 0, row);
     p.keys.splice(at, 0, key);
     p.out.splice(at, 0, null);
@@ -280,30 +286,30 @@ export class DeltaBoundedWindow implements DeltaOperator {
   }
 
   /** Marks the rows at positions [a, b] as needing their output recomputed. */
-  private mark(p: Partition, dirty: Map<Value[], Value[]>, a: number, b: number): void {
-    for (let i = Math.max(0, a); i <= Math.min(p.rows.length - 1, b); i++) dirty.set(p.rows[i]!, p.keys[i]!);
+  private mark(p: Partition, dirty: Dirty, a: number, b: number): void {
+    for (let i = Math.max(0, a); i <= Math.min(p.rows.length - 1, b); i++) {
+      dirty.rows.set(p.rows[i]!, p.keys[i]!);
+      dirty.at?.add(i);
+    }
   }
 
   /**
-   * Recomputes the outputs of the dirty rows, range by range, and emits those that changed. The
-   * rows are found by their ORDER BY values (binary search), so the cost does not grow with the
-   * partition.
+   * Recomputes the outputs of the dirty rows, range by range, and emits those that changed. Rows
+   * only replaced in place are where they were marked; otherwise they are found by their ORDER BY
+   * values (binary search). Either way the cost does not grow with the partition.
    */
-  private recompute(
-    p: Partition,
-    dirty: Map<Value[], Value[]>,
-    ctx: ExecContext,
-    out: Delta,
-    log: WindowUndo[],
-  ): void {
-    if (dirty.size === 0) return;
-    const found = new Set<number>();
-    for (const [row, key] of dirty)
-      // Every copy of the row (the same array) among its ties; a row removed since it was marked is gone.
-      for (let j = this.lowerBound(p, key); j < p.rows.length; j++) {
-        if (compareKeys(p.keys[j]!, key, this.sortKeys) !== 0) break;
-        if (p.rows[j] === row) found.add(j);
-      }
+  private recompute(p: Partition, dirty: Dirty, ctx: ExecContext, out: Delta, log: WindowUndo[]): void {
+    if (dirty.rows.size === 0) return;
+    let found = dirty.at;
+    if (!found) {
+      found = new Set<number>();
+      for (const [row, key] of dirty.rows)
+        // Every copy of the row (the same array) among its ties; a row removed since it was marked is gone.
+        for (let j = this.lowerBound(p, key); j < p.rows.length; j++) {
+          if (compareKeys(p.keys[j]!, key, this.sortKeys) !== 0) break;
+          if (p.rows[j] === row) found.add(j);
+        }
+    }
     const positions = [...found].sort((a, b) => a - b);
     const span = this.hi - this.lo;
     for (let k = 0; k < positions.length;) {
